@@ -1,0 +1,74 @@
+"""The one outlet colour scale and the one chart theme shared by every chart in the kit.
+
+Call :func:`use_outlets` once per notebook with every outlet of the collection, so that an outlet
+keeps its colour in charts where some outlets are absent. Builders call :func:`outlet_color`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import altair as alt
+
+#: Colour-blind-safe categorical palette (Okabe–Ito first, then Tableau 10 for larger sets).
+PALETTE: tuple[str, ...] = (
+    "#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000",
+    "#4E79A7", "#F28E2B", "#E15759", "#76B7B2", "#59A14F", "#EDC948", "#B07AA1", "#FF9DA7",
+    "#9C755F", "#BAB0AC",
+)
+
+_OUTLETS: list[str] = []
+
+
+def use_outlets(outlets: Iterable[str]) -> list[str]:
+    """Fix the outlet order (and so each outlet's colour) for the charts that follow.
+
+    Returns
+    -------
+    list of str
+        The registered outlets, sorted case-insensitively and de-duplicated.
+    """
+    _OUTLETS[:] = sorted({str(o) for o in outlets if o is not None}, key=str.casefold)
+    return list(_OUTLETS)
+
+
+def outlet_scale(outlets: Iterable[str] | None = None) -> alt.Scale:
+    """Return the shared ordinal colour scale for ``outlets`` (default: the registered ones)."""
+    domain = list(_OUTLETS)
+    for outlet in outlets or ():
+        if str(outlet) not in domain:
+            domain.append(str(outlet))
+    colours = [PALETTE[i % len(PALETTE)] for i in range(len(domain))]
+    return alt.Scale(domain=domain, range=colours)
+
+
+def outlet_color(field: str = "outlet", *, outlets: Iterable[str] | None = None,
+                 legend: bool = True, **kwargs) -> alt.Color:
+    """Return the colour encoding every chart uses for outlets.
+
+    Parameters
+    ----------
+    field
+        Column holding the outlet name.
+    outlets
+        Outlets present in the data that may not be registered yet.
+    legend
+        Show the legend (set ``False`` when the axis already names the outlet).
+    """
+    return alt.Color(
+        f"{field}:N", scale=outlet_scale(outlets), title="Outlet",
+        legend=alt.Legend() if legend else None, **kwargs,
+    )
+
+
+@alt.theme.register("framekit", enable=True)
+def _framekit_theme() -> alt.theme.ThemeConfig:
+    return {
+        "config": {
+            "view": {"continuousWidth": 420, "continuousHeight": 260, "stroke": None},
+            "font": "Helvetica, Arial, sans-serif",
+            "axis": {"labelFontSize": 11, "titleFontSize": 12, "labelLimit": 260},
+            "legend": {"labelFontSize": 11, "titleFontSize": 12, "labelLimit": 260},
+            "title": {"fontSize": 14, "anchor": "start"},
+        }
+    }
