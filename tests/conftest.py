@@ -1,4 +1,4 @@
-"""Shared fixtures: network blocked everywhere, the seed collection loaded once, notebooks run once."""
+"""Shared fixtures: no network anywhere, seed collection loaded once, notebooks run once."""
 
 from __future__ import annotations
 

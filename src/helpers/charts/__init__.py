@@ -1,8 +1,9 @@
-"""Altair chart builders. Each takes a tidy DataFrame and returns an ``alt.Chart``; none saves or shows.
+"""Altair chart builders: each takes a tidy DataFrame and returns an ``alt.Chart``.
+
+No builder saves or shows a chart.
 
 One outlet colour scale (:func:`outlet_color`) and one theme (``framekit``) serve every chart.
 """
 
 from helpers.charts.base import outlet_color, outlet_scale, use_outlets
-
-__all__ = ["outlet_color", "outlet_scale", "use_outlets"]
+from helpers.charts.corpus import chart_article_lengths, chart_removed

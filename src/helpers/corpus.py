@@ -1,0 +1,309 @@
+"""Collections: read a folder of articles into tidy tables, with a parse cache keyed by content.
+
+``load_collection`` is the entry point every notebook and the report use. It lists the folder,
+reads ``sources.csv`` (optional; columns ``file, outlet, url, published``), hashes every file,
+reuses the cached parse of files whose bytes, ``sources.csv`` row and parser version are
+unchanged, parses the rest (in parallel when there are many), and returns a :class:`Corpus` of
+pandas tables. Nothing is lost: every file in the folder is in ``Corpus.audit`` as parsed,
+skipped (with its reason) or duplicate (with the file it duplicates).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import re
+from collections.abc import Mapping
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from helpers import paths
+from helpers.article import Article
+from helpers.ingest import decode_bytes, hash_bytes, list_article_files, read_document
+from helpers.segment import split_sentences
+
+SOURCES_FILE = "sources.csv"
+SOURCES_COLUMNS: tuple[str, ...] = ("file", "outlet", "url", "published")
+#: Parse in worker processes when at least this many files need parsing.
+PARALLEL_THRESHOLD = 64
+#: Show a progress bar when at least this many files need parsing.
+PROGRESS_THRESHOLD = 20
+
+ARTICLE_COLUMNS = [
+    "article_id", "source", "outlet", "url", "published", "headline", "standfirst", "byline",
+    "language", "words", "n_paragraphs", "n_removed", "content_hash", "warnings",
+]
+PARAGRAPH_COLUMNS = ["article_id", "outlet", "position", "kind", "text", "words"]
+SENTENCE_COLUMNS = ["article_id", "outlet", "paragraph", "position", "text", "words"]
+REMOVED_COLUMNS = ["article_id", "outlet", "text", "reason"]
+_WORD = re.compile(r"[^\W_]+(?:['’\-.][^\W_]+)*")
+
+
+class CollectionError(ValueError):
+    """A collection cannot be read (missing folder, unreadable ``sources.csv``...)."""
+
+
+@dataclass
+class Corpus:
+    """A parsed collection.
+
+    Attributes
+    ----------
+    articles
+        One row per parsed article: ``article_id`` (file name), ``source``, ``outlet``, ``url``,
+        ``published`` (ISO date or None), ``headline``, ``standfirst``, ``byline``, ``language``,
+        ``words`` (body words), ``n_paragraphs``, ``n_removed`` (lines removed),
+        ``content_hash``, ``warnings`` (``"; "``-joined notes).
+    paragraphs
+        ``article_id``, ``outlet``, ``position`` (0-based in the article), ``kind``
+        (``"body"`` or ``"subhead"``), ``text``, ``words``.
+    sentences
+        Body sentences: ``article_id``, ``outlet``, ``paragraph`` (its paragraph's position),
+        ``position`` (0-based in the article), ``text``, ``words``.
+    removed
+        Every removed line: ``article_id``, ``outlet``, ``text``, ``reason``.
+    skipped
+        Files not parsed: ``source``, ``reason``.
+    duplicates
+        Files whose bytes repeat an earlier file: ``source``, ``duplicate_of``.
+    audit
+        Every file of the folder: ``source``, ``status`` (parsed/skipped/duplicate), ``reason``.
+    """
+
+    name: str
+    folder: Path
+    articles: pd.DataFrame
+    paragraphs: pd.DataFrame
+    sentences: pd.DataFrame
+    removed: pd.DataFrame
+    skipped: pd.DataFrame
+    duplicates: pd.DataFrame
+    audit: pd.DataFrame
+    parsed: list[Article] = field(default_factory=list, repr=False)
+    n_parsed_now: int = 0
+
+    @property
+    def outlets(self) -> list[str]:
+        """Outlets of the collection, sorted case-insensitively."""
+        return sorted(self.articles["outlet"].dropna().unique().tolist(), key=str.casefold)
+
+
+def count_words(text: str) -> int:
+    """Count words (letters/digits, inner apostrophes, hyphens and dots kept: "U.S.", "co-op")."""
+    return len(_WORD.findall(text or ""))
+
+
+def read_sources(folder: Path, *, name: str = SOURCES_FILE) -> dict[str, dict[str, str]]:
+    """Read ``sources.csv`` (or another CSV named ``name``) of a collection folder.
+
+    Returns
+    -------
+    dict
+        File name → row (``file``, ``outlet``, ``url``, ``published``; missing values are "").
+
+    Raises
+    ------
+    CollectionError
+        When the file exists but cannot be decoded or has no ``file`` column.
+    """
+    path = Path(folder) / name
+    if not path.exists():
+        if name != SOURCES_FILE:
+            raise CollectionError(f"sources file not found: {path}")
+        return {}
+    try:
+        text, _ = decode_bytes(path.read_bytes())
+    except OSError as exc:
+        raise CollectionError(f"unreadable {SOURCES_FILE}: {exc}") from exc
+    if text is None:
+        raise CollectionError(f"unreadable {SOURCES_FILE}: not a text file")
+    try:
+        reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
+        rows = list(reader)
+        header = [h.strip().lower() for h in (reader.fieldnames or [])]
+    except csv.Error as exc:
+        raise CollectionError(f"unreadable {SOURCES_FILE}: {exc}") from exc
+    if "file" not in header:
+        raise CollectionError(
+            f"unreadable {SOURCES_FILE}: it needs a header row with a 'file' column "
+            f"(columns: {', '.join(SOURCES_COLUMNS)})")
+    table: dict[str, dict[str, str]] = {}
+    for row in rows:
+        clean = {(k or "").strip().lower(): (v or "").strip() for k, v in row.items()
+                 if isinstance(v, str) or v is None}
+        name = clean.get("file", "")
+        if name:
+            table[name] = {key: clean.get(key, "") for key in SOURCES_COLUMNS}
+    return table
+
+
+def load_collection(collection: str | os.PathLike[str] = paths.DEFAULT_COLLECTION, *,
+                    use_cache: bool = True, progress: bool | None = None,
+                    workers: int | None = None) -> Corpus:
+    """Load a collection folder into a :class:`Corpus`.
+
+    Parameters
+    ----------
+    collection
+        Name of a folder under ``data/raw/`` or a path to a folder of article files.
+    use_cache
+        Reuse parses cached under ``data/processed/`` (only new or changed files are parsed).
+    progress
+        Show a tqdm progress bar; default: when many files need parsing.
+    workers
+        Worker processes for parsing; default: all cores when many files need parsing.
+
+    Raises
+    ------
+    CollectionError
+        When the folder does not exist or ``sources.csv`` is unreadable.
+    """
+    folder = paths.resolve_collection(collection)
+    if not folder.is_dir():
+        raise CollectionError(f"collection folder not found: {folder}")
+    sources = read_sources(folder)
+    candidates, unsupported = list_article_files(folder)
+    cache = paths.cache_dir(folder) / "parsed"
+    audit: list[dict] = [{"source": p.name, "status": "skipped", "reason": r}
+                         for p, r in unsupported]
+    seen: dict[str, str] = {}
+    duplicates: list[dict] = []
+    results: dict[str, Article] = {}
+    todo: list[tuple[Path, dict | None, Path | None]] = []
+    for path in candidates:
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            results[path.name] = Article(source=path.name, status="skipped",
+                                         reason=f"unreadable file ({exc.strerror or exc})")
+            continue
+        digest = hash_bytes(data)
+        if data.strip() and digest in seen:
+            duplicates.append({"source": path.name, "duplicate_of": seen[digest]})
+            continue
+        seen[digest] = path.name
+        row = sources.get(path.name)
+        key = _cache_key(digest, row)
+        cached = cache / f"{key}.json"
+        if use_cache and cached.exists():
+            try:
+                article = Article.from_cache(json.loads(cached.read_text("utf-8")))
+                article.source = path.name
+                results[path.name] = article
+                continue
+            except (ValueError, TypeError, KeyError):
+                pass  # a corrupt cache entry is parsed again
+        todo.append((path, row, cached if use_cache else None))
+    parsed = _parse_many(todo, progress=progress, workers=workers)
+    results.update(parsed)
+    articles = [results[p.name] for p in candidates if p.name in results]
+    for article in articles:
+        status = "parsed" if article.status == "ok" else "skipped"
+        audit.append({"source": article.source, "status": status, "reason": article.reason or ""})
+    audit.extend({"source": d["source"], "status": "duplicate",
+                  "reason": f"same content as {d['duplicate_of']}"} for d in duplicates)
+    return _build_corpus(folder, articles, duplicates, audit, n_parsed_now=len(parsed))
+
+
+def _cache_key(digest: str, row: Mapping[str, str] | None) -> str:
+    from helpers.parsing import PARSER_VERSION
+
+    extra = json.dumps(row or {}, sort_keys=True)
+    return hash_bytes(f"{digest}|{PARSER_VERSION}|{extra}".encode())[:32]
+
+
+def parse_path(path: Path, row: Mapping[str, str] | None = None) -> Article:
+    """Read and parse one file (never raises for bad content)."""
+    from helpers.parsing import parse_document
+
+    return parse_document(read_document(path), sources_row=row)
+
+
+def _parse_and_cache(job: tuple[Path, dict | None, Path | None]) -> Article:
+    path, row, cached = job
+    article = parse_path(path, row)
+    if cached is not None:
+        cached.parent.mkdir(parents=True, exist_ok=True)
+        tmp = cached.with_suffix(f".{os.getpid()}.tmp")
+        tmp.write_text(json.dumps(article.to_cache(), ensure_ascii=False), "utf-8")
+        tmp.replace(cached)
+    return article
+
+
+def _parse_many(todo: list, *, progress: bool | None, workers: int | None) -> dict[str, Article]:
+    if not todo:
+        return {}
+    show = progress if progress is not None else len(todo) >= PROGRESS_THRESHOLD
+    n_workers = workers if workers is not None else (
+        os.cpu_count() or 1 if len(todo) >= PARALLEL_THRESHOLD else 1)
+    from tqdm.auto import tqdm
+
+    bar = tqdm(total=len(todo), desc="Parsing articles", unit="file", disable=not show)
+    out: dict[str, Article] = {}
+    try:
+        if n_workers > 1:
+            with ProcessPoolExecutor(max_workers=n_workers) as pool:
+                for (path, _, _), article in zip(todo, pool.map(_parse_and_cache, todo,
+                                                                 chunksize=16), strict=True):
+                    out[path.name] = article
+                    bar.update()
+        else:
+            for job in todo:
+                out[job[0].name] = _parse_and_cache(job)
+                bar.update()
+    finally:
+        bar.close()
+    return out
+
+
+def _build_corpus(folder: Path, articles: list[Article], duplicates: list[dict],
+                  audit: list[dict], *, n_parsed_now: int) -> Corpus:
+    ok = [a for a in articles if a.status == "ok"]
+    article_rows, paragraph_rows, sentence_rows, removed_rows = [], [], [], []
+    for article in ok:
+        aid = article.source
+        sentence_index = 0
+        for position, paragraph in enumerate(article.paragraphs):
+            paragraph_rows.append({"article_id": aid, "outlet": article.outlet,
+                                   "position": position, "kind": paragraph.kind,
+                                   "text": paragraph.text, "words": count_words(paragraph.text)})
+            if paragraph.kind != "body":
+                continue
+            for sentence in split_sentences(paragraph.text):
+                sentence_rows.append({"article_id": aid, "outlet": article.outlet,
+                                      "paragraph": position, "position": sentence_index,
+                                      "text": sentence, "words": count_words(sentence)})
+                sentence_index += 1
+        removed_rows.extend({"article_id": aid, "outlet": article.outlet, "text": r.text,
+                             "reason": r.reason} for r in article.removed)
+        article_rows.append({
+            "article_id": aid, "source": article.source, "outlet": article.outlet,
+            "url": article.url, "published": article.published, "headline": article.headline,
+            "standfirst": article.standfirst, "byline": article.byline,
+            "language": article.language,
+            "words": sum(count_words(p.text) for p in article.paragraphs if p.kind == "body"),
+            "n_paragraphs": sum(1 for p in article.paragraphs if p.kind == "body"),
+            "n_removed": len(article.removed), "content_hash": article.content_hash,
+            "warnings": "; ".join(article.warnings),
+        })
+    skipped = [{"source": a.source, "reason": a.reason or ""} for a in articles
+               if a.status != "ok"]
+    skipped += [{"source": row["source"], "reason": row["reason"]} for row in audit
+                if row["status"] == "skipped" and row["source"] not in {a.source for a in articles}]
+    return Corpus(
+        name=folder.name, folder=folder,
+        articles=pd.DataFrame(article_rows, columns=ARTICLE_COLUMNS),
+        paragraphs=pd.DataFrame(paragraph_rows, columns=PARAGRAPH_COLUMNS),
+        sentences=pd.DataFrame(sentence_rows, columns=SENTENCE_COLUMNS),
+        removed=pd.DataFrame(removed_rows, columns=REMOVED_COLUMNS),
+        skipped=pd.DataFrame(skipped, columns=["source", "reason"]),
+        duplicates=pd.DataFrame(duplicates, columns=["source", "duplicate_of"]),
+        audit=pd.DataFrame(sorted(audit, key=lambda r: r["source"]),
+                           columns=["source", "status", "reason"]),
+        parsed=articles, n_parsed_now=n_parsed_now,
+    )
