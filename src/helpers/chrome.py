@@ -60,7 +60,7 @@ MONTHS: dict[str, int] = {
     "jan": 1, "feb": 2, "mar": 3, "apr": 4, "jun": 6, "jul": 7, "aug": 8, "sep": 9, "sept": 9,
     "oct": 10, "nov": 11, "dec": 12,
 }
-_MONTH = "(?:" + "|".join(sorted(MONTHS, key=len, reverse=True)) + ")"
+_MONTH = "(?i:" + "|".join(sorted(MONTHS, key=len, reverse=True)) + ")"
 
 #: Dates inside a line: ISO, day-month-year and month-day-year.
 DATE_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
@@ -139,7 +139,7 @@ LINE_RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("caption", re.compile(
         r"\bCredit:\s*[^.]{1,80}$"                                   # "... Credit: AP"
         r"|\b(?:Photograph|Photo|Picture|Illustration|Image)\s*:\s*[^.]{1,80}$"
-        r"|^(?:image source|image caption|photo credit|caption)\s*[,:]"
+        r"|(?i:^(?:image source|image caption|photo credit|caption)\s*[,:])"
         r"|\((?:AP|AFP|Reuters|The Associated Press|Getty Images|EPA|PA|Bloomberg|Xinhua|"
         r"The Canadian Press|CP)(?: Photo)?\)$"
         r"|\([A-Z][^()/]{0,60}(?:/[^()/]{1,60}){1,6}\)$"           # "(Name/Agency/AP)"
@@ -169,7 +169,8 @@ LINE_RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
         r"^(?:facebook|twitter|x|whatsapp|email|linkedin|reddit|messenger)$|"
         r"^reuse this content$|^copy link$|^print(?: this)?(?: article| page)?$", _I)),
     ("advert", re.compile(
-        r"^advertisement$|^(?:story continues|article continues) (?:below|after)\b|^ad$", _I)),
+        r"^advertisement(?:\s*[·|-]\s*scroll to continue(?: with content)?)?$|"
+        r"^(?:story continues|article continues) (?:below|after)\b|^ad$", _I)),
     ("footer", re.compile(
         r"^our standards:|^©|^(?:\(c\)|copyright)\s*(?:©\s*)?\d{4}\b|\ball rights reserved\b|"
         r"\bis not responsible for the content of external\b|^read about our approach to\b", _I)),
