@@ -1,0 +1,235 @@
+"""Tables and sentences read off a fitted :class:`helpers.topics.TopicModel`.
+
+Topic share per outlet
+    ``share(outlet, topic) = Σ weight(unit, topic) × words(unit) / Σ words(unit)`` over the
+    outlet's units, so an outlet that writes more does not get bigger shares, and each outlet's
+    shares sum to 1. Wire copy counts for every outlet that printed it (the weights come from the
+    duplicate group's representative). Intervals: percentile bootstrap over the outlet's units
+    (Efron & Tibshirani 1993), a reminder that a few paragraphs move the numbers.
+
+Position in the article
+    Units are numbered in reading order within each article (``position``, 0-based, of ``n``).
+    ``lead`` is the first unit (the news lede); ``early`` the units ``1 <= position < ceil(n / 2)``;
+    ``late`` the units ``position >= ceil(n / 2)``. An article of one unit has only a lead; of two,
+    a lead and a late unit. Shares are computed as above within each outlet × section.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pandas as pd
+
+if TYPE_CHECKING:
+    from helpers.topics import TopicModel
+
+SECTIONS: tuple[str, ...] = ("lead", "early", "late")
+SHARE_COLUMNS: tuple[str, ...] = ("outlet", "topic", "label", "share", "share_low", "share_high",
+                                  "words")
+POSITION_COLUMNS: tuple[str, ...] = ("outlet", "section", "topic", "label", "share", "units")
+PARAGRAPH_COLUMNS: tuple[str, ...] = ("topic", "label", "rank", "weight", "outlets", "n_outlets",
+                                      "article_id", "position", "text")
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!|~>-])")
+
+
+def compute_topic_shares(model: TopicModel, *, n_boot: int = 500,
+                         level: float = 0.95) -> pd.DataFrame:
+    """Share of each outlet's words that goes to each topic, with a bootstrap interval.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per outlet × topic: ``outlet``, ``topic``, ``label``, ``share`` (0–1, summing to 1
+        per outlet), ``share_low`` / ``share_high`` (percentile bootstrap interval over the
+        outlet's units, ``n_boot`` resamples, seeded by the model's seed), ``words`` (the
+        outlet's words weighted to the topic).
+    """
+    rng = np.random.default_rng(model.seed)
+    labels = dict(zip(model.topics_["topic"], model.topics_["label"], strict=True))
+    weighted = model.doc_topic_ * model.units_["words"].to_numpy()[:, None]
+    alpha = (1 - level) / 2
+    rows = []
+    for outlet, index in model.units_.groupby("outlet", sort=True).indices.items():
+        block = weighted[index]
+        share = _normalise(block.sum(axis=0))
+        draws = rng.integers(0, len(index), size=(n_boot, len(index)))
+        boot = np.array([_normalise(block[d].sum(axis=0)) for d in draws])
+        low, high = np.quantile(boot, [alpha, 1 - alpha], axis=0)
+        rows.extend({"outlet": outlet, "topic": t, "label": labels[t], "share": share[t - 1],
+                     "share_low": low[t - 1], "share_high": high[t - 1],
+                     "words": block[:, t - 1].sum()} for t in range(1, model.k_ + 1))
+    return pd.DataFrame(rows, columns=list(SHARE_COLUMNS))
+
+
+def assign_sections(units: pd.DataFrame) -> pd.Series:
+    """Section (``lead``, ``early``, ``late``) of each unit from its position in its article.
+
+    Examples
+    --------
+    >>> units = pd.DataFrame({"article_id": ["a"] * 5, "position": range(5)})
+    >>> assign_sections(units).tolist()
+    ['lead', 'early', 'early', 'late', 'late']
+    """
+    n = units.groupby("article_id")["position"].transform("size").to_numpy()
+    position = units["position"].to_numpy()
+    half = np.ceil(n / 2)
+    section = np.where(position == 0, "lead", np.where(position < half, "early", "late"))
+    return pd.Series(section, index=units.index, name="section")
+
+
+def compute_topic_positions(model: TopicModel) -> pd.DataFrame:
+    """Topic shares by section of the article (lead, early, late) for each outlet.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per outlet × section × topic: ``outlet``, ``section``, ``topic``, ``label``,
+        ``share`` (of the section's words, summing to 1 per outlet × section), ``units`` (units
+        in that outlet's section). Sections an outlet does not have are absent.
+    """
+    labels = dict(zip(model.topics_["topic"], model.topics_["label"], strict=True))
+    weighted = model.doc_topic_ * model.units_["words"].to_numpy()[:, None]
+    keys = pd.DataFrame({"outlet": model.units_["outlet"],
+                         "section": assign_sections(model.units_)})
+    rows = []
+    for (outlet, section), index in keys.groupby(["outlet", "section"], sort=True).indices.items():
+        share = _normalise(weighted[index].sum(axis=0))
+        rows.extend({"outlet": outlet, "section": section, "topic": t, "label": labels[t],
+                     "share": share[t - 1], "units": len(index)} for t in range(1, model.k_ + 1))
+    table = pd.DataFrame(rows, columns=list(POSITION_COLUMNS))
+    order = table["section"].map({s: i for i, s in enumerate(SECTIONS)})
+    return table.assign(_o=order).sort_values(["outlet", "_o", "topic"]).drop(
+        columns="_o").reset_index(drop=True)
+
+
+def select_representative_paragraphs(model: TopicModel, *, n: int = 3,
+                                     max_chars: int = 200) -> pd.DataFrame:
+    """The ``n`` paragraphs that carry most of each topic, wire copies listed once.
+
+    Paragraphs are ranked by the words they give the topic (weight × words), so a long
+    paragraph mostly about the topic comes before a five-word one entirely about it.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``topic``, ``label``, ``rank`` (1 = most topic words), ``weight`` (the paragraph's weight
+        on the topic, 0–1), ``outlets`` (every outlet that printed it or a near copy, sorted,
+        joined with "; "), ``n_outlets``, ``article_id`` and ``position`` (of the first copy),
+        ``text`` (cut to ``max_chars`` characters, "…" marking a cut). Paragraphs with zero
+        weight are never listed.
+    """
+    units = model.units_
+    outlets = units.groupby("group")["outlet"].agg(lambda s: sorted(set(s)))
+    firsts = units.index[units.index == units["group"]]
+    rows = []
+    for t in range(1, model.k_ + 1):
+        weight = model.doc_topic_[firsts, t - 1]
+        carried = weight * units["words"].to_numpy()[firsts]
+        order = sorted(range(len(firsts)), key=lambda i: (-carried[i], firsts[i]))
+        label = model.topics_.loc[model.topics_["topic"] == t, "label"].iloc[0]
+        for rank, i in enumerate([i for i in order if weight[i] > 0][:n], start=1):
+            unit = units.loc[firsts[i]]
+            names = outlets[firsts[i]]
+            rows.append({"topic": t, "label": label, "rank": rank, "weight": float(weight[i]),
+                         "outlets": "; ".join(names), "n_outlets": len(names),
+                         "article_id": unit["article_id"], "position": int(unit["position"]),
+                         "text": truncate_text(unit["text"], max_chars=max_chars)})
+    return pd.DataFrame(rows, columns=list(PARAGRAPH_COLUMNS))
+
+
+def truncate_text(text: str, *, max_chars: int = 200) -> str:
+    """Collapse whitespace and cut ``text`` at a word boundary to at most ``max_chars`` chars.
+
+    Examples
+    --------
+    >>> truncate_text("one two three four", max_chars=10)
+    'one two…'
+    """
+    text = " ".join(str(text).split())
+    if len(text) <= max_chars:
+        return text
+    cut = text[: max_chars - 1]
+    if " " in cut:
+        cut = cut[: cut.rindex(" ")]
+    return cut + "…"
+
+
+def describe_topic_selection(model: TopicModel) -> str:
+    """One sentence on how k was chosen and how clear the choice was (Markdown)."""
+    table = model.selection_
+    chosen = table.loc[table["chosen"]].iloc[0]
+    measured = (f"coherence (NPMI) {chosen['coherence']:.2f}, stability across seeds "
+                f"{chosen['stability']:.2f}")
+    if bool(chosen["manual"]):
+        return f"k = {int(chosen['k'])} topics was set by hand ({measured})."
+    others = table.loc[~table["chosen"]].sort_values("score", ascending=False)
+    if others.empty:
+        return f"Only k = {int(chosen['k'])} was possible here ({measured})."
+    runner = others.iloc[0]
+    gap = chosen["score"] - runner["score"]
+    verdict = "a close call" if gap < 0.02 else "a clear choice" if gap > 0.05 else "a modest lead"
+    return (f"k = {int(chosen['k'])} topics has the best combined score ({measured}; score "
+            f"{chosen['score']:.3f} against {runner['score']:.3f} for k = {int(runner['k'])}): "
+            f"{verdict} among k = {int(table['k'].min())}–{int(table['k'].max())}.")
+
+
+def describe_topics(model: TopicModel) -> str:
+    """One sentence naming the topics, largest first, with their share of all words (Markdown)."""
+    parts = [f"“{escape_markdown(label)}” ({weight:.0%})" for label, weight in
+             zip(model.topics_["label"], model.topics_["weight"], strict=True)]
+    n_units = model.units_["group"].nunique()
+    return (f"{model.k_} topics from {n_units} distinct {model.unit} units "
+            f"({len(model.units_)} before collapsing wire copy), largest first: "
+            + "; ".join(parts) + ". On a collection this small the topics describe it; they "
+            "are not an estimate of anything beyond it.")
+
+
+def describe_topic_shares(shares: pd.DataFrame) -> str:
+    """One sentence on the topic whose share differs most between outlets (Markdown)."""
+    if shares.empty or shares["outlet"].nunique() < 2:
+        return "Only one outlet: there is nothing to compare."
+    spread = shares.groupby("topic")["share"].agg(lambda s: s.max() - s.min())
+    topic = int(spread.idxmax())
+    rows = shares[shares["topic"] == topic].sort_values(["share", "outlet"])
+    low, high = rows.iloc[0], rows.iloc[-1]
+    overlap = " (their intervals overlap, so read it as a hint)" if \
+        high["share_low"] <= low["share_high"] else ""
+    return (f"Outlets differ most on “{escape_markdown(high['label'])}”: "
+            f"{high['share']:.0%} of {escape_markdown(high['outlet'])}'s words against "
+            f"{low['share']:.0%} of {escape_markdown(low['outlet'])}'s{overlap}.")
+
+
+def describe_topic_positions(positions: pd.DataFrame) -> str:
+    """One sentence on which topic outlets put first, compared with their later text (Markdown)."""
+    leads = positions[positions["section"] == "lead"]
+    if leads.empty:
+        return "No article has a lead unit to compare."
+    top = leads.sort_values(["share", "topic"], ascending=[False, True]).groupby(
+        "outlet", sort=True).head(1)
+    counts = top.groupby("label").size().sort_values(ascending=False, kind="stable")
+    label = counts.index[0]
+    later = positions[(positions["section"] != "lead") & (positions["label"] == label)]
+    after = f", against {later['share'].mean():.0%} on average later in the articles" \
+        if not later.empty else ""
+    names = ", ".join(escape_markdown(o) for o in top.loc[top["label"] == label, "outlet"])
+    return (f"“{escape_markdown(label)}” is the largest topic in the lead of "
+            f"{counts.iloc[0]} of {len(top)} outlets ({names}){after}.")
+
+
+def escape_markdown(text: str) -> str:
+    """Escape article-derived text for Markdown/HTML display.
+
+    Examples
+    --------
+    >>> escape_markdown("<b>*x*</b>")
+    '&lt;b&gt;\\\\*x\\\\*&lt;/b&gt;'
+    """
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", html.escape(str(text), quote=False))
+
+
+def _normalise(values: np.ndarray) -> np.ndarray:
+    total = values.sum()
+    return values / total if total > 0 else np.zeros_like(values, dtype=float)

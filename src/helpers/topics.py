@@ -1,0 +1,292 @@
+"""Topics of a collection: NMF on TF-IDF (default) or LDA on counts, fitted on paragraphs.
+
+Method
+    Units (paragraphs by default; see :mod:`helpers.topic_units`) are vectorised with the kit's
+    one tokenizer (:mod:`helpers.vectorize`), keeping terms found in at least ``min_df`` units.
+    Near-duplicate units (wire copy) are collapsed to one representative before fitting.
+    ``method="nmf"`` factorises the TF-IDF matrix (Lee & Seung 1999; scikit-learn's coordinate
+    descent solver, random initialisation from the seed); ``method="lda"`` fits latent Dirichlet
+    allocation on term counts (Blei, Ng & Jordan 2003; batch variational Bayes). A unit's topic
+    weights are normalised to sum to 1.
+
+Choosing k
+    Every k in ``k_range`` (capped by the number of units and terms) is fitted with ``n_seeds``
+    seeds. Coherence is the mean NPMI of each topic's top-term pairs, counted in the collection's
+    own units; stability is the mean best-match Jaccard overlap of top terms between the first
+    seed and the others (:mod:`helpers.coherence`). The chosen k maximises
+    ``score = ((coherence + 1) / 2 + stability) / 2``, the smallest k on ties; ``n_topics``
+    overrides it. The whole table is kept in ``selection_`` so the reader sees how clear the
+    choice was.
+
+Everything is deterministic for a given seed. On ~100 paragraphs the topics are a description
+of this collection, not an estimate of anything beyond it.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Mapping
+
+import numpy as np
+import pandas as pd
+from scipy import sparse
+from sklearn.decomposition import NMF, LatentDirichletAllocation
+
+from helpers.coherence import score_npmi, score_stability
+from helpers.topic_tables import (  # noqa: F401  (one public surface for topics)
+    assign_sections,
+    compute_topic_positions,
+    compute_topic_shares,
+    describe_topic_positions,
+    describe_topic_selection,
+    describe_topic_shares,
+    describe_topics,
+    select_representative_paragraphs,
+)
+from helpers.topic_units import REQUIRED_COLUMNS, build_units, group_duplicates
+from helpers.vectorize import build_count_vectorizer, build_vectorizer
+
+METHODS: tuple[str, ...] = ("nmf", "lda")
+#: Terms that make a topic's label.
+LABEL_TERMS = 3
+#: Variational Bayes passes for LDA (batch); enough to converge on a few thousand units.
+LDA_ITER = 40
+
+
+class TopicModelError(ValueError):
+    """The collection cannot support the requested topic model; the message says what to do."""
+
+
+class TopicModel:
+    """Topic model of a collection's paragraphs, following scikit-learn's estimator contract.
+
+    Parameters
+    ----------
+    n_topics
+        Number of topics; ``None`` or ``0`` chooses k within ``k_range`` automatically.
+    method
+        ``"nmf"`` (NMF on TF-IDF) or ``"lda"`` (LDA on counts).
+    unit
+        ``"paragraph"``, ``"sentences"`` (windows of ``window`` sentences) or ``"article"``.
+    collapse_duplicates, duplicate_threshold
+        Collapse units whose TF-IDF cosine is at least the threshold before fitting.
+    k_range
+        Smallest and largest k tried when choosing automatically.
+    n_seeds
+        Seeds per k for the stability score (``seed``, ``seed + 1``, ...).
+    n_top_terms
+        Top terms per topic (for coherence, stability and the ``topics_`` table).
+    min_df, max_df
+        Vocabulary pruning, passed to the vectorizer.
+    window
+        Sentences per unit when ``unit="sentences"``.
+    seed
+        Random seed of the reported fit.
+
+    Attributes
+    ----------
+    k_ : int
+        Number of topics fitted.
+    units_ : pandas.DataFrame
+        One row per unit: ``article_id``, ``outlet``, ``position``, ``paragraph``, ``text``,
+        ``words``, ``group`` (row index of the unit's near-duplicate representative).
+    doc_topic_ : numpy.ndarray
+        Units × topics weights, each row summing to 1 (0 for a unit with no vocabulary term).
+    vocabulary_ : numpy.ndarray
+        The terms kept after pruning.
+    components_ : numpy.ndarray
+        Topics × terms weights of the fitted model.
+    topics_ : pandas.DataFrame
+        ``topic`` (1 = largest), ``label``, ``top_terms`` (comma-separated), ``weight`` (share of
+        all words in the collection).
+    terms_ : pandas.DataFrame
+        ``topic``, ``label``, ``rank`` (1 = top), ``term``, ``weight`` (normalised so each
+        topic's term weights sum to 1).
+    selection_ : pandas.DataFrame
+        ``k``, ``coherence`` (mean NPMI), ``stability``, ``score``, ``chosen`` (bool), ``manual``
+        (True when k was set by hand).
+    """
+
+    def __init__(self, n_topics: int | None = None, *, method: str = "nmf", unit: str = "paragraph",
+                 collapse_duplicates: bool = True, duplicate_threshold: float = 0.8,
+                 k_range: tuple[int, int] = (2, 8), n_seeds: int = 4, n_top_terms: int = 10,
+                 min_df: int | float = 2, max_df: int | float = 0.9, window: int = 3,
+                 seed: int = 0) -> None:
+        self.n_topics = n_topics
+        self.method = method
+        self.unit = unit
+        self.collapse_duplicates = collapse_duplicates
+        self.duplicate_threshold = duplicate_threshold
+        self.k_range = k_range
+        self.n_seeds = n_seeds
+        self.n_top_terms = n_top_terms
+        self.min_df = min_df
+        self.max_df = max_df
+        self.window = window
+        self.seed = seed
+
+    def fit(self, paragraphs: pd.DataFrame, y=None) -> TopicModel:
+        """Fit the topics on the corpus ``paragraphs`` table; return ``self``."""
+        if self.method not in METHODS:
+            raise TopicModelError(f"method must be one of {METHODS}, got {self.method!r}")
+        missing = [c for c in REQUIRED_COLUMNS if c not in paragraphs.columns]
+        if missing:
+            raise TopicModelError(f"the paragraphs table lacks columns {missing}; pass "
+                                  "corpus.paragraphs from helpers.corpus.load_collection")
+        units = build_units(paragraphs, unit=self.unit, window=self.window)
+        n_articles = units["article_id"].nunique()
+        if n_articles < 2:
+            raise TopicModelError(
+                f"topics need at least two articles and this collection has {n_articles}; "
+                "add articles (ideally from several outlets) to the collection folder")
+        group = (group_duplicates(units["text"].tolist(), threshold=self.duplicate_threshold)
+                 if self.collapse_duplicates else np.arange(len(units)))
+        units["group"] = group
+        reps = np.unique(group)
+        matrix, vocabulary = self._vectorize(units["text"].to_numpy()[reps])
+        ks, manual = self._candidate_ks(len(reps), len(vocabulary))
+        rows, fits = [], {}
+        for k in ks:
+            runs = [_fit_once(matrix, k, self.method, self.seed + s) for s in range(self.n_seeds)]
+            tops = [[_top_indices(h, self.n_top_terms) for h in run[1]] for run in runs]
+            coherence = float(np.nanmean(score_npmi(tops[0], matrix)))
+            stability = score_stability([[vocabulary[t].tolist() for t in top] for top in tops])
+            fits[k] = runs[0]
+            rows.append({"k": k, "coherence": coherence, "stability": stability})
+        selection = pd.DataFrame(rows, columns=["k", "coherence", "stability"])
+        stability = selection["stability"].fillna(1.0)
+        selection["score"] = ((selection["coherence"] + 1) / 2 + stability) / 2
+        chosen = manual or int(selection.loc[selection["score"].idxmax(), "k"])
+        selection["chosen"] = selection["k"] == chosen
+        selection["manual"] = bool(manual)
+        self.selection_ = selection
+        self._store(units, reps, *fits[chosen], vocabulary)
+        return self
+
+    def _vectorize(self, texts: np.ndarray) -> tuple[sparse.csr_matrix, np.ndarray]:
+        min_df = self.min_df
+        if isinstance(min_df, int) and min_df > 1 and len(texts) < 2 * min_df:
+            raise TopicModelError(
+                f"only {len(texts)} distinct {self.unit} units remain after collapsing wire "
+                "copy; add articles, or use unit='paragraph' / unit='sentences'")
+        vectorizer = (build_vectorizer(min_df=min_df, max_df=self.max_df) if self.method == "nmf"
+                      else build_count_vectorizer(min_df=min_df, max_df=self.max_df))
+        try:
+            matrix = vectorizer.fit_transform(list(texts)).tocsr()
+        except ValueError as error:  # empty vocabulary after stop words / pruning
+            raise TopicModelError(
+                f"no usable vocabulary for topics ({error}); the texts are too short or "
+                f"repetitive: add articles or lower min_df (now {min_df})") from error
+        return matrix, vectorizer.get_feature_names_out()
+
+    def _candidate_ks(self, n_units: int, n_terms: int) -> tuple[list[int], int]:
+        low, high = (int(v) for v in self.k_range)
+        if n_terms < 2 * max(low, 2):
+            raise TopicModelError(
+                f"only {n_terms} terms occur in at least {self.min_df} units: too tiny a "
+                "vocabulary for topics; add articles or lower min_df")
+        manual = int(self.n_topics or 0)
+        if manual:
+            if manual < 2 or manual > min(n_units, n_terms):
+                raise TopicModelError(
+                    f"n_topics={manual} needs 2 <= k <= {min(n_units, n_terms)} ({n_units} "
+                    f"distinct units, {n_terms} terms); choose fewer topics or add articles")
+        high = min(high, n_units - 1, n_terms - 1)
+        ks = list(range(max(low, 2), high + 1))
+        if not ks and not manual:
+            raise TopicModelError(
+                f"{n_units} distinct units are fewer than the {max(low, 2) + 1} needed to "
+                "choose between topic counts; add articles or use a finer unit")
+        return sorted(set(ks) | ({manual} if manual else set())), manual
+
+    def _store(self, units: pd.DataFrame, reps: np.ndarray, weights: np.ndarray,
+               components: np.ndarray, vocabulary: np.ndarray) -> None:
+        totals = weights.sum(axis=1, keepdims=True)
+        rep_weights = np.divide(weights, totals, out=np.zeros_like(weights), where=totals > 0)
+        row_of_rep = {int(r): i for i, r in enumerate(reps)}
+        doc_topic = rep_weights[[row_of_rep[int(g)] for g in units["group"]]]
+        size = (doc_topic * units["words"].to_numpy()[:, None]).sum(axis=0)
+        order = sorted(range(len(size)), key=lambda t: (-size[t], t))
+        self.k_ = len(order)
+        self.units_ = units.reset_index(drop=True)
+        self.doc_topic_ = doc_topic[:, order]
+        self.components_ = components[order]
+        self.vocabulary_ = vocabulary
+        share = size[order] / size.sum() if size.sum() > 0 else np.zeros(len(order))
+        term_rows, topic_rows = [], []
+        for t, h in enumerate(self.components_, start=1):
+            top = _top_indices(h, self.n_top_terms)
+            norm = h.sum() or 1.0
+            terms = vocabulary[top].tolist()
+            topic_rows.append({"topic": t, "label": ", ".join(terms[:LABEL_TERMS]),
+                               "top_terms": ", ".join(terms), "weight": float(share[t - 1])})
+            term_rows.extend({"topic": t, "rank": r, "term": term, "weight": float(h[j] / norm)}
+                             for r, (j, term) in enumerate(zip(top, terms, strict=True), start=1))
+        self.topics_ = _unique_labels(pd.DataFrame(topic_rows))
+        terms_table = pd.DataFrame(term_rows, columns=["topic", "rank", "term", "weight"])
+        self.terms_ = terms_table.merge(self.topics_[["topic", "label"]], on="topic")[
+            ["topic", "label", "rank", "term", "weight"]]
+
+
+def _fit_once(matrix: sparse.csr_matrix, k: int, method: str, seed: int):
+    """Return (unit × topic weights, topic × term components) of one seeded fit."""
+    if method == "nmf":
+        model = NMF(n_components=k, init="random", random_state=seed, max_iter=1000, tol=1e-5)
+    else:
+        model = LatentDirichletAllocation(n_components=k, learning_method="batch",
+                                          max_iter=LDA_ITER, random_state=seed)
+    weights = model.fit_transform(matrix)
+    return weights, model.components_
+
+
+def _top_indices(row: np.ndarray, n: int) -> list[int]:
+    """Indices of the ``n`` largest positive entries (ties by index)."""
+    order = np.lexsort((np.arange(len(row)), -row))
+    return [int(j) for j in order[:n] if row[j] > 0]
+
+
+def _unique_labels(topics: pd.DataFrame) -> pd.DataFrame:
+    seen = topics["label"].duplicated(keep="first")
+    topics.loc[seen, "label"] = [f"{label} ({t})" for label, t in
+                                 zip(topics.loc[seen, "label"], topics.loc[seen, "topic"],
+                                     strict=True)]
+    return topics
+
+
+def fit_topics(paragraphs: pd.DataFrame, *, k: int | None = None, method: str = "nmf",
+               unit: str = "paragraph", collapse_duplicates: bool = True,
+               seed: int = 0) -> TopicModel:
+    """Fit a :class:`TopicModel` on the corpus ``paragraphs`` (k chosen automatically if None/0).
+
+    Raises
+    ------
+    TopicModelError
+        One article, too tiny a vocabulary, or fewer distinct units than topics.
+    """
+    return TopicModel(k, method=method, unit=unit, collapse_duplicates=collapse_duplicates,
+                      seed=seed).fit(paragraphs)
+
+
+def rename_topics(model: TopicModel, names: Mapping[int | str, str]) -> TopicModel:
+    """Return a copy of ``model`` whose topics carry the given names.
+
+    Parameters
+    ----------
+    names
+        Maps a topic number (1 = largest) or its current label to a new label.
+    """
+    topics = model.topics_.copy()
+    for key, name in names.items():
+        by_number = isinstance(key, (int, np.integer))
+        hit = topics["topic"] == key if by_number else topics["label"] == key
+        if not hit.any():
+            raise TopicModelError(f"no topic {key!r}; topics are {topics['topic'].tolist()} "
+                                  f"labelled {topics['label'].tolist()}")
+        topics.loc[hit, "label"] = str(name)
+    if topics["label"].duplicated().any():
+        raise TopicModelError(f"topic names must be distinct, got {topics['label'].tolist()}")
+    renamed = copy.copy(model)
+    renamed.topics_ = topics
+    renamed.terms_ = model.terms_.drop(columns="label").merge(topics[["topic", "label"]],
+                                                              on="topic")[model.terms_.columns]
+    return renamed
