@@ -7,12 +7,11 @@ what the kit made of it.
 
 from __future__ import annotations
 
-import html
-
 import pandas as pd
 
 from helpers.corpus import Corpus, count_words
 from helpers.ingest import read_document
+from helpers.safe_text import escape_text
 
 #: Roles a raw line can play in the parsed article, in the order they are looked up.
 LINE_ROLES: tuple[str, ...] = ("headline", "standfirst", "byline", "body", "subhead", "removed")
@@ -65,7 +64,7 @@ def describe_removed(table: pd.DataFrame, articles: pd.DataFrame) -> str:
     per_article = table.groupby("outlet")["lines"].sum().sort_values(ascending=False)
     most = per_article.index[0]
     return (f"{total} lines were removed from {len(articles)} articles; the most common reasons "
-            f"are {top}. {html.escape(str(most))} carried the most page furniture "
+            f"are {top}. {escape_text(str(most))} carried the most page furniture "
             f"({int(per_article.iloc[0])} lines).")
 
 
@@ -127,3 +126,30 @@ def _truncate(text: str, limit: int) -> str:
 
 def _casefold(series: pd.Series) -> pd.Series:
     return series.astype(str).str.casefold()
+
+
+def describe_collection(corpus: Corpus) -> str:
+    """One sentence on the size of the collection, with the small-sample caveat when it applies."""
+    articles = corpus.articles
+    n, outlets = len(articles), len(corpus.outlets)
+    words = int(articles["words"].sum()) if n else 0
+    dated = int(articles["published"].notna().sum()) if n else 0
+    sentence = (f"The collection **{escape_text(corpus.name)}** holds {n} parsed articles from "
+                f"{outlets} outlets ({words:,} body words); {dated} of {n} carry a publication "
+                f"date.")
+    if n < 30:
+        sentence += (f" {n} articles is a small sample: read every comparison in the next "
+                     "notebooks as a description of these articles, not of the outlets in general.")
+    return sentence
+
+
+def describe_skipped(corpus: Corpus) -> str:
+    """One sentence on the files that were not analysed (skipped or duplicate)."""
+    audit = corpus.audit
+    skipped = audit[audit["status"] != "parsed"]
+    if skipped.empty:
+        return f"All {len(audit)} files in the folder were parsed; none was skipped."
+    reasons = "; ".join(f"{escape_text(s)}: {escape_text(r)}"
+                        for s, r in zip(skipped["source"], skipped["reason"], strict=True))
+    return (f"{len(skipped)} of {len(audit)} files were not analysed ({reasons}). Fix or remove "
+            "them and rerun; nothing else is affected.")

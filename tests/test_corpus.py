@@ -1,0 +1,123 @@
+"""load_collection: tables, sources.csv, the audit of every file, and the incremental cache."""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+
+from helpers import corpus as corpus_module
+from helpers import paths
+from helpers.corpus import CollectionError, load_collection
+
+ARTICLE = """{headline}
+
+{lead} The talks lasted three hours and ended with a joint statement on trade.
+
+“We are pleased with the result,” the minister said. Officials from both sides attended.
+"""
+
+
+@pytest.fixture()
+def isolated(tmp_path, monkeypatch):
+    """A collection folder outside data/raw with its cache in a temporary folder."""
+    monkeypatch.setattr(paths, "DATA_PROCESSED", tmp_path / "processed")
+    folder = tmp_path / "event"
+    folder.mkdir()
+    return folder
+
+
+def _write(folder, name, headline, lead="Leaders met on Monday."):
+    (folder / name).write_text(ARTICLE.format(headline=headline, lead=lead), encoding="utf-8")
+
+
+def test_seed_tables_have_the_documented_columns(seed_corpus):
+    assert list(seed_corpus.articles.columns) == corpus_module.ARTICLE_COLUMNS
+    assert list(seed_corpus.paragraphs.columns) == corpus_module.PARAGRAPH_COLUMNS
+    assert list(seed_corpus.sentences.columns) == corpus_module.SENTENCE_COLUMNS
+    assert len(seed_corpus.articles) == 5
+    assert seed_corpus.outlets == ["Action News", "CBC News", "ITV News", "The Independent",
+                                   "Unknown outlet (002_3309193dad904053)"]
+    assert set(seed_corpus.audit["status"]) == {"parsed"}
+
+
+def test_seed_sentences_are_body_sentences_in_order(seed_corpus):
+    itv = seed_corpus.sentences[seed_corpus.sentences["outlet"] == "ITV News"]
+    assert itv["position"].tolist() == list(range(len(itv)))
+    assert itv["text"].iloc[0].startswith("Russia and China have pushed back against US pressure")
+    assert not seed_corpus.sentences["text"].str.contains("Credit: AP").any()
+    # word counts of the articles table add up from the paragraphs table
+    body = seed_corpus.paragraphs[seed_corpus.paragraphs["kind"] == "body"]
+    words = body.groupby("article_id")["words"].sum()
+    assert (seed_corpus.articles.set_index("article_id")["words"] == words).all()
+
+
+def test_sources_csv_sets_outlet_and_date(isolated):
+    _write(isolated, "a.txt", "Summit ends with trade deal")
+    (isolated / "sources.csv").write_text(
+        "file,outlet,url,published\na.txt,Daily Planet,https://example.org/a,2023-05-06\n",
+        encoding="utf-8")
+    corpus = load_collection(isolated)
+    row = corpus.articles.iloc[0]
+    assert (row["outlet"], row["url"], row["published"]) == (
+        "Daily Planet", "https://example.org/a", "2023-05-06")
+
+
+def test_every_file_is_audited_parsed_skipped_or_duplicate(isolated):
+    _write(isolated, "a.txt", "Summit ends with trade deal")
+    shutil.copy(isolated / "a.txt", isolated / "b.txt")
+    (isolated / "c.txt").write_text("", encoding="utf-8")
+    (isolated / "d.pdf").write_bytes(b"%PDF-1.4")
+    (isolated / "e.txt").write_bytes(b"\x00\x01\x02binary\x00" * 50)
+    corpus = load_collection(isolated)
+    audit = dict(zip(corpus.audit["source"], corpus.audit["status"], strict=True))
+    assert audit == {"a.txt": "parsed", "b.txt": "duplicate", "c.txt": "skipped",
+                     "d.pdf": "skipped", "e.txt": "skipped"}
+    assert corpus.duplicates.to_dict("records") == [{"source": "b.txt", "duplicate_of": "a.txt"}]
+    reasons = dict(zip(corpus.skipped["source"], corpus.skipped["reason"], strict=True))
+    assert reasons["c.txt"] == "empty file"
+    assert reasons["d.pdf"].startswith("unsupported extension '.pdf'")
+    assert reasons["e.txt"].startswith("binary file")
+    assert corpus.articles["article_id"].tolist() == ["a.txt"]
+
+
+def test_only_new_or_changed_files_are_parsed_again(isolated):
+    _write(isolated, "a.txt", "Summit ends with trade deal")
+    _write(isolated, "b.txt", "Leaders agree on gas pipeline", lead="Ministers met on Tuesday.")
+    first = load_collection(isolated)
+    assert first.n_parsed_now == 2
+    again = load_collection(isolated)
+    assert again.n_parsed_now == 0
+    assert again.articles.equals(first.articles)
+    _write(isolated, "c.txt", "Protests follow summit", lead="Crowds gathered on Wednesday.")
+    _write(isolated, "a.txt", "Summit ends with a trade deal")  # changed headline
+    third = load_collection(isolated)
+    assert third.n_parsed_now == 2
+    assert sorted(third.articles["headline"]) == [
+        "Leaders agree on gas pipeline", "Protests follow summit", "Summit ends with a trade deal"]
+    # a changed sources.csv row is a change too
+    (isolated / "sources.csv").write_text("file,outlet\nb.txt,Daily Planet\n", encoding="utf-8")
+    fourth = load_collection(isolated)
+    assert fourth.n_parsed_now == 1
+    assert "Daily Planet" in fourth.outlets
+
+
+def test_missing_folder_and_bad_sources_raise_collection_error(isolated, tmp_path):
+    with pytest.raises(CollectionError, match="collection folder not found"):
+        load_collection(tmp_path / "nowhere")
+    _write(isolated, "a.txt", "Summit ends with trade deal")
+    (isolated / "sources.csv").write_text("name;outlet\na.txt;X\n", encoding="utf-8")
+    with pytest.raises(CollectionError, match="unreadable sources.csv: it needs a header row"):
+        load_collection(isolated)
+    (isolated / "sources.csv").write_bytes(b"\x00\x01\x02\x03" * 100)
+    with pytest.raises(CollectionError, match="unreadable sources.csv: not a text file"):
+        load_collection(isolated)
+
+
+def test_parallel_parsing_gives_the_same_tables(isolated):
+    for i in range(6):
+        _write(isolated, f"a{i}.txt", f"Summit story number {i} ends", lead=f"Leaders met {i}.")
+    serial = load_collection(isolated, use_cache=False, workers=1)
+    parallel = load_collection(isolated, use_cache=False, workers=2)
+    assert serial.articles.equals(parallel.articles)
+    assert serial.sentences.equals(parallel.sentences)
