@@ -1,0 +1,247 @@
+"""Sentence alignment across outlets: wire copy that survives small edits, but not paraphrase.
+
+Method (text-reuse detection in journalism, cf. Clough et al. 2002, the METER corpus):
+
+1. Every sentence becomes a *matching key* (:func:`normalize_sentence`): the kit's
+   :func:`helpers.vectorize.preprocess` (lower case, curly apostrophes folded, "U.S."/"US" read
+   as "usa", accents stripped), then dashes and punctuation become spaces, hyphens inside words and
+   apostrophes are dropped ("co-operation" = "cooperation", "won't" = "wont"), and British
+   spellings are folded onto one form (:data:`SPELLING_RULES`, :data:`SPELLING_WORDS`: -our/-or,
+   -ise/-ize, -yse/-yze, -lled/-led, -tre/-ter, defence/defense, ...). The key is a matching key,
+   not a spelling: the rules are applied to both sides, so an over-eager fold is harmless.
+2. Two sentences of different outlets *match* when either
+
+   - **edited copy**: ``difflib`` ratio (Ratcliff/Obershelp, ``2M / (len_a + len_b)`` over word
+     sequences) is at least ``min_ratio`` (0.8): a few words changed, added or dropped; or
+   - **excerpt**: the shorter sentence (at least ``min_words`` words) appears in order inside the
+     longer one: ``coverage`` (its words inside matching blocks / its length) is at least
+     ``min_coverage`` (0.9), e.g. a clause cut from the end of a wire sentence.
+
+   Paraphrase (the same facts in other words or another order) fails both tests; see the table of
+   pairs in ``tests/test_align.py``.
+3. Candidate pairs. The **exact** path compares every cross-outlet pair, skipping only pairs that
+   a lossless bound (the multiset word overlap caps the matched words ``M``) proves cannot match.
+   The **LSH** path is sub-quadratic: a MinHash of each sentence's word set (Broder 1997) is
+   indexed in a MinHash LSH Ensemble (Zhu et al. 2016, ``datasketch``), each sentence is queried
+   for sentences that contain at least ``min_candidate`` of its words, and the candidates are
+   verified with the same test. ``method="auto"`` uses the exact path up to ``exact_max`` sentences.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections import Counter
+from dataclasses import dataclass
+from itertools import combinations
+
+import pandas as pd
+
+from helpers.vectorize import preprocess
+
+#: Suffix rules (compiled regex, replacement) folding British spellings; applied to each word.
+SPELLING_RULES: tuple[tuple[re.Pattern[str], str], ...] = (
+    (re.compile(r"(?<=\w\w)our(?=(?:s|ed|ing|ful|less|able|ably|ite|ites)?$)"), "or"),
+    (re.compile(r"(?<=\w\w)is(?=(?:e|es|ed|ing|ation|ations|er|ers)$)"), "iz"),
+    (re.compile(r"(?<=\w\w)ys(?=(?:e|es|ed|ing)$)"), "yz"),
+    (re.compile(r"(?<=[aeiou])ll(?=(?:ed|ing|er|ers)$)"), "l"),
+    (re.compile(r"(?<=\w\w\w)tre(?=s?$)"), "ter"),
+)
+#: Words the suffix rules must leave alone (their "our" is not the British -our).
+SPELLING_EXCEPTIONS: frozenset[str] = frozenset({
+    "flour", "flours", "contour", "contours", "detour", "detours", "devour", "devours",
+    "devoured", "velour", "paramour", "troubadour", "yours", "ours",
+})
+#: Whole-word spelling variants the suffix rules do not cover (British -> matching key).
+SPELLING_WORDS: dict[str, str] = {
+    "defence": "defense", "offence": "offense", "licence": "license", "pretence": "pretense",
+    "manoeuvre": "maneuver", "manoeuvres": "maneuvers", "programme": "program",
+    "programmes": "program", "judgement": "judgment", "ageing": "aging", "grey": "gray",
+    "whilst": "while", "amongst": "among", "towards": "toward", "percent": "per cent",
+    "catalogue": "catalog", "dialogue": "dialog", "sceptical": "skeptical", "tyre": "tire",
+    "aluminium": "aluminum", "cheque": "check", "jewellery": "jewelry", "kerb": "curb",
+}
+_DASHES = re.compile(r"\s*(?:[\u2012-\u2015\u2212]|--+|\s-\s)\s*")
+_INNER_HYPHEN = re.compile(r"(?<=\w)-(?=\w)")
+_APOSTROPHE = re.compile(r"(?<=\w)'(?=\w)")
+_NON_WORD = re.compile(r"[^\w]+|_")
+_WORD_OVERLAP_FLOOR = 3  # sentences with fewer words are never aligned
+
+
+@dataclass(frozen=True)
+class AlignSettings:
+    """Thresholds and the candidate method of :func:`align_sentences` (defaults documented above).
+
+    Attributes
+    ----------
+    min_ratio, min_coverage, min_words
+        Match thresholds (edited copy; excerpt and the excerpt's minimum length in words).
+    method
+        ``"auto"`` (exact up to ``exact_max`` sentences, else LSH), ``"exact"`` or ``"lsh"``.
+    exact_max
+        Largest number of sentences aligned exactly under ``"auto"``.
+    min_candidate, num_perm, seed
+        LSH path: word containment for a candidate, MinHash permutations and seed.
+    """
+
+    min_ratio: float = 0.8
+    min_coverage: float = 0.9
+    min_words: int = 6
+    method: str = "auto"
+    exact_max: int = 1500
+    min_candidate: float = 0.5
+    num_perm: int = 128
+    seed: int = 1
+
+
+MATCH_COLUMNS = ["article_a", "outlet_a", "position_a", "text_a", "article_b", "outlet_b",
+                 "position_b", "text_b", "ratio", "coverage", "kind"]
+
+
+def normalize_sentence(text: str) -> str:
+    """Return the matching key of a sentence (see the module docstring).
+
+    Examples
+    --------
+    >>> normalize_sentence("Fuelled U.S. co-operation — it’s “unprecedented”.")
+    'fueled usa cooperation it unprecedented'
+    """
+    text = preprocess(text.replace("\u2019", "'").replace("\u2018", "'"))
+    text = _DASHES.sub(" ", text)
+    text = _INNER_HYPHEN.sub("", text)
+    text = _APOSTROPHE.sub("", text)
+    words = []
+    for word in _NON_WORD.sub(" ", text).split():
+        word = SPELLING_WORDS.get(word, word)
+        if word not in SPELLING_EXCEPTIONS:
+            for pattern, replacement in SPELLING_RULES:
+                word = pattern.sub(replacement, word)
+        words.append(word)
+    return " ".join(words)
+
+
+def score_sentence_pair(words_a: list[str], words_b: list[str]) -> tuple[float, float]:
+    """Return ``(ratio, coverage)`` of two normalised word sequences.
+
+    ``ratio`` is difflib's ``2M / (len_a + len_b)``, ``M`` the words in matching blocks;
+    ``coverage`` is ``M / len(shorter)``. Both are 0 when either sequence is empty.
+    """
+    if not words_a or not words_b:
+        return 0.0, 0.0
+    matcher = difflib.SequenceMatcher(None, words_a, words_b, autojunk=False)
+    matched = sum(block.size for block in matcher.get_matching_blocks())
+    return 2 * matched / (len(words_a) + len(words_b)), matched / min(len(words_a), len(words_b))
+
+
+def classify_pair(words_a: list[str], words_b: list[str], *,
+                  settings: AlignSettings = AlignSettings()) -> tuple[str | None, float, float]:
+    """Decide whether two normalised sentences are the same copy.
+
+    Returns
+    -------
+    tuple
+        ``(kind, ratio, coverage)`` with ``kind`` one of ``"identical"``, ``"edited"``,
+        ``"excerpt"``, or ``None`` when the sentences do not match.
+    """
+    ratio, coverage = score_sentence_pair(words_a, words_b)
+    if min(len(words_a), len(words_b)) < _WORD_OVERLAP_FLOOR:
+        kind = None
+    elif words_a == words_b:
+        kind = "identical"
+    elif ratio >= settings.min_ratio:
+        kind = "edited"
+    elif (coverage >= settings.min_coverage
+          and min(len(words_a), len(words_b)) >= settings.min_words):
+        kind = "excerpt"
+    else:
+        kind = None
+    return kind, ratio, coverage
+
+
+def is_same_sentence(a: str, b: str, *, settings: AlignSettings = AlignSettings()) -> bool:
+    """Return True when raw sentences ``a`` and ``b`` match (edited copy or excerpt)."""
+    words_a, words_b = normalize_sentence(a).split(), normalize_sentence(b).split()
+    return classify_pair(words_a, words_b, settings=settings)[0] is not None
+
+
+def _could_match(bag_a: Counter, bag_b: Counter, len_a: int, len_b: int,
+                 settings: AlignSettings) -> bool:
+    """Lossless bound: the matched words M never exceed the multiset overlap of the two bags."""
+    overlap = sum((bag_a & bag_b).values())
+    shorter = min(len_a, len_b)
+    return (overlap >= settings.min_ratio * (len_a + len_b) / 2
+            or (shorter >= settings.min_words and overlap >= settings.min_coverage * shorter))
+
+
+def _exact_candidates(words: list[list[str]], outlets: list[str], settings: AlignSettings):
+    bags = [Counter(w) for w in words]
+    for i, j in combinations(range(len(words)), 2):
+        if outlets[i] != outlets[j] and _could_match(bags[i], bags[j], len(words[i]),
+                                                     len(words[j]), settings):
+            yield i, j
+
+
+def _lsh_candidates(words: list[list[str]], outlets: list[str], settings: AlignSettings):
+    from datasketch import MinHash, MinHashLSHEnsemble
+
+    sets = [set(w) for w in words]
+    hashes = []
+    for items in sets:
+        minhash = MinHash(num_perm=settings.num_perm, seed=settings.seed)
+        minhash.update_batch([item.encode("utf-8") for item in items])
+        hashes.append(minhash)
+    index = MinHashLSHEnsemble(threshold=settings.min_candidate, num_perm=settings.num_perm,
+                               num_part=8)
+    index.index((i, hashes[i], len(sets[i])) for i in range(len(sets)) if sets[i])
+    pairs: set[tuple[int, int]] = set()
+    for i, items in enumerate(sets):
+        if not items:
+            continue
+        for j in index.query(hashes[i], len(items)):
+            if j != i and outlets[i] != outlets[j]:
+                pairs.add((min(i, j), max(i, j)))
+    yield from sorted(pairs)
+
+
+def align_sentences(sentences: pd.DataFrame, *,
+                    settings: AlignSettings | None = None) -> pd.DataFrame:
+    """Find every pair of sentences from different outlets that are the same copy.
+
+    Parameters
+    ----------
+    sentences
+        The corpus ``sentences`` table (columns ``article_id``, ``outlet``, ``position``, ``text``).
+    settings
+        Thresholds and method; default :class:`AlignSettings`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per matching pair (``a`` is the earlier row of ``sentences``): ``article_a``,
+        ``outlet_a``, ``position_a``, ``text_a``, ``article_b``, ``outlet_b``, ``position_b``,
+        ``text_b``, ``ratio`` (difflib ratio), ``coverage`` (share of the shorter sentence's
+        words matched in order), ``kind`` ("identical", "edited" or "excerpt").
+    """
+    settings = settings or AlignSettings()
+    table = sentences.reset_index(drop=True)
+    words = [normalize_sentence(t).split() for t in table["text"].astype(str)]
+    outlets = table["outlet"].astype(str).tolist()
+    method = settings.method
+    if method == "auto":
+        method = "exact" if len(table) <= settings.exact_max else "lsh"
+    if method not in {"exact", "lsh"}:
+        raise ValueError(f"method must be 'auto', 'exact' or 'lsh', got {settings.method!r}")
+    find = _exact_candidates if method == "exact" else _lsh_candidates
+    candidates = find(words, outlets, settings)
+    rows = []
+    for i, j in candidates:
+        kind, ratio, coverage = classify_pair(words[i], words[j], settings=settings)
+        if kind is None:
+            continue
+        a, b = table.loc[i], table.loc[j]
+        rows.append({"article_a": a["article_id"], "outlet_a": a["outlet"],
+                     "position_a": int(a["position"]), "text_a": a["text"],
+                     "article_b": b["article_id"], "outlet_b": b["outlet"],
+                     "position_b": int(b["position"]), "text_b": b["text"],
+                     "ratio": round(ratio, 4), "coverage": round(coverage, 4), "kind": kind})
+    return pd.DataFrame(rows, columns=MATCH_COLUMNS)

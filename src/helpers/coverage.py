@@ -1,0 +1,223 @@
+"""Who carries what: shared wire copy, each outlet's own sentences, and omitted facts.
+
+Wire copy. From the sentence pairs of :func:`helpers.align.align_sentences`, the share of outlet
+A's sentences that have a match in outlet B (``share_of_a_in_b``; not symmetric: a short article
+copied whole from a long one has share 1 in it, the long one a small share in the short one).
+Sentences with no match in any other outlet are the outlet's *unique* sentences: its own
+reporting, or its own wording.
+
+Omissions. Sentences of all outlets are grouped into *facts*: TF-IDF vectors of the sentences
+(:func:`helpers.vectorize.fit_tfidf`, the kit's one tokenizer) are compared with cosine similarity,
+aligned copies are set to similarity 1, and average-linkage agglomerative clustering (deterministic;
+scikit-learn) cuts the tree where the mean similarity between two groups falls below
+``min_similarity``. Each fact is labelled with its most central sentence (highest mean similarity
+to the others). A fact that some outlets carry and others do not is a candidate omission: that is
+a lead for a close reading, not proof (a fact may be worded too differently to be grouped). The
+clustering compares all pairs of sentences, so it is meant for event collections (a few thousand
+sentences), not for archives.
+"""
+
+from __future__ import annotations
+
+from html import escape
+
+import numpy as np
+import pandas as pd
+from sklearn.cluster import AgglomerativeClustering
+
+from helpers.align import normalize_sentence
+from helpers.vectorize import fit_tfidf
+
+MIN_WORDS = 3  # sentences with fewer normalised words are too short to align or to carry a fact
+LABEL_CHARS = 90
+OVERLAP_COLUMNS = ["outlet_a", "outlet_b", "n_sentences_a", "n_shared", "share_of_a_in_b",
+                   "example"]
+COVERAGE_COLUMNS = ["cluster_id", "label", "outlet", "present", "sentence", "n_outlets"]
+
+
+def _usable(sentences: pd.DataFrame) -> pd.DataFrame:
+    keys = sentences["text"].astype(str).map(normalize_sentence)
+    return sentences.loc[keys.str.split().str.len() >= MIN_WORDS].reset_index(drop=True)
+
+
+def _matched_keys(matches: pd.DataFrame) -> pd.DataFrame:
+    """Both directions of every match: article_id, position (the sentence) and the other outlet."""
+    forward = matches.rename(columns={"article_a": "article_id", "position_a": "position",
+                                      "outlet_b": "other"})[["article_id", "position", "other"]]
+    backward = matches.rename(columns={"article_b": "article_id", "position_b": "position",
+                                       "outlet_a": "other"})[["article_id", "position", "other"]]
+    return pd.concat([forward, backward], ignore_index=True).drop_duplicates()
+
+
+def summarize_wire_overlap(sentences: pd.DataFrame, matches: pd.DataFrame) -> pd.DataFrame:
+    """Share of each outlet's sentences that also appear in each other outlet.
+
+    Parameters
+    ----------
+    sentences
+        The corpus ``sentences`` table (``article_id``, ``outlet``, ``position``, ``text``).
+    matches
+        Output of :func:`helpers.align.align_sentences` on the same sentences.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per ordered pair of different outlets: ``outlet_a``, ``outlet_b``,
+        ``n_sentences_a`` (A's sentences of at least three words), ``n_shared`` (how many of
+        them have a match in B), ``share_of_a_in_b`` (``n_shared / n_sentences_a``), ``example``
+        (A's first shared sentence, empty when none).
+    """
+    usable = _usable(sentences)
+    matched = _matched_keys(matches).merge(usable[["article_id", "position", "outlet", "text"]],
+                                           on=["article_id", "position"])
+    totals = usable.groupby("outlet").size()
+    rows = []
+    for outlet_a in sorted(totals.index):
+        for outlet_b in sorted(totals.index):
+            if outlet_a == outlet_b:
+                continue
+            shared = matched[(matched["outlet"] == outlet_a) & (matched["other"] == outlet_b)]
+            shared = shared.drop_duplicates(["article_id", "position"]).sort_values(
+                ["article_id", "position"])
+            rows.append({"outlet_a": outlet_a, "outlet_b": outlet_b,
+                         "n_sentences_a": int(totals[outlet_a]), "n_shared": len(shared),
+                         "share_of_a_in_b": len(shared) / int(totals[outlet_a]),
+                         "example": shared["text"].iloc[0] if len(shared) else ""})
+    return pd.DataFrame(rows, columns=OVERLAP_COLUMNS)
+
+
+def find_unique_sentences(sentences: pd.DataFrame, matches: pd.DataFrame) -> pd.DataFrame:
+    """Sentences (of at least three words) that match no sentence of any other outlet.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``article_id``, ``outlet``, ``position``, ``text``, sorted by outlet, article, position.
+    """
+    usable = _usable(sentences)
+    matched = _matched_keys(matches)[["article_id", "position"]].drop_duplicates()
+    merged = usable.merge(matched, on=["article_id", "position"], how="left", indicator=True)
+    unique = merged[merged["_merge"] == "left_only"]
+    return unique[["article_id", "outlet", "position", "text"]].sort_values(
+        ["outlet", "article_id", "position"]).reset_index(drop=True)
+
+
+def describe_wire_overlap(overlap: pd.DataFrame, unique: pd.DataFrame) -> str:
+    """One sentence (markdown) on the largest copy overlap and on each outlet's own sentences."""
+    if overlap.empty:
+        return "There is only one outlet, so there is nothing to compare."
+    top = overlap.sort_values(["share_of_a_in_b", "outlet_a"], ascending=[False, True]).iloc[0]
+    counts = unique.groupby("outlet").size().reindex(sorted(overlap["outlet_a"].unique()),
+                                                     fill_value=0)
+    own = ", ".join(f"{escape(outlet)} {n}" for outlet, n in counts.items())
+    if top["n_shared"] == 0:
+        lead = "No outlet shares a sentence with another"
+    else:
+        lead = (f"{top['share_of_a_in_b']:.0%} of {escape(top['outlet_a'])}'s sentences "
+                f"({top['n_shared']} of {top['n_sentences_a']}) also appear, copied or lightly "
+                f"edited, in {escape(top['outlet_b'])}, the largest overlap in this collection")
+    return f"{lead}; sentences found in no other outlet: {own}."
+
+
+def _centrality(similarity: np.ndarray, labels: np.ndarray, i: int) -> float:
+    """Mean similarity of sentence ``i`` to the other members of its cluster (1 when alone)."""
+    members = labels == labels[i]
+    if members.sum() == 1:
+        return 1.0
+    return float((similarity[i, members].sum() - similarity[i, i]) / (members.sum() - 1))
+
+
+def cluster_facts(sentences: pd.DataFrame, matches: pd.DataFrame, *,
+                  min_similarity: float = 0.25) -> pd.DataFrame:
+    """Group the sentences of all outlets into facts (see the module docstring).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per sentence (of at least three words): ``article_id``, ``outlet``, ``position``,
+        ``text``, ``cluster_id`` (int, 0 = the fact carried by most outlets), ``centrality``
+        (mean similarity to the other sentences of its fact; 1 for a lone sentence).
+    """
+    usable = _usable(sentences)
+    columns = ["article_id", "outlet", "position", "text", "cluster_id", "centrality"]
+    if usable.empty:
+        return pd.DataFrame(columns=columns)
+    matrix, _ = fit_tfidf(usable["text"].astype(str).tolist())
+    similarity = np.asarray((matrix @ matrix.T).todense(), dtype=float)
+    keys = zip(usable["article_id"], usable["position"], strict=True)
+    index = {key: i for i, key in enumerate(keys)}
+    for row in matches.itertuples():
+        i = index.get((row.article_a, row.position_a))
+        j = index.get((row.article_b, row.position_b))
+        if i is not None and j is not None:
+            similarity[i, j] = similarity[j, i] = 1.0
+    np.fill_diagonal(similarity, 1.0)
+    if len(usable) == 1:
+        labels = np.zeros(1, dtype=int)
+    else:
+        model = AgglomerativeClustering(n_clusters=None, metric="precomputed", linkage="average",
+                                        distance_threshold=1.0 - min_similarity)
+        labels = model.fit_predict(np.clip(1.0 - similarity, 0.0, None))
+    table = usable[["article_id", "outlet", "position", "text"]].copy()
+    table["cluster"] = labels
+    table["centrality"] = [_centrality(similarity, labels, i) for i in range(len(labels))]
+    order = (table.groupby("cluster")
+             .agg(n_outlets=("outlet", "nunique"), first=("article_id", "min"),
+                  position=("position", "min"))
+             .sort_values(["n_outlets", "first", "position"], ascending=[False, True, True]))
+    renumber = {cluster: k for k, cluster in enumerate(order.index)}
+    table["cluster_id"] = table.pop("cluster").map(renumber).astype(int)
+    return table[columns].sort_values(["cluster_id", "outlet", "article_id", "position"]) \
+        .reset_index(drop=True)
+
+
+def build_coverage_matrix(facts: pd.DataFrame, outlets: list[str] | None = None) -> pd.DataFrame:
+    """Presence/absence of every fact in every outlet.
+
+    Parameters
+    ----------
+    facts
+        Output of :func:`cluster_facts`.
+    outlets
+        All outlets of the collection (default: those in ``facts``).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per fact and outlet: ``cluster_id``, ``label`` (the fact's most central sentence,
+        truncated to 90 characters), ``outlet``, ``present`` (bool), ``sentence`` (the outlet's
+        first sentence of the fact, empty when absent), ``n_outlets`` (outlets carrying it).
+    """
+    outlets = sorted(outlets if outlets is not None else facts["outlet"].unique(), key=str.casefold)
+    rows = []
+    for cluster_id, group in facts.groupby("cluster_id", sort=True):
+        central = group.sort_values(["centrality", "article_id", "position"],
+                                    ascending=[False, True, True]).iloc[0]["text"]
+        label = central if len(central) <= LABEL_CHARS else central[:LABEL_CHARS - 1].rstrip() + "…"
+        carriers = set(group["outlet"])
+        for outlet in outlets:
+            own = group[group["outlet"] == outlet].sort_values(["article_id", "position"])
+            rows.append({"cluster_id": int(cluster_id), "label": label, "outlet": outlet,
+                         "present": outlet in carriers,
+                         "sentence": own["text"].iloc[0] if len(own) else "",
+                         "n_outlets": len(carriers)})
+    return pd.DataFrame(rows, columns=COVERAGE_COLUMNS)
+
+
+def describe_coverage(matrix: pd.DataFrame) -> str:
+    """One sentence (markdown) on the facts every outlet carries and the most-omitted ones."""
+    if matrix.empty:
+        return "There are no sentences to compare."
+    n_outlets = matrix["outlet"].nunique()
+    facts = matrix.drop_duplicates("cluster_id")
+    everywhere = int((facts["n_outlets"] == n_outlets).sum())
+    partial = facts[(facts["n_outlets"] > 1) & (facts["n_outlets"] < n_outlets)]
+    text = (f"Of {len(facts)} facts, {everywhere} appear in all {n_outlets} outlets and "
+            f"{int((facts['n_outlets'] == 1).sum())} in only one")
+    if len(partial):
+        top = partial.iloc[0]
+        missing = matrix[(matrix["cluster_id"] == top["cluster_id"]) & ~matrix["present"]]
+        text += (f"; the most widely carried fact that some outlets leave out "
+                 f"(“{escape(top['label'])}”) is missing from "
+                 f"{escape(', '.join(missing['outlet']))}")
+    return text + "."

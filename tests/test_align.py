@@ -1,0 +1,171 @@
+"""Sentence alignment: normalisation, the match test (edits yes, paraphrase no), exact vs LSH."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from helpers import align
+from helpers.align import (
+    AlignSettings,
+    align_sentences,
+    classify_pair,
+    is_same_sentence,
+    normalize_sentence,
+    score_sentence_pair,
+)
+
+AP_BUILDUP = ("A buildup of more than 100,000 Russian troops near Ukraine has fuelled Western "
+              "fears that Moscow is poised to invade its neighbour.")
+AP_DENIED = ("Russia has denied planning an offensive but urged the U.S. and its allies to provide "
+             "a binding pledge that NATO won't expand to Ukraine and other ex-Soviet nations or "
+             "deploy weapons there, and roll back its forces from Eastern Europe — demands firmly "
+             "rejected by the West.")
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("Fuelled U.S. co-operation — it’s “unprecedented”.",
+     "fueled usa cooperation it unprecedented"),
+    ("The US-led bloc", "the usa led bloc"),
+    ("NATO won't expand", "nato wont expand"),
+    ("Xi’s “neighbour” and Putin's favourite colours", "xi neighbor and putin favorite colors"),
+    ("organised, organising, organisation", "organized organizing organization"),
+    ("They analysed the defence programme", "they analyzed the defense program"),
+    ("travelled, modelling, fuelled", "traveled modeling fueled"),
+    ("the centre of four hours of our tour", "the center of four hours of our tour"),
+    ("Eastern Europe - demands", "eastern europe demands"),
+    ("Eastern Europe — demands", "eastern europe demands"),
+    ("[and]call on the alliance", "and call on the alliance"),
+    ("Pékin’s café", "pekin cafe"),
+])
+def test_normalize_sentence(text, expected):
+    assert normalize_sentence(text) == expected
+
+
+def test_score_sentence_pair_exact_values():
+    # M = 4 ("a b" + "d e"): ratio 2*4/(5+4), coverage 4/4.
+    assert score_sentence_pair(list("abcde"), list("abde")) == pytest.approx((8 / 9, 1.0))
+    assert score_sentence_pair([], ["a"]) == (0.0, 0.0)
+
+
+# (a, b, expected match, why) — the thresholds documented in helpers.align.
+PAIRS = [
+    ('China and Russia are committed to "deepening back-to-back strategic co-operation," Xi was '
+     "quoted as telling Putin.",
+     "China and Russia are committed to “deepening back-to-back strategic cooperation,” Mr Xi was "
+     "quoted as telling Mr Putin.", True, "hyphen variant, dropped honorifics, curly quotes"),
+    (AP_BUILDUP, AP_BUILDUP.replace("fuelled", "fueled").replace("neighbour", "neighbor"),
+     True, "fuelled/fueled, neighbour/neighbor"),
+    (AP_DENIED, AP_DENIED.replace("U.S.", "US").replace(" — ", " - ").replace("NATO", "Nato"),
+     True, "U.S./US, dash, case"),
+    (AP_DENIED, AP_DENIED.replace(" — ", " "), True, "dropped dash"),
+    ("Chinese Foreign Minister Wang Yi told U.S. Secretary of State Antony Blinken in a call last "
+     "week that Moscow's security concerns need to be taken seriously and addressed.",
+     "Chinese Foreign Minister Wang Yi told U.S. Secretary of State Antony Blinken in a call last "
+     "week that Moscow's security concerns need to be addressed.", True, "dropped words"),
+    ("Russia has denied planning an offensive.", AP_DENIED, True, "excerpt: first clause only"),
+    ("Putin has also noted that Russia has been sharing highly sensitive military technologies "
+     "with China that helped significantly bolster its defence capability.",
+     "Putin has also noted that Russia has been sharing highly sensitive military technologies "
+     "with China that helped significantly bolster its defense capability.", True,
+     "defence/defense"),
+    ("Approximately 100,000 Russian troops remain on the Ukrainian border, a former Soviet "
+     "republic.", AP_BUILDUP, False, "paraphrase of the same fact"),
+    ("Putin is the most important guest at this year's Winter Olympics after many western nations, "
+     "including the UK, chose not to send any political representatives to the event in protest to "
+     "the treatment of the Uyghurs and other Muslim minorities.",
+     "Putin is the highest-profile guest at the Beijing Games following the decision by the U.S., "
+     "Britain and others not to send officials in protest of China's human rights abuses and its "
+     "treatment of Uyghurs and other Muslim minorities.", False, "rewritten sentence"),
+    ("Putin praised unprecedented close relations with China.",
+     "Putin praised close relations with China, calling them unprecedented.", False, "reordered"),
+    ("The US has rejected some of Moscow's key proposals.",
+     "Russia has rejected some of Washington's key proposals.", False, "same frame, other actors"),
+    ("Putin said.", "Putin said the talks were warm and substantive.", False, "too short to align"),
+]
+
+
+@pytest.mark.parametrize(("a", "b", "expected", "why"), PAIRS, ids=[p[3] for p in PAIRS])
+def test_is_same_sentence_table(a, b, expected, why):
+    assert is_same_sentence(a, b) is expected
+    assert is_same_sentence(b, a) is expected  # symmetric
+
+
+def test_classify_pair_kinds():
+    words = normalize_sentence(AP_BUILDUP).split()
+    assert classify_pair(words, list(words))[0] == "identical"
+    assert classify_pair(words, words[:-1])[0] == "edited"
+    excerpt = normalize_sentence("Russia has denied planning an offensive.").split()
+    kind, ratio, coverage = classify_pair(excerpt, normalize_sentence(AP_DENIED).split())
+    assert (kind, coverage) == ("excerpt", 1.0) and ratio < 0.8
+    strict = AlignSettings(min_words=7)
+    assert classify_pair(excerpt, normalize_sentence(AP_DENIED).split(), settings=strict)[0] is None
+
+
+def _sentences(rows):
+    return pd.DataFrame(rows, columns=["article_id", "outlet", "position", "text"])
+
+
+WIRE = [AP_BUILDUP, AP_DENIED,
+        "The U.S. is Taiwan's main supplier of fighter aircraft and defensive arms.",
+        "China claims the self-governing island as its own territory, to be annexed by force.",
+        "Economic and diplomatic co-operation has expanded into the military field.",
+        "In August, Russian troops for the first time deployed to Chinese territory."]
+
+
+def _toy_corpus():
+    rows = [("a.txt", "AP Copy", i, s) for i, s in enumerate(WIRE)]
+    edited = [s.replace("U.S.", "US").replace("co-operation", "cooperation") for s in WIRE[:4]]
+    rows += [("b.txt", "Edited", i, s) for i, s in enumerate(edited)]
+    rows += [("b.txt", "Edited", 4, "Russia has denied planning an offensive."),
+             ("b.txt", "Edited", 5, "The Kremlin called the talks warm and substantive.")]
+    rows += [("c.txt", "Own Words", 0, "Around 100,000 Russian soldiers remain at the border."),
+             ("c.txt", "Own Words", 1, "Taiwan sees itself as a sovereign nation."),
+             ("c.txt", "Own Words", 2, "The Kremlin called the talks warm and substantive.")]
+    return _sentences(rows)
+
+
+def test_align_sentences_exact_pairs():
+    matches = align_sentences(_toy_corpus(), settings=AlignSettings(method="exact"))
+    assert list(matches.columns) == align.MATCH_COLUMNS
+    found = set(zip(matches["article_a"], matches["position_a"], matches["article_b"],
+                    matches["position_b"], matches["kind"], strict=True))
+    assert found == {
+        ("a.txt", 0, "b.txt", 0, "identical"), ("a.txt", 1, "b.txt", 1, "identical"),
+        ("a.txt", 2, "b.txt", 2, "identical"), ("a.txt", 3, "b.txt", 3, "identical"),
+        ("a.txt", 1, "b.txt", 4, "excerpt"),  # b.txt 1 and 4 are one outlet: never paired
+        ("b.txt", 5, "c.txt", 2, "identical"),
+    }
+
+
+def test_lsh_path_agrees_with_exact_path():
+    corpus = _toy_corpus()
+    key = ["article_a", "position_a", "article_b", "position_b", "kind"]
+    exact = align_sentences(corpus, settings=AlignSettings(method="exact"))[key]
+    lsh = align_sentences(corpus, settings=AlignSettings(method="lsh"))[key]
+    pd.testing.assert_frame_equal(exact.reset_index(drop=True), lsh.reset_index(drop=True))
+
+
+def test_auto_method_switches_on_size(monkeypatch):
+    calls = []
+    original = align._lsh_candidates
+
+    def spy(*args):
+        calls.append(True)
+        return original(*args)
+
+    monkeypatch.setattr(align, "_lsh_candidates", spy)
+    corpus = _toy_corpus()
+    align_sentences(corpus, settings=AlignSettings(exact_max=len(corpus)))
+    assert calls == []
+    align_sentences(corpus, settings=AlignSettings(exact_max=len(corpus) - 1))
+    assert calls == [True]
+
+
+def test_unknown_method_raises():
+    with pytest.raises(ValueError, match="method"):
+        align_sentences(_toy_corpus(), settings=AlignSettings(method="fuzzy"))
+
+
+def test_empty_input():
+    assert align_sentences(_sentences([])).empty

@@ -1,0 +1,124 @@
+"""Wire-copy shares, unique sentences and the fact (omission) matrix on a handmade corpus."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from helpers.align import align_sentences
+from helpers.coverage import (
+    COVERAGE_COLUMNS,
+    OVERLAP_COLUMNS,
+    build_coverage_matrix,
+    cluster_facts,
+    describe_coverage,
+    describe_wire_overlap,
+    find_unique_sentences,
+    summarize_wire_overlap,
+)
+
+BUILDUP = ("A buildup of more than 100,000 Russian troops near Ukraine has fuelled Western fears "
+           "that Moscow is poised to invade its neighbour.")
+ISLAND = "China claims the self-governing island as its own territory."
+RUDD = "Kevin Rudd called the backing of Moscow highly significant."
+GAS = "The gas deal will supply ten billion cubic metres a year."
+UYGHURS = "Western nations sent no officials because of the treatment of Uyghurs."
+
+
+@pytest.fixture(scope="module")
+def sentences() -> pd.DataFrame:
+    rows = [("a.txt", "Wire A", 0, BUILDUP), ("a.txt", "Wire A", 1, ISLAND),
+            ("a.txt", "Wire A", 2, GAS), ("a.txt", "Wire A", 3, RUDD),
+            ("b.txt", "Wire B", 0, BUILDUP.replace("fuelled", "fueled")),
+            ("b.txt", "Wire B", 1, ISLAND), ("b.txt", "Wire B", 2, "Putin said."),
+            ("b.txt", "Wire B", 3, RUDD),
+            ("c.txt", "Own", 0, UYGHURS), ("c.txt", "Own", 1, ISLAND)]
+    return pd.DataFrame(rows, columns=["article_id", "outlet", "position", "text"])
+
+
+@pytest.fixture(scope="module")
+def matches(sentences) -> pd.DataFrame:
+    return align_sentences(sentences)
+
+
+def test_summarize_wire_overlap(sentences, matches):
+    overlap = summarize_wire_overlap(sentences, matches)
+    assert list(overlap.columns) == OVERLAP_COLUMNS
+    shares = {(r.outlet_a, r.outlet_b): (r.n_shared, r.n_sentences_a, r.share_of_a_in_b)
+              for r in overlap.itertuples()}
+    assert shares == {
+        ("Own", "Wire A"): (1, 2, 0.5), ("Own", "Wire B"): (1, 2, 0.5),
+        ("Wire A", "Own"): (1, 4, 0.25), ("Wire A", "Wire B"): (3, 4, 0.75),
+        # "Putin said." is too short to count: Wire B has 3 sentences.
+        ("Wire B", "Own"): (1, 3, 1 / 3), ("Wire B", "Wire A"): (3, 3, 1.0),
+    }
+    example = overlap.set_index(["outlet_a", "outlet_b"]).loc[("Wire A", "Own"), "example"]
+    assert example == ISLAND
+
+
+def test_find_unique_sentences(sentences, matches):
+    unique = find_unique_sentences(sentences, matches)
+    assert list(unique.columns) == ["article_id", "outlet", "position", "text"]
+    assert unique[["outlet", "text"]].values.tolist() == [["Own", UYGHURS], ["Wire A", GAS]]
+
+
+def test_describe_wire_overlap(sentences, matches):
+    text = describe_wire_overlap(summarize_wire_overlap(sentences, matches),
+                                 find_unique_sentences(sentences, matches))
+    assert text == ("100% of Wire B's sentences (3 of 3) also appear, copied or lightly edited, in "
+                    "Wire A, the largest overlap in this collection; sentences found in no other "
+                    "outlet: Own 1, Wire A 1, Wire B 0.")
+
+
+def test_describe_wire_overlap_escapes_outlet_names():
+    overlap = pd.DataFrame([{"outlet_a": "<b>X</b>", "outlet_b": "Y", "n_sentences_a": 2,
+                             "n_shared": 1, "share_of_a_in_b": 0.5, "example": "s"}])
+    unique = pd.DataFrame(columns=["article_id", "outlet", "position", "text"])
+    assert "<b>" not in describe_wire_overlap(overlap, unique)
+    assert "&lt;b&gt;X&lt;/b&gt;" in describe_wire_overlap(overlap, unique)
+
+
+def test_cluster_facts(sentences, matches):
+    facts = cluster_facts(sentences, matches)
+    groups = facts.groupby("cluster_id")["text"].apply(lambda s: sorted(set(s))).to_dict()
+    assert groups == {0: [ISLAND], 1: sorted({BUILDUP, BUILDUP.replace("fuelled", "fueled")}),
+                      2: [RUDD], 3: [GAS], 4: [UYGHURS]}
+    assert "Putin said." not in set(facts["text"])
+    assert (facts["centrality"] == 1.0).all()  # copies have similarity 1; lone sentences 1
+
+
+def test_build_coverage_matrix_and_describe(sentences, matches):
+    matrix = build_coverage_matrix(cluster_facts(sentences, matches))
+    assert list(matrix.columns) == COVERAGE_COLUMNS
+    assert len(matrix) == 5 * 3
+    present = matrix.pivot(index="cluster_id", columns="outlet", values="present")
+    assert present.astype(int).values.tolist() == [[1, 1, 1], [0, 1, 1], [0, 1, 1], [0, 1, 0],
+                                                  [1, 0, 0]]  # columns Own, Wire A, Wire B
+    row = matrix[(matrix["cluster_id"] == 1) & (matrix["outlet"] == "Wire B")].iloc[0]
+    assert row["sentence"] == BUILDUP.replace("fuelled", "fueled")
+    assert row["label"] == BUILDUP[:89].rstrip() + "…"
+    absent = matrix[(matrix["cluster_id"] == 1) & (matrix["outlet"] == "Own")]
+    assert absent["sentence"].item() == ""
+    assert describe_coverage(matrix) == (
+        "Of 5 facts, 1 appear in all 3 outlets and 2 in only one; the most widely carried fact "
+        f"that some outlets leave out (“{BUILDUP[:89].rstrip()}…”) is missing from Own.")
+
+
+def test_paraphrases_group_at_a_looser_threshold(sentences, matches):
+    paraphrase = pd.DataFrame(
+        [("d.txt", "Rewrite", 0, "Rudd called Moscow's backing significant.")],
+        columns=sentences.columns)
+    both = pd.concat([sentences, paraphrase], ignore_index=True)
+    facts = cluster_facts(both, align_sentences(both), min_similarity=0.25)
+    rudd = facts[facts["text"].str.contains("Rudd")]
+    assert rudd["cluster_id"].nunique() == 1 and set(rudd["outlet"]) == {"Wire A", "Wire B",
+                                                                         "Rewrite"}
+
+
+def test_empty_inputs():
+    empty = pd.DataFrame(columns=["article_id", "outlet", "position", "text"])
+    matches = align_sentences(empty)
+    assert summarize_wire_overlap(empty, matches).empty
+    assert cluster_facts(empty, matches).empty
+    assert describe_coverage(build_coverage_matrix(cluster_facts(empty, matches))) == (
+        "There are no sentences to compare.")
