@@ -288,12 +288,13 @@ def test_html_uses_metadata():
     meta = {"title": "Putin and Xi meet | Daily Example", "sitename": "Daily Example",
             "date": "2022-02-04T09:00:00+00:00", "url": "https://example.org/a",
             "author": "Jane Doe"}
-    text = ("Putin and Xi meet\n\nThe two leaders met in Beijing on Friday.\n\n"
-            "They signed a joint statement.")
+    text = ("Putin and Xi meet\n\nLeaders of Russia and China meet before the Winter Olympics "
+            "open\n\nThe two leaders met in Beijing on Friday.\n\nThey signed a statement.")
     article = parse_text(text, source="a.html", fmt="html", meta=meta)
     assert (article.headline, article.outlet, article.published, article.url, article.byline) == (
         "Putin and Xi meet", "Daily Example", "2022-02-04", "https://example.org/a", "Jane Doe")
     assert _removed(article, "headline-duplicate") == ["Putin and Xi meet"]
+    assert article.standfirst == "Leaders of Russia and China meet before the Winter Olympics open"
     assert len(article.paragraphs) == 2
 
 
@@ -444,3 +445,16 @@ def test_ten_thousand_paragraphs_is_fast():
     article = parse_text("A headline for a long article\n\n" + body, source="long.txt")
     assert time.perf_counter() - start < 10
     assert len(article.paragraphs) == 10_000
+
+
+@pytest.mark.parametrize("line", ["Related articles", "WATCH | A clip:", "Short title line"])
+def test_repeated_block_starters_stay_linear(line):
+    start = time.perf_counter()
+    parse_text("\n".join([line] * 10_000 + ["A closing sentence."]), source="x.txt")
+    assert time.perf_counter() - start < 10
+
+
+def test_byline_before_headline_is_not_the_headline():
+    article = parse_text("By Jane Doe\nTalks end without a deal\nThe talks ended on Friday.",
+                         source="x.txt")
+    assert (article.headline, article.byline) == ("Talks end without a deal", "Jane Doe")

@@ -289,13 +289,9 @@ def _split_wire_datelines(units: list[_Unit], hints: list[str]) -> list[_Unit]:
     return out
 
 
-def _words(text: str) -> int:
-    return len(text.split())
-
-
 def _is_title_like(text: str, max_words: int) -> bool:
     """No final punctuation (a short quoted phrase may end in a quote), not lower-case first."""
-    words = _words(text)
+    words = _count_words(text)
     if words > max_words or text[0].islower() or chrome.ELLIPSIS.search(text):
         return False
     return not chrome.TERMINAL.search(text) and not (
@@ -303,7 +299,7 @@ def _is_title_like(text: str, max_words: int) -> bool:
 
 
 def _mark_blocks(units: list[_Unit]) -> None:
-    n = len(units)
+    n, scanned = len(units), 0
     for i, unit in enumerate(units):
         if unit.reason == "video-promo" and _VIDEO_START.match(unit.text):
             window = range(i + 1, min(i + 5, n))
@@ -317,8 +313,9 @@ def _mark_blocks(units: list[_Unit]) -> None:
                 end += 1  # the one-paragraph blurb under the duration
             for j in range(i + 1, end):
                 units[j].reason = "video-promo"
-        elif unit.reason == "related-links":
+        elif unit.reason == "related-links" and i >= scanned:
             for j in range(i + 1, n):
+                scanned = j
                 other = units[j]
                 if other.reason in (None, "section-label", "dateline"):
                     if other.reason is None and not _is_teaser(other.text):
@@ -332,7 +329,7 @@ def _mark_blocks(units: list[_Unit]) -> None:
 
 
 def _is_teaser(text: str) -> bool:
-    if _words(text) > 40:
+    if _count_words(text) > 40:
         return False
     return bool(chrome.ELLIPSIS.search(text)) or not re.search(r"[.!][\"'”’)\]]*$", text)
 
@@ -345,7 +342,8 @@ def _mark_headline(units: list[_Unit], meta: dict) -> tuple[str | None, str | No
         forced = [u for u in units if u.forced == "headline" and u.reason is None]
         candidates = forced or [u for u in units if u.reason is None][:6]
         for unit in candidates:
-            if unit.forced is None and parse_dateline(unit.text):
+            if unit.forced is None and (parse_dateline(unit.text) or (
+                    _BY.match(unit.text) and parse_byline(unit.text))):
                 continue
             if unit.forced or _is_title_like(unit.text, 30) or unit.text.endswith(("?", "!")):
                 headline, suffix = split_title_suffix(unit.text)
@@ -362,15 +360,15 @@ def _mark_headline(units: list[_Unit], meta: dict) -> tuple[str | None, str | No
 def _mark_header(units: list[_Unit], has_headline: bool) -> dict:
     fields: dict = {"standfirst": None, "byline": None, "dates": [], "orgs": []}
     body_seen = 0
-    started = not has_headline
+    started = not any(u.role == "headline" for u in units)  # HTML: the headline is metadata
     for unit in units:
         if unit.role == "headline":
             started = True
-        if unit.reason or unit.role or unit.forced or not started:
+        if unit.reason or unit.role or unit.forced:
             continue
         if body_seen >= 2:
             break
-        if body_seen == 0:
+        if body_seen == 0:  # before the first body paragraph (above the headline too)
             iso = parse_dateline(unit.text)
             if iso:
                 unit.reason = "dateline"
@@ -384,7 +382,9 @@ def _mark_header(units: list[_Unit], has_headline: bool) -> dict:
                 if rest and rest not in name:
                     fields["orgs"].append(rest)
                 continue
-        if (has_headline and fields["standfirst"] is None and 8 <= _words(unit.text) <= 45
+        if not started:
+            continue
+        if (has_headline and fields["standfirst"] is None and 8 <= _count_words(unit.text) <= 45
                 and _is_title_like(unit.text, 45)):
             unit.role = "standfirst"
             fields["standfirst"] = unit.text
@@ -409,6 +409,10 @@ def _mark_body(units: list[_Unit]) -> list[Paragraph]:
         unit.role = "subhead" if subhead else "body"
         paragraphs.append(Paragraph(unit.text, unit.role))
     return paragraphs
+
+
+def _count_words(text: str) -> int:
+    return len(text.split())
 
 
 def _key(text: str) -> str:
