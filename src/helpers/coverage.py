@@ -19,13 +19,12 @@ sentences), not for archives.
 
 from __future__ import annotations
 
-from html import escape
-
 import numpy as np
 import pandas as pd
 from sklearn.cluster import AgglomerativeClustering
 
 from helpers.align import normalize_sentence
+from helpers.safe_text import escape_text as escape
 from helpers.vectorize import fit_tfidf
 
 MIN_WORDS = 3  # sentences with fewer normalised words are too short to align or to carry a fact

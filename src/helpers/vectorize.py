@@ -144,3 +144,137 @@ def top_tfidf_terms(texts: Sequence[str], labels: Sequence[str], *, n: int = 10)
         rows.extend({"outlet": label, "term": terms[j], "tfidf": float(row[j]), "rank": r + 1}
                     for r, j in enumerate(order) if row[j] > 0)
     return pd.DataFrame(rows, columns=["outlet", "term", "tfidf", "rank"])
+
+
+# --- Log-odds ratio with an informative Dirichlet prior (Monroe, Colaresi & Quinn 2008) -------
+#
+# For group i against group j (another group, or all the other groups pooled), with term counts
+# y_w, totals n and a prior alpha_w (alpha_0 = sum of alpha_w), Monroe et al. (2008, eq. 16, 18):
+#   delta_w = log((y_wi + a_w) / (n_i + a_0 - y_wi - a_w))
+#           - log((y_wj + a_w) / (n_j + a_0 - y_wj - a_w))
+#   var(delta_w) ~= 1 / (y_wi + a_w) + 1 / (y_wj + a_w),   z_w = delta_w / sqrt(var(delta_w)).
+# The informative prior is the whole collection's term distribution scaled to LOG_ODDS_ALPHA0
+# pseudo-counts: a_w = alpha_0 * y_w / n. It shrinks rare terms towards "not distinctive".
+
+#: Total prior pseudo-count alpha_0 (the weight of the collection-wide term distribution).
+LOG_ODDS_ALPHA0: float = 100.0
+LOG_ODDS_COLUMNS = ["outlet", "term", "count", "count_rest", "log_odds", "z"]
+
+
+def count_terms_by_group(texts: Sequence[str], labels: Sequence[str]) -> pd.DataFrame:
+    """Count analyzer terms per group of documents.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Term counts: one row per label (sorted), one column per term (alphabetical), int64.
+    """
+    labels = [str(label) for label in labels]
+    groups = sorted(set(labels))
+    vectorizer = build_count_vectorizer()
+    try:
+        matrix = vectorizer.fit_transform(list(texts))
+    except ValueError:  # empty vocabulary
+        return pd.DataFrame(index=pd.Index(groups, name="outlet"), dtype="int64")
+    member = sparse.csr_matrix(
+        (np.ones(len(labels)), ([groups.index(label) for label in labels], range(len(labels)))),
+        shape=(len(groups), len(labels)))
+    counts = (member @ matrix).toarray().astype("int64")
+    return pd.DataFrame(counts, index=pd.Index(groups, name="outlet"),
+                        columns=vectorizer.get_feature_names_out())
+
+
+def log_odds_dirichlet(counts_i: np.ndarray, counts_j: np.ndarray,
+                       prior: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Log-odds ratio of each term in group i versus group j with a Dirichlet prior.
+
+    Parameters
+    ----------
+    counts_i, counts_j
+        Term counts of the two groups (same term order).
+    prior
+        Pseudo-counts ``alpha_w`` (same order), all positive.
+
+    Returns
+    -------
+    tuple of numpy.ndarray
+        ``(delta, z)``: the log-odds ratio and its z-score (Monroe et al. 2008, eq. 16 and 18).
+    """
+    y_i, y_j, alpha = (np.asarray(a, dtype=float) for a in (counts_i, counts_j, prior))
+    alpha0 = alpha.sum()
+    delta = (np.log((y_i + alpha) / (y_i.sum() + alpha0 - y_i - alpha))
+             - np.log((y_j + alpha) / (y_j.sum() + alpha0 - y_j - alpha)))
+    z = delta / np.sqrt(1.0 / (y_i + alpha) + 1.0 / (y_j + alpha))
+    return delta, z
+
+
+def _collection_prior(counts: pd.DataFrame, alpha0: float) -> np.ndarray:
+    totals = counts.sum(axis=0).to_numpy(dtype=float)
+    return alpha0 * totals / totals.sum()
+
+
+def compute_log_odds(texts: Sequence[str], labels: Sequence[str], *,
+                     alpha0: float = LOG_ODDS_ALPHA0) -> pd.DataFrame:
+    """Each group's terms against all other groups pooled (Monroe et al. 2008).
+
+    Parameters
+    ----------
+    texts, labels
+        Documents and their group (outlet), same length.
+    alpha0
+        Total prior pseudo-count; the prior is the collection's term distribution times ``alpha0``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per group and term: ``outlet`` (the label), ``term``, ``count`` (in the group),
+        ``count_rest`` (in all other groups), ``log_odds`` (delta), ``z`` (its z-score; positive =
+        the group uses the term more than the rest). Sorted by outlet, then ``z`` descending.
+    """
+    counts = count_terms_by_group(texts, labels)
+    if counts.shape[1] == 0 or len(counts) < 2:
+        return pd.DataFrame(columns=LOG_ODDS_COLUMNS)
+    prior = _collection_prior(counts, alpha0)
+    total = counts.sum(axis=0).to_numpy()
+    frames = []
+    for label, row in counts.iterrows():
+        own = row.to_numpy()
+        delta, z = log_odds_dirichlet(own, total - own, prior)
+        frames.append(pd.DataFrame({"outlet": label, "term": counts.columns, "count": own,
+                                    "count_rest": total - own, "log_odds": delta, "z": z}))
+    table = pd.concat(frames, ignore_index=True)
+    return table.sort_values(["outlet", "z", "term"], ascending=[True, False, True],
+                             ignore_index=True)
+
+
+def compute_pairwise_log_odds(texts: Sequence[str], labels: Sequence[str], *,
+                              alpha0: float = LOG_ODDS_ALPHA0) -> pd.DataFrame:
+    """Every ordered pair of groups compared directly (same prior as :func:`compute_log_odds`).
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``outlet``, ``other``, ``term``, ``count`` (in outlet), ``count_other``, ``log_odds``,
+        ``z`` (positive = ``outlet`` uses the term more than ``other``); terms used by neither
+        of the two are left out. Sorted by outlet, other, then ``z`` descending.
+    """
+    columns = ["outlet", "other", "term", "count", "count_other", "log_odds", "z"]
+    counts = count_terms_by_group(texts, labels)
+    if counts.shape[1] == 0 or len(counts) < 2:
+        return pd.DataFrame(columns=columns)
+    prior = _collection_prior(counts, alpha0)
+    frames = []
+    for label in counts.index:
+        for other in counts.index:
+            if other == label:
+                continue
+            own, theirs = counts.loc[label].to_numpy(), counts.loc[other].to_numpy()
+            delta, z = log_odds_dirichlet(own, theirs, prior)
+            used = (own + theirs) > 0
+            frames.append(pd.DataFrame({"outlet": label, "other": other,
+                                        "term": counts.columns[used], "count": own[used],
+                                        "count_other": theirs[used], "log_odds": delta[used],
+                                        "z": z[used]}))
+    table = pd.concat(frames, ignore_index=True)
+    return table.sort_values(["outlet", "other", "z", "term"],
+                             ascending=[True, True, False, True], ignore_index=True)

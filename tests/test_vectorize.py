@@ -1,0 +1,94 @@
+"""The shared tokenizer and the log-odds ratio with informative Dirichlet prior (hand-computed)."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+
+from helpers.vectorize import (
+    LOG_ODDS_COLUMNS,
+    analyze,
+    compute_log_odds,
+    compute_pairwise_log_odds,
+    count_terms_by_group,
+    log_odds_dirichlet,
+)
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("The U.S. and US troops", ["usa", "usa", "troops"]),
+    ("U.S.-led bloc", ["usa", "led", "bloc"]),
+    ("Russia’s talks", ["russia", "talks"]),          # curly apostrophe + possessive
+    ("Russia's talks", ["russia", "talks"]),
+    ("Pékin café naïve", ["pekin", "cafe", "naive"]),  # accents stripped
+    ("co-operation pre-Olympics ex-Soviet", ["co-operation", "pre-olympics", "ex-soviet"]),
+    ("co‑operation", ["co-operation"]),                # non-breaking hyphen folded
+    ("U.K. envoys", ["uk", "envoys"]),
+    ("us and them", []),                               # the pronoun stays a stop word
+    ("a 2022 x", []),                                  # numbers and one-letter tokens dropped
+])
+def test_analyze(text, expected):
+    assert analyze(text) == expected
+
+
+def test_count_terms_by_group():
+    counts = count_terms_by_group(["cat cat dog", "dog fish", "cat"], ["A", "B", "A"])
+    assert counts.index.tolist() == ["A", "B"]
+    assert counts.columns.tolist() == ["cat", "dog", "fish"]
+    assert counts.values.tolist() == [[3, 1, 0], [0, 1, 1]]
+
+
+# Toy corpus: A = "cat cat dog", B = "dog fish". Collection counts cat 2, dog 2, fish 1 (n = 5);
+# alpha0 = 5 gives the prior a = (2, 2, 1). For A against the rest (= B), n_A = 3, n_B = 2:
+#   cat:  log((2+2)/(3+5-2-2)) - log((0+2)/(2+5-0-2)) = log(4/4) - log(2/5),  var = 1/4 + 1/2
+#   dog:  log((1+2)/(3+5-1-2)) - log((1+2)/(2+5-1-2)) = log(3/5) - log(3/4),  var = 1/3 + 1/3
+#   fish: log((0+1)/(3+5-0-1)) - log((1+1)/(2+5-1-1)) = log(1/7) - log(2/5),  var = 1/1 + 1/2
+HAND = {
+    "cat": (math.log(4 / 4) - math.log(2 / 5), 1 / 4 + 1 / 2),
+    "dog": (math.log(3 / 5) - math.log(3 / 4), 1 / 3 + 1 / 3),
+    "fish": (math.log(1 / 7) - math.log(2 / 5), 1 / 1 + 1 / 2),
+}
+
+
+def test_compute_log_odds_matches_hand_computation():
+    table = compute_log_odds(["cat cat dog", "dog fish"], ["A", "B"], alpha0=5)
+    assert list(table.columns) == LOG_ODDS_COLUMNS
+    a = table[table["outlet"] == "A"].set_index("term")
+    assert a.index.tolist() == ["cat", "dog", "fish"]  # sorted by z, descending
+    for term, (delta, var) in HAND.items():
+        assert a.loc[term, "log_odds"] == pytest.approx(delta, abs=1e-12)
+        assert a.loc[term, "z"] == pytest.approx(delta / math.sqrt(var), abs=1e-12)
+    assert a.loc["cat", "z"] == pytest.approx(1.0580408, abs=1e-6)
+    assert a[["count", "count_rest"]].values.tolist() == [[2, 0], [1, 1], [0, 1]]
+    b = table[table["outlet"] == "B"].set_index("term")
+    assert np.allclose(b.loc[["cat", "dog", "fish"], "z"], -a.loc[["cat", "dog", "fish"], "z"])
+
+
+def test_compute_pairwise_log_odds_hand_computation():
+    # A = "cat cat dog", B = "dog fish", C = "cat"; counts cat 3, dog 2, fish 1;
+    # alpha0 = 6 gives a = (3, 2, 1).
+    # A versus C (n_A = 3, n_C = 1): fish is used by neither and is left out.
+    #   cat: log(5/(3+6-2-3)) - log(4/(1+6-1-3)) = log(5/4) - log(4/3), var = 1/5 + 1/4
+    #   dog: log(3/(3+6-1-2)) - log(2/(1+6-0-2)) = log(3/6) - log(2/5), var = 1/3 + 1/2
+    table = compute_pairwise_log_odds(["cat cat dog", "dog fish", "cat"], ["A", "B", "C"],
+                                      alpha0=6)
+    pair = table[(table["outlet"] == "A") & (table["other"] == "C")].set_index("term")
+    assert pair.index.tolist() == ["dog", "cat"]
+    assert pair.loc["cat", "log_odds"] == pytest.approx(math.log(5 / 4) - math.log(4 / 3))
+    assert pair.loc["cat", "z"] == pytest.approx((math.log(5 / 4) - math.log(4 / 3))
+                                                 / math.sqrt(1 / 5 + 1 / 4))
+    assert pair.loc["dog", "z"] == pytest.approx((math.log(3 / 6) - math.log(2 / 5))
+                                                 / math.sqrt(1 / 3 + 1 / 2))
+    assert len(table) == 16  # 6 ordered pairs; fish is absent from A-C and C-A
+
+
+def test_log_odds_dirichlet_is_zero_for_identical_groups():
+    delta, z = log_odds_dirichlet(np.array([3, 1]), np.array([3, 1]), np.array([1.0, 1.0]))
+    assert np.allclose(delta, 0) and np.allclose(z, 0)
+
+
+def test_compute_log_odds_degenerate_inputs():
+    assert compute_log_odds(["cat dog"], ["A"]).empty  # one group: nothing to compare
+    assert compute_log_odds(["the and", "of"], ["A", "B"]).empty  # only stop words
