@@ -144,7 +144,7 @@ def read_sources(folder: Path, *, name: str = SOURCES_FILE) -> dict[str, dict[st
 
 def load_collection(collection: str | os.PathLike[str] = paths.DEFAULT_COLLECTION, *,
                     use_cache: bool = True, progress: bool | None = None,
-                    workers: int | None = None) -> Corpus:
+                    workers: int | None = None, dask_address: str | None = None) -> Corpus:
     """Load a collection folder into a :class:`Corpus`.
 
     Parameters
@@ -157,6 +157,8 @@ def load_collection(collection: str | os.PathLike[str] = paths.DEFAULT_COLLECTIO
         Show a tqdm progress bar; default: when many files need parsing.
     workers
         Worker processes for parsing; default: all cores when many files need parsing.
+    dask_address
+        Parse on the Dask cluster at this scheduler address instead (``""``/None: locally).
 
     Raises
     ------
@@ -199,7 +201,10 @@ def load_collection(collection: str | os.PathLike[str] = paths.DEFAULT_COLLECTIO
             except (ValueError, TypeError, KeyError):
                 pass  # a corrupt cache entry is parsed again
         todo.append((path, row, cached if use_cache else None))
-    parsed = _parse_many(todo, progress=progress, workers=workers)
+    if dask_address:
+        parsed = _parse_on_dask(todo, address=dask_address)
+    else:
+        parsed = _parse_many(todo, progress=progress, workers=workers)
     results.update(parsed)
     articles = [results[p.name] for p in candidates if p.name in results]
     for article in articles:
@@ -228,11 +233,42 @@ def _parse_and_cache(job: tuple[Path, dict | None, Path | None]) -> Article:
     path, row, cached = job
     article = parse_path(path, row)
     if cached is not None:
-        cached.parent.mkdir(parents=True, exist_ok=True)
-        tmp = cached.with_suffix(f".{os.getpid()}.tmp")
-        tmp.write_text(json.dumps(article.to_cache(), ensure_ascii=False), "utf-8")
-        tmp.replace(cached)
+        _write_cache(cached, article)
     return article
+
+
+def parse_payload(payload: tuple[str, str, bytes, dict | None]) -> dict:
+    """Parse one file from its bytes (runs on Dask workers): ``(name, suffix, data, row)``.
+
+    Returns the cache dict of the Article (plain data travels well between processes).
+    """
+    from helpers.ingest import read_bytes
+    from helpers.parsing import parse_document
+
+    name, suffix, data, row = payload
+    return parse_document(read_bytes(data, source=name, suffix=suffix),
+                          sources_row=row).to_cache()
+
+
+def _parse_on_dask(todo: list, *, address: str) -> dict[str, Article]:
+    from helpers.cluster import map_on_dask
+
+    payloads = [(path.name, path.suffix, path.read_bytes(), row) for path, row, _ in todo]
+    results = map_on_dask(parse_payload, payloads, address=address)
+    out: dict[str, Article] = {}
+    for (path, _, cached), data in zip(todo, results, strict=True):
+        article = Article.from_cache(data)
+        if cached is not None:
+            _write_cache(cached, article)
+        out[path.name] = article
+    return out
+
+
+def _write_cache(cached: Path, article: Article) -> None:
+    cached.parent.mkdir(parents=True, exist_ok=True)
+    tmp = cached.with_suffix(f".{os.getpid()}.tmp")
+    tmp.write_text(json.dumps(article.to_cache(), ensure_ascii=False), "utf-8")
+    tmp.replace(cached)
 
 
 def _parse_many(todo: list, *, progress: bool | None, workers: int | None) -> dict[str, Article]:

@@ -116,22 +116,48 @@ def read_document(path: Path, *, source: str | None = None) -> RawDocument:
         Name to report; defaults to the file name.
     """
     path = Path(path)
-    doc = RawDocument(source=source or path.name, path=path)
-    suffix = path.suffix.lower()
+    name = source or path.name
+    try:
+        size = path.stat().st_size
+        if size > MAX_BYTES:  # refuse before reading it into memory
+            return read_bytes(b"", source=name, suffix=path.suffix, path=path, size=size)
+        data = path.read_bytes()
+    except OSError as exc:
+        return RawDocument(source=name, path=path,
+                           skip_reason=f"unreadable file ({exc.strerror or exc})")
+    return read_bytes(data, source=name, suffix=path.suffix, path=path)
+
+
+def read_bytes(data: bytes, *, source: str, suffix: str, path: Path | None = None,
+               size: int | None = None) -> RawDocument:
+    """Decode the bytes of one article file (what :func:`read_document` does after reading).
+
+    Used directly when the bytes travel to another process or machine (Dask workers).
+
+    Parameters
+    ----------
+    data
+        The raw file content.
+    source
+        File name to report.
+    suffix
+        The file's extension (``".txt"``, ``".md"``, ``".html"``...), which picks the reader.
+    path
+        The original path, kept for reference.
+    size
+        The file size when ``data`` was not read because the file is too large.
+    """
+    suffix = suffix.lower()
+    size = len(data) if size is None else size
+    doc = RawDocument(source=source, path=Path(path) if path else Path(source))
     if suffix not in ARTICLE_EXTENSIONS:
         doc.skip_reason = f"unsupported extension {suffix or '(none)'!r}"
         return doc
     doc.fmt = "html" if suffix in HTML_EXTENSIONS else (
         "markdown" if suffix in MARKDOWN_EXTENSIONS else "text")
-    try:
-        size = path.stat().st_size
-        if size > MAX_BYTES:
-            doc.skip_reason = (f"file too large ({size / 1_048_576:.1f} MB; the limit is "
-                               f"{MAX_BYTES // 1_048_576} MB): split it or trim it")
-            return doc
-        data = path.read_bytes()
-    except OSError as exc:
-        doc.skip_reason = f"unreadable file ({exc.strerror or exc})"
+    if size > MAX_BYTES:
+        doc.skip_reason = (f"file too large ({size / 1_048_576:.1f} MB; the limit is "
+                           f"{MAX_BYTES // 1_048_576} MB): split it or trim it")
         return doc
     doc.content_hash = hash_bytes(data)
     if not data.strip():
