@@ -7,3 +7,4 @@ One outlet colour scale (:func:`outlet_color`) and one theme (``framekit``) serv
 
 from helpers.charts.base import outlet_color, outlet_scale, use_outlets
 from helpers.charts.corpus import chart_article_lengths, chart_removed
+from helpers.charts.render import enable_renderer  # noqa: F401  (enables it on import)
