@@ -1,0 +1,195 @@
+"""Load the actor, frame and attribution-verb lexicons, and match their terms in text.
+
+Each lexicon is a YAML file: the package default in ``src/helpers/lexicons/<kind>.yml``,
+overridden or extended by ``<collection folder>/<kind>.yml``. A collection entry with the same
+key replaces the default entry, new keys are added, and ``replace: true`` at the top level of
+the collection file drops the defaults. Files are read with ``yaml.safe_load`` only; a malformed
+file raises :class:`LexiconError` naming the file.
+
+Matching (:func:`compile_matcher`, :func:`find_matches`) is regular-expression matching of the
+lexicon's own terms, whole words only. A one-word term with a capital letter ("Xi", "NATO",
+"US") matches with exactly that case; every other term ignores case. A trailing ``*`` matches
+any word ending ("sanction*"). At any place the longest term wins, so "Vladimir Putin" is one
+match, not "Vladimir Putin" plus "Putin". (Tokenising for vocabulary statistics is
+:mod:`helpers.vectorize`'s job; this module only finds the lexicon's phrases, with offsets, so
+keyword-in-context views can show them.)
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from helpers import paths
+
+#: The lexicon kinds and the top-level key each YAML file holds.
+KINDS: tuple[str, ...] = ("actors", "frames", "verbs")
+VERB_CLASSES: tuple[str, ...] = ("neutral", "loaded")
+FRAME_TYPES: tuple[str, ...] = ("generic", "issue")
+_WILDCARD = re.compile(r"\*$")
+
+
+class LexiconError(ValueError):
+    """A lexicon file cannot be read or does not have the expected layout."""
+
+
+@dataclass(frozen=True)
+class Lexicons:
+    """The three lexicons of a collection, after merging defaults and collection overrides.
+
+    Attributes
+    ----------
+    actors
+        Canonical actor name → list of aliases (canonical name first).
+    frames
+        Frame name → ``{"type": "generic"|"issue", "label": str, "terms": list[str]}``.
+    verbs
+        Verb lemma → ``{"class": "neutral"|"loaded", "forms": list[str]}``.
+    """
+
+    actors: dict[str, list[str]]
+    frames: dict[str, dict]
+    verbs: dict[str, dict]
+
+
+@dataclass(frozen=True)
+class Matcher:
+    """A compiled lexicon: one regular expression whose group ``g<i>`` belongs to ``labels[i]``."""
+
+    pattern: re.Pattern[str]
+    labels: tuple[str, ...]
+    terms: tuple[str, ...]
+
+
+def _read_yaml(path: Path, kind: str) -> dict:
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        raise LexiconError(f"{path}: invalid YAML ({exc})") from exc
+    except (OSError, UnicodeDecodeError) as exc:
+        raise LexiconError(f"{path}: unreadable ({exc})") from exc
+    if data is None:
+        return {kind: {}}
+    if not isinstance(data, dict) or not isinstance(data.get(kind, {}), dict):
+        raise LexiconError(f"{path}: expected a mapping with a top-level '{kind}:' mapping")
+    return data
+
+
+def _strings(value, path: Path, where: str) -> list[str]:
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
+        raise LexiconError(f"{path}: {where} must be a list of non-empty strings")
+    return [v.strip() for v in value]
+
+
+def _check_entry(kind: str, key, value, path: Path):
+    if not isinstance(key, str) or not key.strip():
+        raise LexiconError(f"{path}: every {kind} key must be a non-empty string, got {key!r}")
+    if kind == "actors":
+        aliases = _strings(value or [], path, f"aliases of actor {key!r}")
+        return [key] + [a for a in aliases if a != key]
+    if not isinstance(value, dict):
+        raise LexiconError(f"{path}: entry {key!r} must be a mapping")
+    if kind == "frames":
+        ftype = value.get("type", "issue")
+        if ftype not in FRAME_TYPES:
+            raise LexiconError(
+                f"{path}: frame {key!r} has type {ftype!r}; use one of {FRAME_TYPES}")
+        terms = _strings(value.get("terms"), path, f"terms of frame {key!r}")
+        return {"type": ftype, "label": str(value.get("label") or key), "terms": terms}
+    vclass = value.get("class")
+    if vclass not in VERB_CLASSES:
+        raise LexiconError(f"{path}: verb {key!r} has class {vclass!r}; use one of {VERB_CLASSES}")
+    return {"class": vclass, "forms": _strings(value.get("forms") or [key], path,
+                                               f"forms of verb {key!r}")}
+
+
+def load_lexicon(kind: str, *, folder: str | os.PathLike[str] | None = None) -> dict:
+    """Load one lexicon: the package default merged with ``<folder>/<kind>.yml`` when present.
+
+    Parameters
+    ----------
+    kind
+        ``"actors"``, ``"frames"`` or ``"verbs"``.
+    folder
+        A collection folder that may hold an override file; ``None`` for the default only.
+
+    Returns
+    -------
+    dict
+        See :class:`Lexicons` for the layout of each kind.
+
+    Raises
+    ------
+    LexiconError
+        Unknown kind, malformed YAML or a malformed entry (the message names the file).
+    """
+    if kind not in KINDS:
+        raise LexiconError(f"unknown lexicon kind {kind!r}; use one of {KINDS}")
+    files = [paths.LEXICONS / f"{kind}.yml"]
+    if folder is not None and (Path(folder) / f"{kind}.yml").is_file():
+        files.append(Path(folder) / f"{kind}.yml")
+    merged: dict = {}
+    for path in files:
+        data = _read_yaml(path, kind)
+        if data.get("replace") is True:
+            merged = {}
+        for key, value in (data.get(kind) or {}).items():
+            merged[str(key).strip()] = _check_entry(kind, key, value, path)
+    return merged
+
+
+def load_lexicons(folder: str | os.PathLike[str] | None = None) -> Lexicons:
+    """Load the three lexicons for a collection folder (see :func:`load_lexicon`)."""
+    return Lexicons(**{kind: load_lexicon(kind, folder=folder) for kind in KINDS})
+
+
+def _term_regex(term: str) -> str:
+    wildcard = bool(_WILDCARD.search(term))
+    core = _WILDCARD.sub("", term)
+    body = r"\s+".join("".join("['’]" if ch in "'’" else re.escape(ch) for ch in part)
+                       for part in core.split())
+    if wildcard:
+        body += r"[\w'’-]*"
+    case_sensitive = " " not in core and any(c.isupper() for c in core)
+    if not case_sensitive:
+        body = f"(?i:{body})"
+    return rf"(?<!\w){body}(?!\w)"
+
+
+def compile_matcher(terms_by_label: Mapping[str, Iterable[str]]) -> Matcher:
+    """Compile ``{label: [term, ...]}`` into one matcher (longest term first).
+
+    Examples
+    --------
+    >>> m = compile_matcher({"Xi": ["Xi", "Xi Jinping"]})
+    >>> [(t, label) for _, _, label, t in find_matches("A taxi took Xi Jinping.", m)]
+    [('Xi Jinping', 'Xi')]
+    """
+    pairs = sorted({(str(term), str(label)) for label, terms in terms_by_label.items()
+                    for term in terms}, key=lambda p: (-len(_WILDCARD.sub("", p[0])), p[0], p[1]))
+    if not pairs:
+        return Matcher(re.compile(r"(?!x)x"), (), ())
+    alternatives = "|".join(f"(?P<g{i}>{_term_regex(term)})" for i, (term, _) in enumerate(pairs))
+    return Matcher(re.compile(alternatives), tuple(p[1] for p in pairs), tuple(p[0] for p in pairs))
+
+
+def find_matches(text: str, matcher: Matcher) -> list[tuple[int, int, str, str]]:
+    """Find lexicon terms in ``text``, left to right, without overlaps.
+
+    Returns
+    -------
+    list of tuple
+        ``(start, end, label, matched_text)`` per match.
+    """
+    found = []
+    for match in matcher.pattern.finditer(text or ""):
+        index = int(match.lastgroup[1:])
+        found.append((match.start(), match.end(), matcher.labels[index], match.group()))
+    return found

@@ -1,0 +1,151 @@
+"""Tone: lexicon sentiment of each sentence, per outlet and towards each actor.
+
+Method. Every body sentence is scored with VADER (Hutto & Gilbert 2014; the ``vaderSentiment``
+package and its MIT-licensed lexicon, read locally). VADER's compound score saturates on long
+texts (cjhutto/vaderSentiment #151), so it is never applied to whole articles: sentences are
+scored, then averaged, with a seeded percentile bootstrap 95% interval over sentences (Efron &
+Tibshirani 1993) that is the same on every run. Tone towards an actor is the mean compound of
+the sentences that name the actor (aliases from the actor lexicon).
+
+What it can and cannot show. VADER was built for social-media text: it counts positive and
+negative words ("support", "threats", "friendship") with rules for negation and intensity. It
+measures the wording around a name, not the stance of the outlet nor the sentiment of the
+speaker, and it does not know that "pushed back against pressure" is conflict or that a quote
+is someone else's words. News prose is mostly neutral; differences of a few hundredths are
+noise, and five articles are a tiny sample: read the intervals and the sentences.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Mapping
+from functools import lru_cache
+
+import numpy as np
+import pandas as pd
+from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
+
+from helpers.actors import find_actor_mentions
+
+SCORE_COLUMNS = ["article_id", "outlet", "position", "text", "compound", "pos", "neg", "neu"]
+TONE_COLUMNS = ["outlet", "sentences", "mean", "low", "high", "positive", "negative",
+                "most_positive", "most_negative"]
+ACTOR_TONE_COLUMNS = ["outlet", "actor", "sentences", "mean", "low", "high", "example"]
+#: VADER's conventional thresholds for a positive / negative compound score.
+POSITIVE, NEGATIVE = 0.05, -0.05
+
+
+@lru_cache(maxsize=1)
+def _analyzer() -> SentimentIntensityAnalyzer:
+    return SentimentIntensityAnalyzer()
+
+
+def score_sentences(sentences: pd.DataFrame) -> pd.DataFrame:
+    """Score every sentence with VADER.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``article_id``, ``outlet``, ``position``, ``text``, ``compound`` (-1..1), ``pos``,
+        ``neg``, ``neu`` (proportions of the sentence's words).
+    """
+    analyzer = _analyzer()
+    rows = []
+    for row in sentences.itertuples(index=False):
+        score = analyzer.polarity_scores(str(row.text))
+        rows.append({"article_id": row.article_id, "outlet": row.outlet,
+                     "position": int(row.position), "text": row.text, **{
+                         k: float(score[k]) for k in ("compound", "pos", "neg", "neu")}})
+    return pd.DataFrame(rows, columns=SCORE_COLUMNS)
+
+
+def bootstrap_mean(values, *, n_boot: int = 2000, seed: int = 0) -> tuple[float, float, float]:
+    """Mean and percentile-bootstrap 95% interval of ``values`` (seeded, deterministic).
+
+    Examples
+    --------
+    >>> bootstrap_mean([0.5, 0.5, 0.5])
+    (0.5, 0.5, 0.5)
+    """
+    x = np.asarray(list(values), dtype=float)
+    if x.size == 0:
+        return float("nan"), float("nan"), float("nan")
+    rng = np.random.default_rng(seed)
+    means = x[rng.integers(0, x.size, size=(n_boot, x.size))].mean(axis=1)
+    low, high = np.percentile(means, [2.5, 97.5])
+    return float(x.mean()), float(low), float(high)
+
+
+def summarise_tone(scores: pd.DataFrame, *, n_boot: int = 2000, seed: int = 0) -> pd.DataFrame:
+    """Average sentence tone per outlet with bootstrap 95% intervals.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``outlet``, ``sentences``, ``mean`` (mean compound), ``low`` / ``high`` (95%
+        interval), ``positive`` / ``negative`` (share of sentences at or beyond ±0.05),
+        ``most_positive`` / ``most_negative`` (the extreme sentences, for tooltips).
+    """
+    rows = []
+    for outlet, group in scores.groupby("outlet", sort=True):
+        mean, low, high = bootstrap_mean(group["compound"], n_boot=n_boot, seed=seed)
+        rows.append({"outlet": outlet, "sentences": len(group), "mean": mean, "low": low,
+                     "high": high, "positive": float((group["compound"] >= POSITIVE).mean()),
+                     "negative": float((group["compound"] <= NEGATIVE).mean()),
+                     "most_positive": group.loc[group["compound"].idxmax(), "text"],
+                     "most_negative": group.loc[group["compound"].idxmin(), "text"]})
+    return pd.DataFrame(rows, columns=TONE_COLUMNS)
+
+
+def score_actor_tone(scores: pd.DataFrame, *, lexicon: Mapping[str, list[str]],
+                     min_sentences: int = 1, n_boot: int = 2000, seed: int = 0) -> pd.DataFrame:
+    """Tone of the sentences that name each actor, per outlet.
+
+    Parameters
+    ----------
+    scores
+        Output of :func:`score_sentences`.
+    lexicon
+        Canonical actor → aliases.
+    min_sentences
+        Drop outlet–actor pairs with fewer sentences.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``outlet``, ``actor``, ``sentences`` (sentences naming the actor), ``mean``, ``low``,
+        ``high`` (bootstrap 95% interval), ``example`` (the sentence closest to the mean).
+    """
+    mentions = find_actor_mentions(scores, lexicon=lexicon)
+    pairs = mentions[["article_id", "position", "outlet", "actor"]].drop_duplicates()
+    merged = pairs.merge(scores[["article_id", "position", "compound", "text"]],
+                         on=["article_id", "position"])
+    rows = []
+    for (outlet, actor), group in merged.groupby(["outlet", "actor"], sort=True):
+        if len(group) < min_sentences:
+            continue
+        mean, low, high = bootstrap_mean(group["compound"], n_boot=n_boot, seed=seed)
+        closest = group.loc[(group["compound"] - mean).abs().idxmin(), "text"]
+        rows.append({"outlet": outlet, "actor": actor, "sentences": len(group), "mean": mean,
+                     "low": low, "high": high, "example": closest})
+    return pd.DataFrame(rows, columns=ACTOR_TONE_COLUMNS)
+
+
+def describe_tone(summary: pd.DataFrame, by_actor: pd.DataFrame) -> str:
+    """One sentence on outlet tone (do the intervals overlap?) and the actor tones."""
+    if summary.empty:
+        return "No sentences to score."
+    top, low = summary.loc[summary["mean"].idxmax()], summary.loc[summary["mean"].idxmin()]
+    overlap = summary["low"].max() <= summary["high"].min()
+    verdict = ("all outlets' intervals overlap, so the collection gives no evidence that "
+               "they differ in tone" if overlap else "not every interval overlaps")
+    text = (f"Average sentence tone ranges from {low['mean']:+.2f} "
+            f"({html.escape(low['outlet'])}) to {top['mean']:+.2f} "
+            f"({html.escape(top['outlet'])}); {verdict}")
+    if not by_actor.empty:
+        named = by_actor.groupby("actor")["sentences"].sum().sort_values(ascending=False)
+        actor = named.index[0]
+        here = by_actor[by_actor["actor"] == actor]
+        text += (f". Sentences naming {html.escape(actor)} score between "
+                 f"{here['mean'].min():+.2f} and {here['mean'].max():+.2f} across outlets")
+    return text + "."
