@@ -123,7 +123,8 @@ def test_score_articles_uses_body_paragraphs_joined_in_order(tables):
 def test_score_paragraphs_scores_english_non_empty_body_paragraphs(tables):
     paragraphs, articles = tables
     table = readability.score_paragraphs(paragraphs, articles)
-    assert list(zip(table["article_id"], table["position"])) == [("a1", 0), ("a1", 2), ("a2", 0)]
+    pairs = list(zip(table["article_id"], table["position"], strict=True))
+    assert pairs == [("a1", 0), ("a1", 2), ("a2", 0)]
     first = table.iloc[0]
     assert first["flesch_kincaid_grade"] == textstat.flesch_kincaid_grade(TEXTS["news"])
     assert first["polysyllables"] == textstat.polysyllabcount(TEXTS["news"])

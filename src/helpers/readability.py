@@ -339,3 +339,17 @@ def describe_sentence_lengths(sentence_lengths: pd.DataFrame) -> str:
 def _name(outlet: object) -> str:
     """An outlet name safe to put in Markdown (it comes from the data)."""
     return html.escape(str(outlet)).replace("*", r"\*").replace("_", r"\_")
+
+
+def describe_sentence_counts(article_scores: pd.DataFrame) -> str:
+    """One sentence comparing textstat's sentence count with the kit's splitter."""
+    if article_scores.empty:
+        return "No articles."
+    gap = (article_scores["sentences"] - article_scores["kit_sentences"]).abs()
+    if not gap.any():
+        return "textstat and the kit's splitter find the same number of sentences everywhere."
+    row = article_scores.loc[gap.idxmax()]
+    return (f"textstat and the kit's splitter disagree on {int((gap > 0).sum())} of "
+            f"{len(article_scores)} article(s); the largest gap is {_name(row['outlet'])} "
+            f"({int(row['sentences'])} sentences for textstat, {int(row['kit_sentences'])} for "
+            "the kit).")

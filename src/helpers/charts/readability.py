@@ -47,8 +47,8 @@ def chart_grade_levels(article_scores: pd.DataFrame, *,
             .agg(grade=("grade", "mean"), articles=("grade", "size")))
     data["formula"] = data["metric"].map(GRADE_LABELS)
     order = [GRADE_LABELS[m] for m in metrics]
-    rule = alt.Chart(pd.DataFrame({"low": [band[0]], "high": [band[1]],
-                                   "label": [f"General audience (grades {band[0]:g}–{band[1]:g})"]}))
+    label = f"General audience (grades {band[0]:g}–{band[1]:g})"
+    rule = alt.Chart(pd.DataFrame({"low": [band[0]], "high": [band[1]], "label": [label]}))
     shade = rule.mark_rect(opacity=0.15, color="#888").encode(
         x="low:Q", x2="high:Q", tooltip=[alt.Tooltip("label:N", title="Reference")])
     points = alt.Chart(data).mark_point(filled=True, size=90, opacity=0.85).encode(
