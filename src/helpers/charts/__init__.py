@@ -7,4 +7,6 @@ One outlet colour scale (:func:`outlet_color`) and one theme (``framekit``) serv
 
 from helpers.charts.base import outlet_color, outlet_scale, use_outlets
 from helpers.charts.corpus import chart_article_lengths, chart_removed
+from helpers.charts.readability import (  # noqa: F401
+    chart_grade_levels, chart_intervals, chart_paragraph_spread, chart_sentence_lengths)
 from helpers.charts.render import enable_renderer  # noqa: F401  (enables it on import)
