@@ -7,6 +7,9 @@ One outlet colour scale (:func:`outlet_color`) and one theme (``framekit``) serv
 
 from helpers.charts.base import outlet_color, outlet_scale, use_outlets
 from helpers.charts.corpus import chart_article_lengths, chart_removed
+from helpers.charts.overlap import (  # noqa: F401
+    chart_article_map, chart_coverage_matrix, chart_distinctive_scatter, chart_distinctive_terms,
+    chart_similarity_heatmap, chart_wire_overlap)
 from helpers.charts.readability import (  # noqa: F401
     chart_grade_levels, chart_intervals, chart_paragraph_spread, chart_sentence_lengths)
 from helpers.charts.render import enable_renderer  # noqa: F401  (enables it on import)

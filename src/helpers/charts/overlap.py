@@ -1,0 +1,153 @@
+"""Charts for wire copy, omissions, distinctive vocabulary and article similarity.
+
+Every builder takes the tidy table of its helper (:mod:`helpers.coverage`,
+:mod:`helpers.distinctive`, :mod:`helpers.similarity`) and returns an Altair chart with tooltips
+that carry the sentences behind each mark. Outlets are coloured with the kit's one scale.
+"""
+
+from __future__ import annotations
+
+import altair as alt
+import pandas as pd
+
+from helpers.charts.base import outlet_color
+
+SHARE_SCALE = alt.Scale(scheme="blues", domain=[0, 1])
+ABSENT_COLOUR = "#e3e3e3"
+CELL = 14  # pixels per row of a matrix chart
+
+
+def chart_wire_overlap(overlap: pd.DataFrame) -> alt.LayerChart:
+    """Heatmap: share of the row outlet's sentences found in the column outlet.
+
+    ``overlap`` is :func:`helpers.coverage.summarize_wire_overlap`'s table; the tooltip shows
+    the counts and one shared sentence.
+    """
+    data = overlap.assign(percent=(overlap["share_of_a_in_b"] * 100).round().astype(int))
+    base = alt.Chart(data).encode(
+        x=alt.X("outlet_b:N", title="…also found in", axis=alt.Axis(labelAngle=-30)),
+        y=alt.Y("outlet_a:N", title="Sentences of"),
+    )
+    tooltip = [alt.Tooltip("outlet_a:N", title="Sentences of"),
+               alt.Tooltip("outlet_b:N", title="Found in"),
+               alt.Tooltip("n_shared:Q", title="Shared"),
+               alt.Tooltip("n_sentences_a:Q", title="Out of"),
+               alt.Tooltip("share_of_a_in_b:Q", title="Share", format=".0%"),
+               alt.Tooltip("example:N", title="Example")]
+    cells = base.mark_rect().encode(
+        color=alt.Color("share_of_a_in_b:Q", scale=SHARE_SCALE, title="Share",
+                        legend=alt.Legend(format=".0%")),
+        tooltip=tooltip)
+    labels = base.mark_text(fontSize=11).encode(
+        text=alt.Text("percent:Q", format="d"),
+        color=alt.condition("datum.share_of_a_in_b > 0.5", alt.value("white"), alt.value("black")),
+        tooltip=tooltip)
+    return (cells + labels).properties(title="Share of each outlet's sentences found in another "
+                                             "outlet (%)", width=320, height=320)
+
+
+def chart_coverage_matrix(matrix: pd.DataFrame, *, max_facts: int | None = None) -> alt.Chart:
+    """Dot matrix of facts (rows) by outlet (columns) for facts at least one outlet leaves out.
+
+    ``matrix`` is :func:`helpers.coverage.build_coverage_matrix`'s table. Filled dots in the
+    outlet's colour mark outlets carrying the fact; grey dots mark omissions. Rows are ordered
+    by how many outlets carry the fact; ``max_facts`` keeps only the first ones.
+    """
+    n_outlets = matrix["outlet"].nunique()
+    data = matrix[matrix["n_outlets"] < n_outlets]
+    if max_facts is not None:
+        data = data[data["cluster_id"].isin(sorted(data["cluster_id"].unique())[:max_facts])]
+    data = data.assign(row=data["cluster_id"].astype(str).str.zfill(4) + " " + data["label"],
+                       status=data["present"].map({True: "carries it", False: "leaves it out"}))
+    n_rows = max(data["cluster_id"].nunique(), 1)
+    return alt.Chart(data).mark_circle(size=110, opacity=1).encode(
+        x=alt.X("outlet:N", title=None, axis=alt.Axis(labelAngle=-30, orient="top")),
+        y=alt.Y("row:N", title=None, sort="ascending",
+                axis=alt.Axis(labelExpr="substring(datum.label, 5)", labelLimit=520)),
+        color=alt.condition("datum.present", outlet_color(legend=False), alt.value(ABSENT_COLOUR)),
+        tooltip=[alt.Tooltip("label:N", title="Fact"), alt.Tooltip("outlet:N", title="Outlet"),
+                 alt.Tooltip("status:N", title="Outlet"),
+                 alt.Tooltip("n_outlets:Q", title="Outlets carrying it"),
+                 alt.Tooltip("sentence:N", title="Its sentence")],
+    ).properties(title="Facts some outlets leave out (grey = not carried)",
+                 width=40 * max(n_outlets, 1), height=CELL * n_rows)
+
+
+def chart_distinctive_terms(top: pd.DataFrame) -> alt.FacetChart:
+    """Bars of each outlet's most distinctive terms (z-score), one panel per outlet.
+
+    ``top`` is :func:`helpers.distinctive.top_distinctive_terms`'s table.
+    """
+    return alt.Chart(top).mark_bar().encode(
+        x=alt.X("z:Q", title="z-score of the log-odds ratio (vs all other outlets)"),
+        y=alt.Y("term:N", title=None, sort="-x"),
+        color=outlet_color(legend=False),
+        tooltip=[alt.Tooltip("outlet:N", title="Outlet"), alt.Tooltip("term:N", title="Term"),
+                 alt.Tooltip("z:Q", format=".2f"), alt.Tooltip("log_odds:Q", format=".2f"),
+                 alt.Tooltip("count:Q", title="Uses in outlet"),
+                 alt.Tooltip("count_rest:Q", title="Uses elsewhere"),
+                 alt.Tooltip("tfidf:Q", title="TF-IDF", format=".3f"),
+                 alt.Tooltip("example:N", title="Example")],
+    ).properties(width=300, height=alt.Step(16)).facet(
+        row=alt.Row("outlet:N", title=None, header=alt.Header(labelAngle=0, labelAlign="left")),
+    ).resolve_scale(y="independent")
+
+
+def chart_distinctive_scatter(table: pd.DataFrame, *, max_points: int = 1500) -> alt.Chart:
+    """Frequency (all outlets, log scale) against distinctiveness (z) of every term an outlet uses.
+
+    ``table`` is :func:`helpers.distinctive.find_distinctive_terms`'s table; only the
+    ``max_points`` rows with the largest ``|z|`` are drawn.
+    """
+    data = table[table["count"] > 0].assign(total=lambda t: t["count"] + t["count_rest"],
+                                            abs_z=lambda t: t["z"].abs())
+    data = data.sort_values(["abs_z", "outlet", "term"], ascending=[False, True, True])
+    data = data.head(max_points).drop(columns="abs_z")
+    return alt.Chart(data).mark_circle(size=45, opacity=0.75).encode(
+        x=alt.X("total:Q", title="Uses in the whole collection (log scale)",
+                scale=alt.Scale(type="log")),
+        y=alt.Y("z:Q", title="z-score (this outlet vs the rest)"),
+        color=outlet_color(),
+        tooltip=[alt.Tooltip("outlet:N", title="Outlet"), alt.Tooltip("term:N", title="Term"),
+                 alt.Tooltip("z:Q", format=".2f"), alt.Tooltip("count:Q", title="Uses in outlet"),
+                 alt.Tooltip("count_rest:Q", title="Uses elsewhere"),
+                 alt.Tooltip("example:N", title="Example")],
+    ).properties(title="Frequent and distinctive: terms in the upper right", width=460, height=300)
+
+
+def chart_similarity_heatmap(table: pd.DataFrame) -> alt.LayerChart:
+    """Heatmap of article-by-article TF-IDF cosine similarity (``compare_articles`` table)."""
+    data = table.assign(percent=(table["cosine"] * 100).round().astype(int))
+    base = alt.Chart(data).encode(
+        x=alt.X("label_b:N", title=None, axis=alt.Axis(labelAngle=-30)),
+        y=alt.Y("label_a:N", title=None),
+    )
+    tooltip = [alt.Tooltip("label_a:N", title="Article"),
+               alt.Tooltip("headline_a:N", title="Headline"),
+               alt.Tooltip("label_b:N", title="Compared with"),
+               alt.Tooltip("headline_b:N", title="Its headline"),
+               alt.Tooltip("cosine:Q", title="Cosine", format=".2f")]
+    cells = base.mark_rect().encode(
+        color=alt.Color("cosine:Q", scale=SHARE_SCALE, title="Cosine"), tooltip=tooltip)
+    labels = base.mark_text(fontSize=11).encode(
+        text=alt.Text("cosine:Q", format=".2f"),
+        color=alt.condition("datum.cosine > 0.5", alt.value("white"), alt.value("black")),
+        tooltip=tooltip)
+    size = 36 * max(table["label_a"].nunique(), 1)
+    return (cells + labels).properties(title="How alike are the articles? (TF-IDF cosine)",
+                                       width=min(size, 600), height=min(size, 600))
+
+
+def chart_article_map(points: pd.DataFrame) -> alt.LayerChart:
+    """Articles placed by word use (``map_articles`` table); nearby = similar vocabulary."""
+    base = alt.Chart(points).encode(
+        x=alt.X("x:Q", title="Component 1", axis=alt.Axis(labels=False, ticks=False)),
+        y=alt.Y("y:Q", title="Component 2", axis=alt.Axis(labels=False, ticks=False)),
+        tooltip=[alt.Tooltip("outlet:N", title="Outlet"),
+                 alt.Tooltip("headline:N", title="Headline"),
+                 alt.Tooltip("article_id:N", title="File")],
+    )
+    dots = base.mark_circle(size=160, opacity=0.9).encode(color=outlet_color())
+    names = base.mark_text(align="left", dx=9, fontSize=10).encode(text="outlet:N")
+    return (dots + names).properties(title="Map of the articles by vocabulary (SVD of TF-IDF)",
+                                     width=420, height=300)
