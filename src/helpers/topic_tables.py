@@ -151,10 +151,9 @@ def truncate_text(text: str, *, max_chars: int = 200) -> str:
     text = " ".join(str(text).split())
     if len(text) <= max_chars:
         return text
-    cut = text[: max_chars - 1]
-    if " " in cut:
-        cut = cut[: cut.rindex(" ")]
-    return cut + "…"
+    cut = text[:max_chars]
+    cut = cut[: cut.rindex(" ")] if " " in cut else cut[: max_chars - 1]
+    return cut.rstrip() + "…"
 
 
 def describe_topic_selection(model: TopicModel) -> str:

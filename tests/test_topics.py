@@ -1,0 +1,245 @@
+"""Tests for helpers.topics, helpers.topic_units, helpers.topic_tables and helpers.coherence."""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+
+import numpy as np
+import pandas as pd
+import pytest
+from scipy import sparse
+
+from helpers import topics
+from helpers.coherence import match_topics, score_npmi, score_stability
+from helpers.topic_units import build_units, group_duplicates
+
+PLANTED = {
+    "sport": ["football", "goal", "striker", "referee", "stadium", "penalty", "league", "coach",
+              "match", "fans", "trophy", "keeper", "midfield", "season"],
+    "money": ["bank", "inflation", "investors", "bonds", "market", "currency", "shares", "loans",
+              "interest", "rates", "debt", "budget", "economy", "traders"],
+    "weather": ["rain", "storm", "forecast", "snow", "wind", "flood", "temperature", "cloud",
+                "thunder", "frost", "heatwave", "drought", "fog", "hail"],
+}
+#: Words shared by every theme (noise that must not become a topic).
+COMMON = ["people", "city", "officials", "local", "residents", "region", "report", "monday"]
+
+
+def _planted_corpus(n_articles: int = 6, paragraphs: int = 10, seed: int = 7) -> pd.DataFrame:
+    """Articles whose paragraphs each draw ten words from one planted theme and two in common."""
+    rng = np.random.default_rng(seed)
+    names = list(PLANTED)
+    rows = []
+    for a in range(n_articles):
+        for p in range(paragraphs):
+            vocab = PLANTED[names[(a + p) % 3]]
+            words = list(rng.choice(vocab, size=10)) + list(rng.choice(COMMON, size=2))
+            rows.append({"article_id": f"a{a}.txt", "outlet": f"Outlet {a % 3}", "position": p,
+                         "kind": "body", "text": " ".join(words).capitalize() + ".",
+                         "words": len(words)})
+    return pd.DataFrame(rows)
+
+
+def _planted_of(terms: str) -> set[str]:
+    return {name for name, vocab in PLANTED.items() for t in terms.split(", ") if t in vocab}
+
+
+@pytest.mark.parametrize("method", ["nmf", "lda"])
+def test_recovers_planted_topics(method):
+    model = topics.fit_topics(_planted_corpus(), method=method, k=None if method == "nmf" else 3)
+    assert model.k_ == 3
+    owners = [_planted_of(terms) for terms in model.topics_["top_terms"]]
+    assert all(len(o) == 1 for o in owners), owners  # each topic is one planted theme
+    assert set().union(*owners) == set(PLANTED)
+    # every paragraph goes mostly to the topic of its planted theme
+    assigned = model.doc_topic_.argmax(axis=1)
+    theme = [_planted_of(", ".join(t.lower().strip(".").split())) for t in model.units_["text"]]
+    topic_theme = {i: next(iter(o)) for i, o in enumerate(owners)}
+    assert all(topic_theme[a] in t for a, t in zip(assigned, theme, strict=True))
+
+
+def test_auto_k_picks_planted_number_and_keeps_the_curve():
+    model = topics.fit_topics(_planted_corpus())
+    sel = model.selection_
+    assert list(sel.columns) == ["k", "coherence", "stability", "score", "chosen", "manual"]
+    assert sel["k"].tolist() == list(range(2, 9))
+    assert sel.loc[sel["chosen"], "k"].tolist() == [3]
+    assert not sel["manual"].any()
+    assert sel["coherence"].between(-1, 1).all() and sel["stability"].between(0, 1).all()
+
+
+def test_same_seed_same_topics_and_manual_k():
+    corpus = _planted_corpus(seed=3)
+    first = topics.TopicModel(4, seed=11).fit(corpus)
+    second = topics.TopicModel(4, seed=11).fit(corpus)
+    pd.testing.assert_frame_equal(first.topics_, second.topics_)
+    np.testing.assert_array_equal(first.doc_topic_, second.doc_topic_)
+    assert first.k_ == 4 and first.selection_["manual"].all()
+    assert first.selection_.loc[first.selection_["chosen"], "k"].tolist() == [4]
+
+
+def test_estimator_contract():
+    model = topics.TopicModel(3, method="lda", min_df=1)
+    assert model.n_topics == 3 and model.method == "lda" and model.min_df == 1
+    assert not hasattr(model, "k_")
+    assert model.fit(_planted_corpus()) is model
+    assert np.allclose(model.doc_topic_.sum(axis=1), 1.0)
+    assert list(model.topics_.columns) == ["topic", "label", "top_terms", "weight"]
+    assert list(model.terms_.columns) == ["topic", "label", "rank", "term", "weight"]
+    assert model.topics_["weight"].is_monotonic_decreasing
+
+
+def test_one_article_is_a_clear_error():
+    one = _planted_corpus(n_articles=1)
+    with pytest.raises(topics.TopicModelError, match="at least two articles"):
+        topics.fit_topics(one)
+
+
+def test_tiny_vocabulary_is_a_clear_error():
+    tiny = pd.DataFrame({"article_id": ["a", "a", "b", "b"], "outlet": ["A", "A", "B", "B"],
+                         "position": [0, 1, 0, 1], "text": ["Rain.", "Rain again.", "Rain.",
+                                                             "The rain and the wind."]})
+    with pytest.raises(topics.TopicModelError, match="vocabulary"):
+        topics.fit_topics(tiny, collapse_duplicates=False)
+    with pytest.raises(topics.TopicModelError, match="vocabulary"):
+        topics.fit_topics(tiny.assign(text=["the", "and", "of", "it"]))
+
+
+def test_more_topics_than_units_is_a_clear_error():
+    with pytest.raises(topics.TopicModelError, match="n_topics=70"):
+        topics.fit_topics(_planted_corpus(), k=70)
+    with pytest.raises(topics.TopicModelError, match="distinct"):
+        topics.fit_topics(_planted_corpus(n_articles=2), unit="article")
+    with pytest.raises(topics.TopicModelError, match="method"):
+        topics.fit_topics(_planted_corpus(), method="bertopic")
+
+
+def test_wire_copy_is_collapsed_but_counted_per_outlet():
+    corpus = _planted_corpus()
+    wire = "Bank investors sold bonds as inflation hit the currency market."
+    extra = pd.DataFrame({"article_id": ["a0.txt", "a1.txt"], "outlet": ["Outlet 0", "Outlet 1"],
+                          "position": [10, 10], "kind": "body", "text": [wire, wire + ""],
+                          "words": 10})
+    model = topics.fit_topics(pd.concat([corpus, extra], ignore_index=True), k=3)
+    copies = model.units_[model.units_["text"] == wire]
+    assert len(copies) == 2 and copies["group"].nunique() == 1
+    first, second = copies.index
+    np.testing.assert_array_equal(model.doc_topic_[first], model.doc_topic_[second])
+    reps = topics.select_representative_paragraphs(model, n=60)
+    row = reps[reps["text"] == wire]
+    assert row["outlets"].tolist() == ["Outlet 0; Outlet 1"] and row["n_outlets"].tolist() == [2]
+
+
+def test_group_duplicates_and_build_units():
+    wire = ("Russian President Vladimir Putin praised unprecedented close relations with China "
+            "in his opening remarks to President Xi carried by Russian television.")
+    texts = [wire, "Leaders of Russia and China met before the Games.",
+             wire.replace("carried by Russian television", "carried by state television"),
+             wire.upper().replace(",", ""), "Chinese diplomats disagreed with Washington."]
+    assert group_duplicates(texts).tolist() == [0, 1, 0, 0, 4]
+    assert group_duplicates(texts, threshold=0.99).tolist() == [0, 1, 2, 0, 4]
+    paragraphs = pd.DataFrame({
+        "article_id": ["b", "a", "a", "a"], "outlet": ["B", "A", "A", "A"],
+        "position": [0, 1, 0, 2],
+        "kind": ["body", "body", "body", "subhead"],
+        "text": ["One. Two. Three. Four.", "Second para here.", "First para. Still first.", "Sub"]})
+    units = build_units(paragraphs)
+    assert units[["article_id", "position", "text", "words"]].values.tolist() == [
+        ["a", 0, "First para. Still first.", 4], ["a", 1, "Second para here.", 3],
+        ["b", 0, "One. Two. Three. Four.", 4]]
+    windows = build_units(paragraphs, unit="sentences", window=2)
+    assert windows[["article_id", "position", "paragraph", "text"]].values.tolist() == [
+        ["a", 0, 0, "First para. Still first."], ["a", 1, 1, "Second para here."],
+        ["b", 0, 0, "One. Two."], ["b", 1, 0, "Three. Four."]]
+    articles = build_units(paragraphs, unit="article")
+    assert articles["text"].tolist() == ["First para. Still first.\n\nSecond para here.",
+                                         "One. Two. Three. Four."]
+
+
+def test_npmi_and_stability_exact():
+    m = sparse.csr_matrix([[1, 1, 0], [1, 0, 1], [0, 1, 1], [1, 1, 1]])
+    # p(0)=p(1)=3/4, p(0,1)=1/2: log((1/2)/(9/16)) / -log(1/2)
+    expected = np.log((1 / 2) / (9 / 16)) / -np.log(1 / 2)
+    assert score_npmi([[0, 1]], m)[0] == pytest.approx(expected)
+    assert np.isnan(score_npmi([[0]], m)[0])
+    matched, overlap = match_topics([["a", "b"], ["c", "d"]], [["d", "c", "e"], ["a", "b"]])
+    assert matched.tolist() == [1, 0] and overlap.tolist() == [1.0, pytest.approx(2 / 3)]
+    assert score_stability([[["a", "b"]], [["a", "c"]], [["a", "b"]]]) == pytest.approx(2 / 3)
+    assert np.isnan(score_stability([[["a"]]]))
+
+
+def _fake_model() -> SimpleNamespace:
+    units = pd.DataFrame({
+        "article_id": ["x", "x", "x", "y", "y"], "outlet": ["A", "A", "A", "B", "B"],
+        "position": [0, 1, 2, 0, 1], "paragraph": [0, 1, 2, 0, 1],
+        "text": ["alpha " * 3, "beta " * 10, "gamma", "alpha " * 3, "<b>delta</b>"],
+        "words": [10, 30, 10, 10, 40], "group": [0, 1, 2, 0, 4]})
+    doc_topic = np.array([[1.0, 0.0], [0.5, 0.5], [0.0, 1.0], [1.0, 0.0], [0.0, 1.0]])
+    table = pd.DataFrame({"topic": [1, 2], "label": ["one", "two"], "top_terms": ["a", "b"],
+                          "weight": [0.55, 0.45]})
+    terms = pd.DataFrame({"topic": [1, 2], "label": ["one", "two"], "rank": [1, 1],
+                          "term": ["a", "b"], "weight": [1.0, 1.0]})
+    return SimpleNamespace(units_=units, doc_topic_=doc_topic, topics_=table, terms_=terms, k_=2,
+                           seed=0, unit="paragraph")
+
+
+def test_topic_shares_exact():
+    shares = topics.compute_topic_shares(_fake_model(), n_boot=50)
+    assert list(shares.columns) == ["outlet", "topic", "label", "share", "share_low",
+                                    "share_high", "words"]
+    # A: topic 1 = 10 + 15 = 25 of 50 words; B: topic 1 = 10 of 50
+    assert shares["share"].round(6).tolist() == [0.5, 0.5, 0.2, 0.8]
+    assert shares["words"].tolist() == [25.0, 25.0, 10.0, 40.0]
+    assert (shares["share_low"] <= shares["share"]).all()
+    assert (shares["share"] <= shares["share_high"]).all()
+    assert "two" in topics.describe_topic_shares(shares)
+
+
+@pytest.mark.parametrize(("n", "expected"), [
+    (1, ["lead"]), (2, ["lead", "late"]), (3, ["lead", "early", "late"]),
+    (6, ["lead", "early", "early", "late", "late", "late"]),
+])
+def test_sections(n, expected):
+    units = pd.DataFrame({"article_id": ["a"] * n, "position": range(n)})
+    assert topics.assign_sections(units).tolist() == expected
+
+
+def test_topic_positions_exact():
+    positions = topics.compute_topic_positions(_fake_model())
+    assert positions[["outlet", "section", "topic", "share", "units"]].values.tolist() == [
+        ["A", "lead", 1, 1.0, 1], ["A", "lead", 2, 0.0, 1],
+        ["A", "early", 1, 0.5, 1], ["A", "early", 2, 0.5, 1],
+        ["A", "late", 1, 0.0, 1], ["A", "late", 2, 1.0, 1],
+        ["B", "lead", 1, 1.0, 1], ["B", "lead", 2, 0.0, 1],
+        ["B", "late", 1, 0.0, 1], ["B", "late", 2, 1.0, 1]]
+    assert topics.describe_topic_positions(positions) == (
+        "“one” is the largest topic in the lead of 2 of 2 outlets (A, B), against 17% on "
+        "average later in the articles.")
+
+
+def test_representatives_rename_and_describe():
+    model = _fake_model()
+    reps = topics.select_representative_paragraphs(model, n=2, max_chars=12)
+    assert reps[["topic", "rank", "outlets", "text"]].values.tolist() == [
+        [1, 1, "A", "beta beta…"], [1, 2, "A; B", "alpha alpha…"],
+        [2, 1, "B", "<b>delta</b>"], [2, 2, "A", "beta beta…"]]
+    renamed = topics.rename_topics(model, {1: "Summit", "two": "War"})
+    assert renamed.topics_["label"].tolist() == ["Summit", "War"]
+    assert renamed.terms_["label"].tolist() == ["Summit", "War"]
+    assert model.topics_["label"].tolist() == ["one", "two"]  # original untouched
+    with pytest.raises(topics.TopicModelError, match="no topic 'three'"):
+        topics.rename_topics(model, {"three": "x"})
+    with pytest.raises(topics.TopicModelError, match="distinct"):
+        topics.rename_topics(model, {1: "two"})
+    text = topics.describe_topics(topics.rename_topics(model, {1: "<script>*x*"}))
+    assert "&lt;script&gt;\\*x\\*" in text and "<script>" not in text
+    assert "2 topics from 4 distinct paragraph units (5 before" in text
+
+
+def test_describe_selection():
+    model = topics.fit_topics(_planted_corpus())
+    sentence = topics.describe_topic_selection(model)
+    assert sentence.startswith("k = 3 topics has the best combined score")
+    assert "among k = 2–8" in sentence
+    manual = topics.fit_topics(_planted_corpus(), k=4)
+    assert topics.describe_topic_selection(manual).startswith("k = 4 topics was set by hand")
