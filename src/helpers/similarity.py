@@ -32,9 +32,10 @@ def _article_texts(sentences: pd.DataFrame, articles: pd.DataFrame | None) -> pd
     ordered = sentences.sort_values(["article_id", "position"])
     texts = ordered.groupby("article_id", sort=True).agg(
         outlet=("outlet", "first"), text=("text", lambda s: " ".join(map(str, s)))).reset_index()
-    headlines = {} if articles is None else dict(zip(articles["article_id"],
-                                                     articles["headline"].fillna(""), strict=True))
-    texts["headline"] = texts["article_id"].map(headlines).fillna("")
+    headlines = {} if articles is None else dict(zip(articles["article_id"], articles["headline"],
+                                                     strict=True))
+    texts["headline"] = ["" if pd.isna(h := headlines.get(a)) else str(h)
+                         for a in texts["article_id"]]
     texts["label"] = texts["outlet"] + " · " + texts["article_id"].str.slice(0, 16)
     return texts
 

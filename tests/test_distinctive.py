@@ -1,0 +1,62 @@
+"""Distinctive vocabulary table, top terms and the generated sentence, on handmade sentences."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from helpers.distinctive import (
+    DISTINCTIVE_COLUMNS,
+    describe_distinctive_terms,
+    find_distinctive_terms,
+    top_distinctive_terms,
+)
+from helpers.vectorize import compute_log_odds
+
+
+@pytest.fixture()
+def sentences():
+    rows = [("a.txt", "Alpha", 0, "The gas deal is huge."),
+            ("a.txt", "Alpha", 1, "Gas flows east."),
+            ("a.txt", "Alpha", 2, "Cheap gas, more gas."),
+            ("b.txt", "Beta", 0, "The Aukus pact worries Beijing."),
+            ("b.txt", "Beta", 1, "Gas prices rose.")]
+    return pd.DataFrame(rows, columns=["article_id", "outlet", "position", "text"])
+
+
+def test_find_distinctive_terms(sentences):
+    table = find_distinctive_terms(sentences, alpha0=10)
+    assert list(table.columns) == DISTINCTIVE_COLUMNS
+    expected = compute_log_odds(sentences["text"], sentences["outlet"], alpha0=10)
+    pd.testing.assert_series_equal(table["z"], expected["z"])
+    alpha = table[table["outlet"] == "Alpha"].set_index("term")
+    assert alpha.loc["gas", ["count", "count_rest"]].tolist() == [4, 1]
+    assert alpha.loc["gas", "example"] == "The gas deal is huge."
+    assert alpha.loc["aukus", "example"] == "" and alpha.loc["aukus", "tfidf"] == 0.0
+    assert alpha.index[0] == "gas"  # the most distinctive term comes first
+    # "deal" (1 use) has the larger log-odds ratio, but the z-score trusts 4 uses of "gas" more.
+    assert alpha.loc["deal", "log_odds"] > alpha.loc["gas", "log_odds"]
+    assert alpha.loc["deal", "z"] < alpha.loc["gas", "z"]
+    assert alpha.loc["gas", "tfidf"] > 0
+
+
+def test_top_distinctive_terms(sentences):
+    top = top_distinctive_terms(find_distinctive_terms(sentences, alpha0=10), n=2)
+    assert top.groupby("outlet")["rank"].apply(list).to_dict() == {"Alpha": [1, 2], "Beta": [1, 2]}
+    assert (top["count"] > 0).all() and (top["z"] > 0).all()
+    assert top[top["outlet"] == "Alpha"]["term"].tolist()[0] == "gas"
+
+
+def test_describe_distinctive_terms(sentences):
+    table = find_distinctive_terms(sentences, alpha0=10)
+    assert describe_distinctive_terms(table) == (
+        "Each outlet's most distinctive word against the others: Alpha “gas” (z = 1.0, 4×); "
+        "Beta “aukus” (z = 0.8, 1×); 0 outlet–term pairs reach z ≥ 1.96, which with so few "
+        "articles marks words to read in context rather than a proven difference.")
+
+
+def test_single_outlet_gives_empty_table(sentences):
+    one = sentences[sentences["outlet"] == "Alpha"]
+    assert find_distinctive_terms(one).empty
+    assert describe_distinctive_terms(find_distinctive_terms(one)) == (
+        "There are not enough outlets or words to compare vocabularies.")

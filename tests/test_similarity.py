@@ -1,0 +1,68 @@
+"""Article similarity (exact and LSH paths agree) and the 2-D map, on handmade articles."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from helpers.similarity import (
+    SIMILARITY_COLUMNS,
+    compare_articles,
+    describe_similarity,
+    map_articles,
+)
+
+GAS = "Putin unveiled a gas contract with Beijing. The pipeline deal supplies Chinese cities."
+NAVY = "Australia will build nuclear submarines. The Aukus pact worries Beijing officials."
+
+
+@pytest.fixture()
+def corpus():
+    rows = [("a.txt", "Wire", 0, "Putin unveiled a gas contract with Beijing."),
+            ("a.txt", "Wire", 1, "The pipeline deal supplies Chinese cities."),
+            ("b.txt", "Copy", 0, GAS), ("c.txt", "Own", 0, NAVY)]
+    sentences = pd.DataFrame(rows, columns=["article_id", "outlet", "position", "text"])
+    articles = pd.DataFrame({"article_id": ["a.txt", "b.txt", "c.txt"],
+                             "headline": ["Gas deal", "Gas deal (copy)", None]})
+    return sentences, articles
+
+
+def test_compare_articles_exact(corpus):
+    table = compare_articles(*corpus)
+    assert list(table.columns) == SIMILARITY_COLUMNS
+    assert len(table) == 9  # 3 x 3, both orders and the diagonal
+    cos = table.set_index(["article_a", "article_b"])["cosine"]
+    assert cos[("a.txt", "b.txt")] == pytest.approx(1.0)  # same words, split into two sentences
+    assert cos[("a.txt", "c.txt")] == pytest.approx(cos[("c.txt", "a.txt")])
+    assert 0 < cos[("a.txt", "c.txt")] < 0.2  # only "beijing" in common
+    assert cos[("c.txt", "c.txt")] == pytest.approx(1.0)
+    row = table[(table["article_a"] == "a.txt") & (table["article_b"] == "c.txt")].iloc[0]
+    assert (row["label_a"], row["headline_a"], row["headline_b"]) == ("Wire · a.txt", "Gas deal",
+                                                                      "")
+
+
+def test_lsh_path_agrees_with_exact_on_the_pairs_it_keeps(corpus):
+    exact = compare_articles(*corpus).set_index(["article_a", "article_b"])["cosine"]
+    lsh = compare_articles(*corpus, exact_max=0, min_jaccard=0.5).set_index(
+        ["article_a", "article_b"])["cosine"]
+    assert set(lsh.index) == {("a.txt", "a.txt"), ("b.txt", "b.txt"), ("c.txt", "c.txt"),
+                              ("a.txt", "b.txt"), ("b.txt", "a.txt")}
+    assert lsh.to_dict() == pytest.approx(exact[lsh.index].to_dict())
+
+
+def test_map_articles(corpus):
+    points = map_articles(*corpus)
+    assert list(points.columns) == ["article_id", "outlet", "label", "headline", "x", "y"]
+    a, b = points.set_index("article_id").loc[["a.txt", "b.txt"], ["x", "y"]].values
+    assert list(a) == pytest.approx(list(b))  # identical vocabulary, identical place
+    one = map_articles(corpus[0][corpus[0]["article_id"] == "c.txt"])
+    assert one[["x", "y"]].values.tolist() == [[0.0, 0.0]]
+
+
+def test_describe_similarity(corpus):
+    text = describe_similarity(compare_articles(*corpus))
+    assert text.startswith("The most alike articles from different outlets are Wire · a\\.txt and "
+                           "Copy · b\\.txt (cosine 1.00); the least alike are ")
+    assert text.endswith("the median over 3 pairs is " + text.rsplit(" ", 1)[1])
+    assert describe_similarity(compare_articles(corpus[0].iloc[:0])) == (
+        "There is no pair of articles from different outlets to compare.")
