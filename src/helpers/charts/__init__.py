@@ -13,3 +13,6 @@ from helpers.charts.overlap import (  # noqa: F401
 from helpers.charts.readability import (  # noqa: F401
     chart_grade_levels, chart_intervals, chart_paragraph_spread, chart_sentence_lengths)
 from helpers.charts.render import enable_renderer  # noqa: F401  (enables it on import)
+from helpers.charts.topics import (  # noqa: F401
+    chart_topic_paragraphs, chart_topic_positions, chart_topic_selection, chart_topic_shares,
+    chart_topic_terms)
