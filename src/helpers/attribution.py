@@ -44,16 +44,20 @@ _LEADING = re.compile(r"^(?:(?:In|On|At|During|Earlier|Meanwhile|However|But|And
 _SOURCE_NOUN = re.compile(
     r"\b(joint statement|statement|declaration|communiqu[eé]|report|agency|ministry|"
     r"spokes(?:man|woman|person)|Kremlin|government|officials?)\b", re.IGNORECASE)
+#: A noun phrase that ends in a relative pronoun or holds "of"/"with" is a complement, not a
+#: source ("its dispute with Ukraine that threatens", "addition of new member states").
+_NOT_A_SOURCE = re.compile(r"\s(?:that|which|who)$|\s(?:of|with)\s")
 _DOCUMENT_NOUN = re.compile(r"\b(joint statement|statement|declaration|communiqu[eé])\b",
                             re.IGNORECASE)
 _STRIP = re.compile(r"^[\s,;:—–-]+|[\s,;:—–-]+$")
 _TITLES = re.compile(r"^(?:The\s+|the\s+)?(?:Mr|Mrs|Ms|Dr)\.?\s+")
 #: Words after a reporting verb that open a reported clause ("said the leaders held ...").
 _CLAUSE_VERB = (r"(?:\w+ed|is|are|was|were|has|have|had|will|would|could|can|should|must|may|"
-                r"might|did|does|do|met|held|told|made|took|gave|remain|remains|need|needs)")
+                r"might|did|does|do|met|held|told|made|took|gave|went|came|began|left|saw|knew|thought|"
+                r"remain|remains|need|needs)")
 _CLAUSE_OPENING = re.compile(
-    rf"^\s*(?:that\b|[:,]|(?:he|she|it|they|we|I|there)\b|(?!QUOTE_)[A-Z]|"
-    rf"(?:the|a|an|its|his|her|their)\s+(?:{_WORD}\s+){{0,4}}?{_CLAUSE_VERB}\b)")
+    rf"^\s*(?:that\b|[:,]|(?:he|she|it|they|we|I|there)\b|(?!QUOTE_)[A-Z]|[a-z]+ing\b|"
+    rf"(?:(?:the|a|an|its|his|her|their)\s+)?(?:{_WORD}\s+){{0,4}}?{_CLAUSE_VERB}\b)")
 PRONOUNS: frozenset[str] = frozenset({"he", "she", "they", "we", "i"})
 #: Words that end a sentence subject ("President Putin *also* recalled").
 _SUBJECT_STOPS: frozenset[str] = frozenset({
@@ -114,7 +118,8 @@ def find_subject(prefix: str, sentence: str, *, verb_form: str) -> str:
     for pattern in (_PRONOUN, _NAME_END, _DETERMINER_END_CASED):
         found = pattern.search(text)
         if found and not found.group(1).startswith("QUOTE_"):
-            return found.group(1)
+            phrase = found.group(1)
+            return "" if _NOT_A_SOURCE.search(phrase) else phrase
     return ""
 
 
@@ -138,6 +143,8 @@ def resolve_speaker(phrase: str, *, actors: Matcher, history: str, previous: str
         Canonical actor, "the joint statement"-style source noun, the cleaned phrase, or "".
     """
     phrase = _STRIP.sub("", phrase or "")
+    if phrase.endswith(".") and not re.search(r"\b[A-Z]\.$", phrase):
+        phrase = phrase[:-1]
     if not phrase:
         return ""
     lower = phrase.lower()

@@ -58,7 +58,8 @@ def find_frame_keywords(sentences: pd.DataFrame, *, lexicon: Mapping[str, dict],
                 rows.append({
                     "article_id": row.article_id, "outlet": row.outlet,
                     "position": int(row.position), "frame": frame,
-                    "type": lexicon[frame]["type"], "term": _POSSESSIVE.sub("", " ".join(text.lower().split())),
+                    "type": lexicon[frame]["type"],
+                    "term": _POSSESSIVE.sub("", " ".join(text.lower().split())),
                     "left": row.text[max(0, start - width):start],
                     "keyword": text, "right": row.text[end:end + width],
                 })

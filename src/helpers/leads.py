@@ -3,7 +3,8 @@
 Method. The headline, standfirst and first body paragraph (the lead) of every article are set
 next to each other. In the headline, the first actor named (actor lexicon, see
 :mod:`helpers.lexicons`) is taken as the one the outlet foregrounds; actors joined to it
-("Putin and Xi", "Putin, Xi") form the subject, and the word right after the subject is read as
+("Putin and Xi", "Putin, Xi") form the subject, and a possessive hands over to the actor it
+qualifies ("Russia's Putin" puts Putin first), and the word right after the subject is read as
 the headline verb when it looks like one (a lower-case word or a capitalised word that is not an
 actor, in title-case headlines). Headline grammar (present tense, dropped articles) makes this
 simple rule work on most headlines (Mårdh 1980 on "headlinese"); when the first actor is not the
@@ -23,6 +24,7 @@ from helpers.lexicons import compile_matcher, find_matches
 
 LEAD_COLUMNS = ["outlet", "article_id", "headline", "first_actor", "subject", "headline_verb",
                 "verb_class", "standfirst", "lead"]
+_POSSESSIVE = re.compile(r"^['’]s\s+$")
 _JOINER = re.compile(r"^\s*(?:,|and|&|\+)\s*$")
 _NEXT_WORD = re.compile(r"^[\s,:]*([A-Za-z][a-z'’-]*)")
 _NOT_VERBS: frozenset[str] = frozenset({"the", "a", "an", "of", "in", "on", "at", "to", "for",
@@ -49,16 +51,19 @@ def find_headline_actor(headline: str, *, lexicon: Mapping[str, list[str]],
     matches = find_matches(headline or "", compile_matcher(lexicon))
     if not matches:
         return {"first_actor": "", "subject": "", "headline_verb": "", "verb_class": ""}
-    start, end = matches[0][0], matches[0][1]
-    for m_start, m_end, _, _ in matches[1:]:
-        if not _JOINER.match(headline[end:m_start]):
+    start, end, actor = matches[0][0], matches[0][1], matches[0][2]
+    for m_start, m_end, label, _ in matches[1:]:
+        if _POSSESSIVE.match(headline[end:m_start]):  # "Russia's Putin": Putin is the head
+            end, actor = m_end, label
+        elif _JOINER.match(headline[end:m_start]):
+            end = m_end
+        else:
             break
-        end = m_end
     rest = re.sub(r"^['’]s\b", "", headline[end:])
     word = _NEXT_WORD.match(rest)
     verb = word.group(1).lower() if word and word.group(1).lower() not in _NOT_VERBS else ""
     classes = {f.lower(): e["class"] for e in (verbs or {}).values() for f in e["forms"]}
-    return {"first_actor": matches[0][2], "subject": headline[start:end], "headline_verb": verb,
+    return {"first_actor": actor, "subject": headline[start:end], "headline_verb": verb,
             "verb_class": classes.get(verb, "")}
 
 

@@ -7,6 +7,9 @@ One outlet colour scale (:func:`outlet_color`) and one theme (``framekit``) serv
 
 from helpers.charts.base import outlet_color, outlet_scale, use_outlets
 from helpers.charts.corpus import chart_article_lengths, chart_removed
+from helpers.charts.framing import (  # noqa: F401
+    chart_actor_heatmap, chart_actor_tone, chart_attribution_verbs, chart_frame_heatmap,
+    chart_headline_actors, chart_quote_share, chart_quotes_by_speaker, chart_tone)
 from helpers.charts.overlap import (  # noqa: F401
     chart_article_map, chart_coverage_matrix, chart_distinctive_scatter, chart_distinctive_terms,
     chart_similarity_heatmap, chart_wire_overlap)

@@ -1,0 +1,178 @@
+"""Charts for the framing comparison (notebook 01): headlines, actors, quotes, frames, tone.
+
+Every builder takes the tidy table of the matching helper (:mod:`helpers.leads`,
+:mod:`helpers.actors`, :mod:`helpers.quotes`, :mod:`helpers.frames`, :mod:`helpers.tone`),
+uses the one outlet colour scale wherever colour means outlet, and carries tooltips with an
+example sentence, so each mark leads back to the text it counts.
+"""
+
+from __future__ import annotations
+
+import altair as alt
+import pandas as pd
+
+from helpers.charts.base import outlet_color
+
+_HEAT = alt.Scale(scheme="blues")
+_CLASS = alt.Scale(domain=["neutral", "loaded"], range=["#9E9E9E", "#D55E00"])
+
+
+def chart_headline_actors(table: pd.DataFrame) -> alt.Chart:
+    """One row per article: the actor its headline names first and the verb that follows.
+
+    Parameters
+    ----------
+    table
+        Output of :func:`helpers.leads.compare_leads`.
+    """
+    data = table.assign(label=table["subject"].where(table["subject"] != "", "(no actor)")
+                        + " → " + table["headline_verb"].where(table["headline_verb"] != "", "–"))
+    return alt.Chart(data, title="Who the headline puts first, and what they do").mark_text(
+        align="left", fontSize=13).encode(
+        y=alt.Y("outlet:N", title=None),
+        text="label:N",
+        color=outlet_color(legend=False),
+        tooltip=["outlet:N", "headline:N", "first_actor:N", "headline_verb:N", "verb_class:N",
+                 "standfirst:N", "lead:N"],
+    ).properties(height=alt.Step(28), width=360)
+
+
+def chart_actor_heatmap(table: pd.DataFrame) -> alt.Chart:
+    """Heatmap of actor mentions per 1,000 words (actor × outlet).
+
+    Parameters
+    ----------
+    table
+        Output of :func:`helpers.actors.count_actor_mentions`.
+    """
+    order = (table.groupby("actor")["per_1000_words"].mean().sort_values(ascending=False)
+             .index.tolist())
+    return alt.Chart(table, title="Actor mentions per 1,000 words").mark_rect().encode(
+        x=alt.X("outlet:N", title=None, axis=alt.Axis(labelAngle=-30)),
+        y=alt.Y("actor:N", title=None, sort=order),
+        color=alt.Color("per_1000_words:Q", title="Per 1,000 words", scale=_HEAT),
+        tooltip=["outlet:N", "actor:N", "mentions:Q",
+                 alt.Tooltip("per_1000_words:Q", format=".1f"),
+                 alt.Tooltip("first_position:Q", format=".2f",
+                             title="first mention (0 = top)"),
+                 "origin:N", "example:N"],
+    )
+
+
+def chart_quote_share(shares: pd.DataFrame) -> alt.Chart:
+    """Bars: share of each outlet's words inside direct quotes.
+
+    Parameters
+    ----------
+    shares
+        Output of :func:`helpers.quotes.share_quoted_words`.
+    """
+    return alt.Chart(shares, title="Share of each outlet's words inside quotes").mark_bar().encode(
+        y=alt.Y("outlet:N", title=None, sort="-x"),
+        x=alt.X("share:Q", title="Share of body words in quotes", axis=alt.Axis(format="%")),
+        color=outlet_color(legend=False),
+        tooltip=["outlet:N", alt.Tooltip("share:Q", format=".1%"), "quoted_words:Q", "words:Q",
+                 "quotes:Q"],
+    )
+
+
+def chart_quotes_by_speaker(table: pd.DataFrame) -> alt.Chart:
+    """Grouped bars: direct quotes per speaker, one colour per outlet.
+
+    Parameters
+    ----------
+    table
+        Output of :func:`helpers.quotes.count_quotes_by_speaker`.
+    """
+    order = table.groupby("speaker")["quotes"].sum().sort_values(ascending=False).index.tolist()
+    return alt.Chart(table, title="Who is quoted, by outlet").mark_bar().encode(
+        y=alt.Y("speaker:N", title=None, sort=order),
+        yOffset=alt.YOffset("outlet:N"),
+        x=alt.X("quotes:Q", title="Direct quotes"),
+        color=outlet_color(),
+        tooltip=["outlet:N", "speaker:N", "quotes:Q", "words:Q",
+                 alt.Tooltip("example:N", title="longest quote")],
+    )
+
+
+def chart_attribution_verbs(table: pd.DataFrame) -> alt.Chart:
+    """Dot matrix: attribution verb × outlet, size = count, colour = neutral or loaded.
+
+    Parameters
+    ----------
+    table
+        Output of :func:`helpers.quotes.count_attribution_verbs`.
+    """
+    order = (table.sort_values(["verb_class", "verb"], ascending=[False, True])["verb"]
+             .drop_duplicates().tolist())
+    return alt.Chart(table, title="Attribution verbs: neutral or loaded").mark_circle().encode(
+        x=alt.X("outlet:N", title=None, axis=alt.Axis(labelAngle=-30)),
+        y=alt.Y("verb:N", title=None, sort=order),
+        size=alt.Size("count:Q", title="Attributions"),
+        color=alt.Color("verb_class:N", title="Verb class", scale=_CLASS),
+        tooltip=["outlet:N", "verb:N", "verb_class:N", "count:Q",
+                 alt.Tooltip("share:Q", format=".0%"), "speakers:N", "example:N"],
+    )
+
+
+def chart_frame_heatmap(table: pd.DataFrame) -> alt.Chart:
+    """Heatmap of frame terms per 1,000 words (frame × outlet), generic frames first.
+
+    Parameters
+    ----------
+    table
+        Output of :func:`helpers.frames.count_frames`.
+    """
+    order = table.sort_values(["type", "frame"])["frame"].drop_duplicates().tolist()
+    return alt.Chart(table, title="Frame terms per 1,000 words").mark_rect().encode(
+        x=alt.X("outlet:N", title=None, axis=alt.Axis(labelAngle=-30)),
+        y=alt.Y("frame:N", title=None, sort=order),
+        color=alt.Color("per_1000_words:Q", title="Per 1,000 words", scale=_HEAT),
+        tooltip=["outlet:N", "frame:N", "type:N", "hits:Q",
+                 alt.Tooltip("per_1000_words:Q", format=".1f"), "top_terms:N", "example:N"],
+    )
+
+
+def chart_tone(summary: pd.DataFrame) -> alt.LayerChart:
+    """Mean sentence tone per outlet with its bootstrap 95% interval.
+
+    Parameters
+    ----------
+    summary
+        Output of :func:`helpers.tone.summarise_tone`.
+    """
+    base = alt.Chart(summary, title="Average sentence tone (VADER compound, 95% interval)")
+    y = alt.Y("outlet:N", title=None)
+    tooltip = ["outlet:N", "sentences:Q", alt.Tooltip("mean:Q", format="+.3f"),
+               alt.Tooltip("low:Q", format="+.3f"), alt.Tooltip("high:Q", format="+.3f"),
+               alt.Tooltip("positive:Q", format=".0%"), alt.Tooltip("negative:Q", format=".0%"),
+               "most_positive:N", "most_negative:N"]
+    rule = base.mark_rule(strokeWidth=2).encode(
+        y=y, x=alt.X("low:Q", title="Compound score (-1 negative … +1 positive)"),
+        x2="high:Q", color=outlet_color(legend=False), tooltip=tooltip)
+    point = base.mark_point(filled=True, size=80).encode(
+        y=y, x="mean:Q", color=outlet_color(legend=False), tooltip=tooltip)
+    return rule + point
+
+
+def chart_actor_tone(table: pd.DataFrame, *, actors: list[str] | None = None) -> alt.LayerChart:
+    """Tone of sentences naming each actor, per outlet, with 95% intervals.
+
+    Parameters
+    ----------
+    table
+        Output of :func:`helpers.tone.score_actor_tone`.
+    actors
+        Actors to show (default: every actor in the table).
+    """
+    data = table if actors is None else table[table["actor"].isin(actors)]
+    base = alt.Chart(data, title="Tone of sentences that name each actor (95% interval)")
+    y, offset = alt.Y("actor:N", title=None), alt.YOffset("outlet:N")
+    tooltip = ["outlet:N", "actor:N", "sentences:Q", alt.Tooltip("mean:Q", format="+.3f"),
+               alt.Tooltip("low:Q", format="+.3f"), alt.Tooltip("high:Q", format="+.3f"),
+               "example:N"]
+    rule = base.mark_rule().encode(y=y, yOffset=offset, x=alt.X("low:Q", title="Compound score"),
+                                   x2="high:Q", color=outlet_color(), tooltip=tooltip)
+    point = base.mark_point(filled=True).encode(y=y, yOffset=offset, x="mean:Q",
+                                                color=outlet_color(), tooltip=tooltip)
+    return rule + point

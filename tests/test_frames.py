@@ -1,0 +1,66 @@
+"""Tests for helpers.frames: frame hits with wildcards, phrases and word boundaries."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from helpers.corpus import count_words
+from helpers.frames import count_frames, describe_frames, find_frame_keywords, select_keywords
+
+
+def make_sentences(rows: list[tuple[str, str, str]]) -> pd.DataFrame:
+    """(article_id, outlet, text) rows → a corpus-like sentences table."""
+    frame = pd.DataFrame(rows, columns=["article_id", "outlet", "text"])
+    frame["position"] = frame.groupby("article_id").cumcount()
+    frame["words"] = frame["text"].map(count_words)
+    return frame
+
+
+LEXICON = {
+    "conflict": {"type": "generic", "label": "Conflict", "terms": ["tension*", "clash*"]},
+    "energy and trade": {"type": "issue", "label": "Energy", "terms": ["gas", "trade",
+                                                                      "cubic metres"]},
+    "sport/Olympics": {"type": "issue", "label": "Sport", "terms": ["olympic*", "games"]},
+}
+SENTENCES = make_sentences([
+    ("a1", "Alpha", "Tensions rose as gas prices and trade clashed."),       # 8 words
+    ("a1", "Alpha", "Gasoline is not gas; attention is not tension."),      # 8 words
+    ("b1", "Beta", "The Olympic Games opened with 10 cubic metres of ice."),  # 10 words
+])
+
+
+def test_keywords_in_context_respect_word_boundaries():
+    keywords = find_frame_keywords(SENTENCES, lexicon=LEXICON, width=10)
+    assert keywords[["outlet", "frame", "term"]].values.tolist() == [
+        ["Alpha", "conflict", "tensions"], ["Alpha", "conflict", "clashed"],
+        ["Alpha", "energy and trade", "gas"], ["Alpha", "energy and trade", "trade"],
+        ["Alpha", "conflict", "tension"], ["Alpha", "energy and trade", "gas"],
+        ["Beta", "energy and trade", "cubic metres"],
+        ["Beta", "sport/Olympics", "olympic"], ["Beta", "sport/Olympics", "games"],
+    ]
+    first = keywords.iloc[2]
+    assert (first["left"], first["keyword"], first["right"]) == ("s rose as ", "gas",
+                                                                 " prices an")
+
+
+def test_counts_and_rates_per_outlet():
+    table = count_frames(SENTENCES, lexicon=LEXICON).set_index(["outlet", "frame"])
+    assert table["hits"].to_dict() == {
+        ("Alpha", "conflict"): 3, ("Alpha", "energy and trade"): 3,
+        ("Alpha", "sport/Olympics"): 0, ("Beta", "conflict"): 0,
+        ("Beta", "energy and trade"): 1, ("Beta", "sport/Olympics"): 2}
+    assert table.loc[("Alpha", "conflict"), "per_1000_words"] == pytest.approx(3000 / 16)
+    assert table.loc[("Beta", "sport/Olympics"), "per_1000_words"] == pytest.approx(200.0)
+    assert table.loc[("Alpha", "energy and trade"), "top_terms"] == "gas (2), trade (1)"
+    assert table.loc[("Alpha", "sport/Olympics"), "example"] == ""
+    assert table.loc[("Beta", "sport/Olympics"), "example"].startswith("The Olympic Games")
+
+
+def test_select_keywords_and_describe():
+    keywords = find_frame_keywords(SENTENCES, lexicon=LEXICON)
+    picked = select_keywords(keywords, frame="conflict", per_outlet=1)
+    assert picked[["outlet", "keyword"]].values.tolist() == [["Alpha", "Tensions"]]
+    text = describe_frames(count_frames(SENTENCES, lexicon=LEXICON))
+    assert text.startswith("The densest frame is")
+    assert "Alpha" in text and "Beta" in text

@@ -1,0 +1,89 @@
+"""Tests for helpers.lexicons: loading, merging, errors and whole-word alias matching."""
+
+from __future__ import annotations
+
+import pytest
+
+from helpers.lexicons import (
+    LexiconError,
+    compile_matcher,
+    find_matches,
+    load_lexicon,
+    load_lexicons,
+)
+
+
+def test_default_lexicons_load_with_the_seed_actors_frames_and_verbs():
+    lexicons = load_lexicons()
+    assert "Mr Putin" in lexicons.actors["Putin"]
+    assert lexicons.actors["Putin"][0] == "Putin"
+    assert {"conflict", "economic consequences", "human interest", "morality",
+            "responsibility"} <= {f for f, e in lexicons.frames.items() if e["type"] == "generic"}
+    assert lexicons.verbs["say"] == {"class": "neutral", "forms": ["say", "says", "said", "saying"]}
+    assert lexicons.verbs["allege"]["class"] == "loaded"
+
+
+def test_collection_file_replaces_and_extends_entries(tmp_path):
+    (tmp_path / "actors.yml").write_text(
+        "actors:\n  Putin: [Vladimir Vladimirovich]\n  Macron: [Emmanuel Macron]\n",
+        encoding="utf-8")
+    actors = load_lexicon("actors", folder=tmp_path)
+    assert actors["Putin"] == ["Putin", "Vladimir Vladimirovich"]
+    assert actors["Macron"] == ["Macron", "Emmanuel Macron"]
+    assert "Xi" in actors
+
+
+def test_replace_true_drops_the_defaults(tmp_path):
+    (tmp_path / "frames.yml").write_text(
+        "replace: true\nframes:\n  flood:\n    type: issue\n    terms: [flood*, river]\n",
+        encoding="utf-8")
+    frames = load_lexicon("frames", folder=tmp_path)
+    assert frames == {"flood": {"type": "issue", "label": "flood", "terms": ["flood*", "river"]}}
+
+
+def test_bad_yaml_names_the_file(tmp_path):
+    path = tmp_path / "verbs.yml"
+    path.write_text("verbs:\n  say: {class: neutral, forms: [say\n", encoding="utf-8")
+    with pytest.raises(LexiconError, match="verbs.yml: invalid YAML"):
+        load_lexicon("verbs", folder=tmp_path)
+
+
+@pytest.mark.parametrize("text, message", [
+    ("verbs:\n  say: {class: friendly}\n", "class 'friendly'"),
+    ("verbs: [say, tell]\n", "top-level 'verbs:' mapping"),
+    ("verbs:\n  say: {class: neutral, forms: [1, 2]}\n", "list of non-empty strings"),
+])
+def test_malformed_entries_are_refused(tmp_path, text, message):
+    (tmp_path / "verbs.yml").write_text(text, encoding="utf-8")
+    with pytest.raises(LexiconError, match=message):
+        load_lexicon("verbs", folder=tmp_path)
+
+
+def test_yaml_tags_are_not_executed(tmp_path):
+    (tmp_path / "actors.yml").write_text("actors: !!python/object/apply:os.system [echo hi]\n",
+                                         encoding="utf-8")
+    with pytest.raises(LexiconError, match="invalid YAML"):
+        load_lexicon("actors", folder=tmp_path)
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("A taxi passed Xinhua.", []),
+    ("Xi met Putin.", [("Xi", "Xi"), ("Putin", "Putin")]),
+    ("Vladimir Putin spoke.", [("Putin", "Vladimir Putin")]),
+    ("The Russian President arrived.", [("Putin", "The Russian President")]),
+    ("Tell us about the US.", [("United States", "US")]),
+    ("Nato and NATO but not nato", [("NATO", "Nato"), ("NATO", "NATO")]),
+    ("Russia’s leader and Russia's people", [("Russia", "Russia"), ("Russia", "Russia")]),
+])
+def test_matches_respect_word_boundaries_case_and_length(text, expected):
+    matcher = compile_matcher({"Xi": ["Xi", "Xi Jinping"],
+                               "Putin": ["Putin", "Vladimir Putin", "the Russian president"],
+                               "United States": ["US"], "NATO": ["NATO", "Nato"],
+                               "Russia": ["Russia"]})
+    assert [(label, found) for _, _, label, found in find_matches(text, matcher)] == expected
+
+
+def test_wildcards_and_apostrophes():
+    matcher = compile_matcher({"economy": ["sanction*", "People's Republic"]})
+    found = find_matches("New sanctions hit the People’s Republic; sanction-busting too.", matcher)
+    assert [m[3] for m in found] == ["sanctions", "People’s Republic", "sanction-busting"]

@@ -1,0 +1,60 @@
+"""Tests for helpers.tone: VADER per sentence, seeded bootstrap intervals, tone per actor."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from helpers.tone import (
+    bootstrap_mean,
+    describe_tone,
+    score_actor_tone,
+    score_sentences,
+    summarise_tone,
+)
+
+SENTENCES = pd.DataFrame({
+    "article_id": ["a1", "a1", "a1", "b1", "b1"],
+    "outlet": ["Alpha", "Alpha", "Alpha", "Beta", "Beta"],
+    "position": [0, 1, 2, 0, 1],
+    "text": ["Putin praised the wonderful friendship.", "Xi condemned the terrible attack.",
+             "The meeting took place in Beijing.", "Putin threatened war.",
+             "Xi is happy and proud."],
+})
+
+
+def test_sentences_are_scored_with_vader_signs():
+    scores = score_sentences(SENTENCES)
+    assert list(scores.columns) == ["article_id", "outlet", "position", "text", "compound",
+                                    "pos", "neg", "neu"]
+    signs = scores["compound"].apply(lambda x: (x > 0) - (x < 0)).tolist()
+    assert signs == [1, -1, 0, -1, 1]
+    assert scores.loc[2, "neu"] == 1.0
+
+
+def test_bootstrap_is_deterministic_and_brackets_the_mean():
+    values = [0.1, -0.4, 0.7, 0.0, 0.3]
+    first, second = bootstrap_mean(values, seed=3), bootstrap_mean(values, seed=3)
+    assert first == second
+    mean, low, high = first
+    assert mean == pytest.approx(0.14)
+    assert -0.4 <= low < mean < high <= 0.7
+    assert bootstrap_mean([0.2]) == (0.2, 0.2, 0.2)
+    assert all(pd.isna(v) for v in bootstrap_mean([]))
+
+
+def test_outlet_summary_and_actor_tone():
+    scores = score_sentences(SENTENCES)
+    summary = summarise_tone(scores, n_boot=200, seed=1).set_index("outlet")
+    assert summary["sentences"].to_dict() == {"Alpha": 3, "Beta": 2}
+    assert summary.loc["Alpha", "mean"] == pytest.approx(scores["compound"][:3].mean())
+    assert summary.loc["Alpha", "positive"] == pytest.approx(1 / 3)
+    assert summary.loc["Beta", "most_negative"] == "Putin threatened war."
+    by_actor = score_actor_tone(scores, lexicon={"Putin": ["Putin"], "Xi": ["Xi"]}, n_boot=200)
+    got = by_actor.set_index(["outlet", "actor"])
+    assert got["sentences"].to_dict() == {("Alpha", "Putin"): 1, ("Alpha", "Xi"): 1,
+                                          ("Beta", "Putin"): 1, ("Beta", "Xi"): 1}
+    assert got.loc[("Alpha", "Putin"), "mean"] == pytest.approx(scores.loc[0, "compound"])
+    assert got.loc[("Beta", "Putin"), "mean"] < 0 < got.loc[("Beta", "Xi"), "mean"]
+    text = describe_tone(summary.reset_index(), by_actor)
+    assert text.startswith("Average sentence tone ranges from")
