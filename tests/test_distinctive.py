@@ -7,6 +7,7 @@ import pytest
 
 from helpers.distinctive import (
     DISTINCTIVE_COLUMNS,
+    compare_top_terms,
     describe_distinctive_terms,
     find_distinctive_terms,
     top_distinctive_terms,
@@ -60,3 +61,10 @@ def test_single_outlet_gives_empty_table(sentences):
     assert find_distinctive_terms(one).empty
     assert describe_distinctive_terms(find_distinctive_terms(one)) == (
         "There are not enough outlets or words to compare vocabularies.")
+
+
+def test_compare_top_terms(sentences):
+    side = compare_top_terms(find_distinctive_terms(sentences, alpha0=10), n=2)
+    assert list(side.columns) == ["outlet", "rank", "by_z", "by_tfidf"]
+    assert side[side["outlet"] == "Alpha"][["rank", "by_z", "by_tfidf"]].values.tolist() == [
+        [1, "gas", "gas"], [2, "cheap", "cheap"]]

@@ -97,3 +97,19 @@ def describe_distinctive_terms(table: pd.DataFrame) -> str:
     return (f"Each outlet's most distinctive word against the others: {'; '.join(parts)}; "
             f"{strong} outlet–term pairs reach z ≥ 1.96, which with so few articles marks words "
             f"to read in context rather than a proven difference.")
+
+
+def compare_top_terms(table: pd.DataFrame, *, n: int = 8) -> pd.DataFrame:
+    """Each outlet's top terms by log-odds z-score and by TF-IDF weight, side by side.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``outlet``, ``rank`` (1..n), ``by_z`` (term with that rank by z-score), ``by_tfidf``
+        (term with that rank by TF-IDF); empty strings where an outlet has fewer terms.
+    """
+    by_z = top_distinctive_terms(table, n=n, by="z")[["outlet", "rank", "term"]]
+    by_tfidf = top_distinctive_terms(table, n=n, by="tfidf")[["outlet", "rank", "term"]]
+    merged = by_z.merge(by_tfidf, on=["outlet", "rank"], how="outer", suffixes=("_z", "_tfidf"))
+    merged = merged.rename(columns={"term_z": "by_z", "term_tfidf": "by_tfidf"}).fillna("")
+    return merged.sort_values(["outlet", "rank"], ignore_index=True)
