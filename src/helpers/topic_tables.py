@@ -218,6 +218,17 @@ def describe_topic_positions(positions: pd.DataFrame) -> str:
             f"{counts.iloc[0]} of {len(top)} outlets ({names}){after}.")
 
 
+def describe_representative_paragraphs(paragraphs: pd.DataFrame) -> str:
+    """One sentence on how many listed paragraphs several outlets printed (Markdown)."""
+    if paragraphs.empty:
+        return "No paragraph carries any topic."
+    shared = paragraphs[paragraphs["n_outlets"] > 1]
+    return (f"{len(shared)} of the {len(paragraphs)} paragraphs listed were printed, word for word "
+            "or nearly, by more than one outlet: wire copy shapes these topics as much as any "
+            "outlet's own writing.") if len(shared) else (
+        f"None of the {len(paragraphs)} paragraphs listed was printed by more than one outlet.")
+
+
 def escape_markdown(text: str) -> str:
     """Escape article-derived text for Markdown/HTML display.
 

@@ -37,6 +37,7 @@ from helpers.topic_tables import (  # noqa: F401  (one public surface for topics
     assign_sections,
     compute_topic_positions,
     compute_topic_shares,
+    describe_representative_paragraphs,
     describe_topic_positions,
     describe_topic_selection,
     describe_topic_shares,
@@ -256,7 +257,10 @@ def _unique_labels(topics: pd.DataFrame) -> pd.DataFrame:
 def fit_topics(paragraphs: pd.DataFrame, *, k: int | None = None, method: str = "nmf",
                unit: str = "paragraph", collapse_duplicates: bool = True,
                seed: int = 0) -> TopicModel:
-    """Fit a :class:`TopicModel` on the corpus ``paragraphs`` (k chosen automatically if None/0).
+    """Fit a :class:`TopicModel` on the corpus ``paragraphs``.
+
+    ``k=None`` or ``k=0`` chooses the number of topics automatically (see the module docstring);
+    the other options are those of :class:`TopicModel`.
 
     Raises
     ------

@@ -1,0 +1,60 @@
+"""notebooks/03_topics.ipynb runs top to bottom on the seeds, offline, and writes its tables."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import nbformat
+import pandas as pd
+import pytest
+
+from helpers import paths
+
+NOTEBOOK = paths.NOTEBOOKS / "03_topics.ipynb"
+
+
+def test_notebook_is_committed_without_outputs():
+    nb = nbformat.read(NOTEBOOK, as_version=4)
+    nbformat.validate(nb)
+    assert nb.metadata["kernelspec"]["name"] == "python3"
+    code = [c for c in nb.cells if c.cell_type == "code"]
+    assert all(c.outputs == [] and c.execution_count is None for c in code)
+    assert code[0].metadata["tags"] == ["parameters"]
+    assert 'n_topics: int = 0  # 0 = choose k automatically' in code[0].source
+    assert 'method: str = "nmf"' in code[0].source
+
+
+@pytest.mark.slow
+def test_topics_notebook_runs_and_writes_tables(executed_notebook, seed_corpus):
+    nb = executed_notebook("03_topics")
+    outputs = [o for c in nb.cells if c.cell_type == "code" for o in c.outputs]
+    assert not [o for o in outputs if o.output_type == "error"]
+    specs = [json.dumps(o["data"]) for o in outputs
+             if any(k.startswith("application/vnd.vegalite") or k == "text/html"
+                    for k in o.get("data", {}))]
+    assert len(specs) >= 5
+    assert any('"select"' in s and "topic_pick" in s for s in specs)  # the click selection
+
+    tables = Path(nb.metadata["framekit_tables_dir"])
+    found = pd.read_csv(tables / "topics.csv")
+    assert {"topic", "label", "top_terms"} <= set(found.columns)
+    k = len(found)
+    selection = pd.read_csv(tables / "topic_selection.csv")
+    assert selection["chosen"].sum() == 1
+    assert selection.loc[selection["chosen"], "k"].item() == k
+    assert 2 <= k <= 8 and found["label"].is_unique
+    shares = pd.read_csv(tables / "topic_shares.csv")
+    assert {"outlet", "topic", "share"} <= set(shares.columns)
+    assert set(shares["outlet"]) == set(seed_corpus.outlets)
+    assert len(shares) == k * len(seed_corpus.outlets)
+    assert shares.groupby("outlet")["share"].sum().round(6).eq(1).all()
+    assert (shares["share_low"] <= shares["share"] + 1e-9).all()
+    positions = pd.read_csv(tables / "topic_positions.csv")
+    assert set(positions["section"]) == {"lead", "early", "late"}
+    paragraphs = pd.read_csv(tables / "topic_paragraphs.csv")
+    assert paragraphs["text"].str.len().max() <= 200
+    assert (paragraphs["n_outlets"] > 1).any()  # the seeds share AP wire paragraphs
+    markdown = " ".join(o["data"]["text/markdown"] for o in outputs
+                        if "text/markdown" in o.get("data", {}))
+    assert f"k = {k} topics" in markdown and "largest first" in markdown
