@@ -155,7 +155,8 @@ def chart_tone(summary: pd.DataFrame) -> alt.LayerChart:
     return rule + point
 
 
-def chart_actor_tone(table: pd.DataFrame, *, actors: list[str] | None = None) -> alt.LayerChart:
+def chart_actor_tone(table: pd.DataFrame, *, actors: list[str] | None = None,
+                     top: int = 6) -> alt.LayerChart:
     """Tone of sentences naming each actor, per outlet, with 95% intervals.
 
     Parameters
@@ -163,11 +164,16 @@ def chart_actor_tone(table: pd.DataFrame, *, actors: list[str] | None = None) ->
     table
         Output of :func:`helpers.tone.score_actor_tone`.
     actors
-        Actors to show (default: every actor in the table).
+        Actors to show (default: the ``top`` actors named in the most sentences).
+    top
+        How many actors to show when ``actors`` is not given.
     """
-    data = table if actors is None else table[table["actor"].isin(actors)]
+    if actors is None:
+        totals = table.groupby("actor")["sentences"].sum()
+        actors = sorted(totals.index, key=lambda a: (-totals[a], a))[:top]
+    data = table[table["actor"].isin(actors)]
     base = alt.Chart(data, title="Tone of sentences that name each actor (95% interval)")
-    y, offset = alt.Y("actor:N", title=None), alt.YOffset("outlet:N")
+    y, offset = alt.Y("actor:N", title=None, sort=list(actors)), alt.YOffset("outlet:N")
     tooltip = ["outlet:N", "actor:N", "sentences:Q", alt.Tooltip("mean:Q", format="+.3f"),
                alt.Tooltip("low:Q", format="+.3f"), alt.Tooltip("high:Q", format="+.3f"),
                "example:N"]
