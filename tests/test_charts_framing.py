@@ -7,15 +7,11 @@ import pytest
 
 from helpers import charts
 from helpers.actors import count_actor_mentions
+from helpers.attribution import count_attribution_verbs
 from helpers.frames import count_frames
 from helpers.leads import compare_leads
 from helpers.lexicons import load_lexicons
-from helpers.quotes import (
-    count_attribution_verbs,
-    count_quotes_by_speaker,
-    extract_quotes,
-    share_quoted_words,
-)
+from helpers.quotes import count_quotes_by_speaker, extract_quotes, share_quoted_words
 from helpers.tone import score_actor_tone, score_sentences, summarise_tone
 
 LEXICONS = load_lexicons()

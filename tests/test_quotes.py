@@ -5,11 +5,10 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
+from helpers.attribution import count_attribution_verbs, describe_verbs
 from helpers.lexicons import load_lexicons
 from helpers.quotes import (
-    count_attribution_verbs,
     count_quotes_by_speaker,
-    describe_verbs,
     extract_quotes,
     find_quote_spans,
     share_quoted_words,

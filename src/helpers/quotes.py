@@ -9,8 +9,9 @@ never raises. Following newspaper convention, a quote still open at the end of a
 continues when the next paragraph starts with a quote mark; otherwise it ends with its
 paragraph (``closed`` is then False). Speakers and verbs come from :mod:`helpers.attribution`
 (cue verbs from ``verbs.yml``: neutral "say" versus loaded "claim", "allege", … after the AP
-rule that *said* is neutral and Bell 1991). textacy's extractor fails on odd quote counts and
-misses partial quotes (chartbeat-labs/textacy #293, #383); these are handled here.
+rule that *said* is neutral and Bell 1991), which also counts the verbs per outlet. textacy's
+extractor fails on odd quote counts and misses partial quotes (chartbeat-labs/textacy #293,
+#383); these are handled here.
 """
 
 from __future__ import annotations
@@ -108,7 +109,7 @@ def _mask(texts: list[str], spans: list[dict]) -> list[str]:
     return masked
 
 
-def _attribute_article(texts: list[str], *, verbs, forms, actors) -> tuple[list, list]:
+def _attribute_article(texts: list[str], *, verbs, actors) -> tuple[list, list]:
     spans = find_quote_spans(texts)
     masked = _mask(texts, spans)
     quotes: list[dict] = [dict(span, speaker="", form="", paragraph=span["start"][0])
@@ -199,7 +200,7 @@ def extract_quotes(paragraphs: pd.DataFrame, *, actors: Mapping[str, list[str]],
         outlet = group["outlet"].iloc[0]
         positions = group["position"].tolist()
         texts = [str(t) for t in group["text"]]
-        quotes, indirect = _attribute_article(texts, verbs=pattern, forms=forms, actors=matcher)
+        quotes, indirect = _attribute_article(texts, verbs=pattern, actors=matcher)
         for q in quotes:
             lemma, vclass = _lemma(q["form"], forms)
             p, offset = q["start"]
@@ -267,26 +268,6 @@ def count_quotes_by_speaker(quotes: pd.DataFrame) -> pd.DataFrame:
                               ignore_index=True)
 
 
-def count_attribution_verbs(attributions: pd.DataFrame) -> pd.DataFrame:
-    """Attribution verbs per outlet, neutral versus loaded.
-
-    Returns
-    -------
-    pandas.DataFrame
-        ``outlet``, ``verb`` (lemma), ``verb_class``, ``count``, ``share`` (of the outlet's
-        attributions), ``speakers`` (who, "; "-joined), ``example`` (first sentence or quote).
-    """
-    rows = []
-    for outlet, here in attributions.groupby("outlet", sort=True):
-        for (verb, vclass), group in here.groupby(["verb", "verb_class"], sort=True):
-            rows.append({"outlet": outlet, "verb": verb, "verb_class": vclass,
-                         "count": len(group), "share": len(group) / len(here),
-                         "speakers": "; ".join(sorted(set(group["speaker"]) - {""})),
-                         "example": group["text"].iloc[0]})
-    return pd.DataFrame(rows, columns=["outlet", "verb", "verb_class", "count", "share",
-                                       "speakers", "example"])
-
-
 def describe_quotes(shares: pd.DataFrame, by_speaker: pd.DataFrame) -> str:
     """One sentence: which outlet quotes most, and whose words each leans on."""
     if shares.empty or shares["quotes"].sum() == 0:
@@ -300,19 +281,3 @@ def describe_quotes(shares: pd.DataFrame, by_speaker: pd.DataFrame) -> str:
     return (f"{html.escape(top['outlet'])} puts the largest share of its words inside quotes "
             f"({top['share']:.0%}) and {html.escape(low['outlet'])} the smallest "
             f"({low['share']:.0%}){lead}.")
-
-
-def describe_verbs(verbs: pd.DataFrame) -> str:
-    """One sentence: the outlet with the largest share of loaded attribution verbs."""
-    if verbs.empty:
-        return "No attribution verbs were found in this collection."
-    loaded = verbs[verbs["verb_class"] == "loaded"].groupby("outlet")["share"].sum()
-    loaded = loaded.reindex(sorted(verbs["outlet"].unique()), fill_value=0.0)
-    outlet = loaded.idxmax()
-    if loaded.max() == 0:
-        return "Every outlet attributes with neutral verbs only (say, tell, add, …)."
-    used = verbs[(verbs["outlet"] == outlet) & (verbs["verb_class"] == "loaded")]
-    listed = ", ".join(f"{v} ({s})" for v, s in zip(used["verb"], used["speakers"], strict=True))
-    return (f"{html.escape(outlet)} uses loaded attribution verbs most ({loaded.max():.0%} of "
-            f"its attributions: {html.escape(listed)}); the lowest share is "
-            f"{loaded.min():.0%} in {html.escape(loaded.idxmin())}.")

@@ -101,7 +101,7 @@ def chart_attribution_verbs(table: pd.DataFrame) -> alt.Chart:
     Parameters
     ----------
     table
-        Output of :func:`helpers.quotes.count_attribution_verbs`.
+        Output of :func:`helpers.attribution.count_attribution_verbs`.
     """
     order = (table.sort_values(["verb_class", "verb"], ascending=[False, True])["verb"]
              .drop_duplicates().tolist())
