@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from helpers.language import LANGUAGES, UNDETERMINED, detect_language, score_languages
+from helpers.language import (
+    LANGUAGES,
+    SAMPLE_CHARS,
+    UNDETERMINED,
+    detect_language,
+    score_languages,
+)
 
 
 @pytest.mark.parametrize(("text", "code"), [
@@ -45,3 +51,19 @@ def test_scores_cover_every_language():
 def test_seed_articles_are_english(seed_dir):
     for path in sorted(seed_dir.glob("*.txt")):
         assert detect_language(path.read_text(encoding="utf-8")) == "en"
+
+
+def test_scores_count_shared_stop_words_for_each_language():
+    assert score_languages("de la") == {"en": 0.0, "fr": 1.0, "de": 0.0, "es": 1.0, "it": 0.5,
+                                        "pt": 0.5, "nl": 0.5}
+    scores = score_languages("Le chat, the dog; el perro")
+    assert scores == {"en": 1 / 6, "fr": 1 / 6, "de": 0.0, "es": 1 / 6, "it": 1 / 6, "pt": 0.0,
+                      "nl": 0.0}
+
+
+def test_only_the_first_sample_chars_are_read():
+    french = "le chat et le chien est dans la maison " * 100
+    assert detect_language(french) == "fr"
+    assert detect_language("1 " * (SAMPLE_CHARS // 2) + french) == UNDETERMINED
+    assert detect_language("the cat and the dog " * 1100 + french * 10) == "en"
+    assert score_languages("1 " * (SAMPLE_CHARS // 2) + french) == {c: 0.0 for c in LANGUAGES}

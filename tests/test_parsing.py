@@ -1,17 +1,28 @@
-"""Tests for helpers.parsing: seed goldens, made-up outlet layouts, line rules and fuzzing."""
+"""Tests for helpers.parsing and helpers.lines: seed goldens, made-up layouts, line rules, fuzz."""
 
 from __future__ import annotations
 
 import csv
 import json
 import random
+import re
 import time
 from pathlib import Path
 
 import pytest
 
-from helpers import chrome
+from helpers import chrome, lines, parsing
 from helpers.ingest import RawDocument, read_document
+from helpers.lines import (
+    Unit,
+    count_words,
+    fold_line,
+    is_teaser,
+    is_title_like,
+    normalize_space,
+    parse_byline_tail,
+    split_units,
+)
 from helpers.parsing import (
     PARSER_VERSION,
     REASONS,
@@ -458,3 +469,120 @@ def test_byline_before_headline_is_not_the_headline():
     article = parse_text("By Jane Doe\nTalks end without a deal\nThe talks ended on Friday.",
                          source="x.txt")
     assert (article.headline, article.byline) == ("Talks end without a deal", "Jane Doe")
+
+
+# --- helpers.lines: the fast rule path equals the plain rule order -------------------------------
+
+def _classify_plainly(line: str) -> str | None:
+    """classify_line's definition: every rule in order, then timestamps and section labels."""
+    line = normalize_space(line)
+    if not line:
+        return None
+    for rule in chrome.LINE_RULES:
+        if rule.matches(line):
+            return rule.reason
+    if chrome.RELATIVE_TIME.match(line):
+        return "dateline"
+    return "section-label" if line.lower().rstrip(":") in chrome.SECTION_LABELS else None
+
+
+@pytest.mark.parametrize(("line", "reason"), [
+    ("Home | World | Turn on notifications", "notification-prompt"),  # earlier anywhere rule
+    ("Comments are moderated | Home | News", "nav"),  # earlier start rule
+    ("Read more: our daily newsletter", "newsletter"),
+    ("Pſeudonyms will no longer be allowed.", "comments"),  # ſ matches s ignoring case
+    ("Example Media. All rİghts reserved", "footer"),  # İ matches i ignoring case
+    ("Create an accounT to follow this story", "membership"),
+    ("A crowd in Beijing. Photo: Jane Doe", "caption"),
+    ("Crowds gathered in the square (Jane Doe/Agency)", "caption"),
+    ("It was -3°C in Beijing on Friday.", "nav"),
+    ("Crowds (about 300 people) gathered in the square.", None),
+])
+def test_classify_line_first_rule_wins(line, reason):
+    assert classify_line(line) == _classify_plainly(line) == reason
+
+
+def test_classify_line_agrees_with_plain_rule_order(seed_dir):
+    texts = [p.read_text(encoding="utf-8") for p in sorted(seed_dir.glob("*.txt"))]
+    texts += [p.read_text(encoding="utf-8") for p in sorted(ARTICLES.iterdir())]
+    rng = random.Random(5)
+    seen = {line for text in texts for line in text.splitlines()}
+    seen |= {"".join(rng.choice("ſİıK") if rng.random() < 0.1 else c for c in line)
+             for line in sorted(seen)}
+    assert len(seen) > 400
+    assert [classify_line(line) for line in sorted(seen)] == [
+        _classify_plainly(line) for line in sorted(seen)]
+
+
+def test_line_starts_name_every_rule_with_a_start():
+    groups = sorted(chrome.LINE_STARTS.groupindex.values())
+    named = [int(name[1:]) for name in chrome.LINE_STARTS.groupindex]
+    assert groups == list(range(1, len(groups) + 1))
+    assert named == [k for k, rule in enumerate(chrome.LINE_RULES) if rule.start]
+    assert all(rule.needs for rule in chrome.LINE_RULES if rule.anywhere)
+
+
+def test_case_fold_exceptions_are_complete():
+    """Every character re.IGNORECASE matches to a character of a ``needs`` string lower-cases
+    to it, except the listed exceptions (else the needs shortcut could skip a real match)."""
+    needed = sorted({c for rule in chrome.LINE_RULES for text in rule.needs for c in text})
+    everything = "".join(map(chr, range(0xD800))) + "".join(map(chr, range(0xE000, 0x110000)))
+    odd = {found for c in needed for found in re.findall("(?i)" + re.escape(c), everything)
+           if found.lower() != c}
+    assert odd == {"İ", "ı", "ſ"}
+    assert all(chrome.CASE_FOLD_EXCEPTIONS.match(c) for c in odd)
+
+
+def test_parsing_reexports_the_line_functions():
+    for name in ("classify_line", "parse_date", "parse_dateline", "parse_byline",
+                 "split_title_suffix"):
+        assert getattr(parsing, name) is getattr(lines, name)
+
+
+@pytest.mark.parametrize(("label", "text"), [
+    ("CBC News", "Part of CBC/Radio-Canada"),
+    ("The Independent", "Join thousands of Independent readers"),
+    ("The Guardian", "Get the Guardian app"),
+    ("BBC News", "Copyright 2022 BBC. All rights reserved."),
+    ("Reuters", "Our Standards: The Thomson Reuters Trust Principles."),
+    ("Associated Press", "Copyright 2022 The Associated Press. All rights reserved."),
+])
+def test_outlet_hints(label, text):
+    needed = {lab: need for lab, need, _ in chrome.OUTLET_HINTS}[label]
+    assert needed in text
+    body = "Talks end without a deal\n\nThe talks ended on Friday after three hours.\n\n"
+    assert parse_text(body + text, source="x.txt").outlet == label
+
+
+@pytest.mark.parametrize(("text", "fmt", "units"), [
+    ("Line one,\ncontinued here\n\nNext line\nlower start\r\nA new line", "text",
+     [Unit("Line one, continued here"), Unit("Next line lower start"), Unit("A new line")]),
+    ("  Spaced\u200b   out\t line  ", "text", [Unit("Spaced out line")]),
+    ("# Title\n\nSome *em* and **strong** [link](http://x) text  \nmore\n\n![A photo](p.jpg)"
+     "\n\n## Sub\n- item one\n- item two", "markdown",
+     [Unit("Title", forced="headline"), Unit("Some em and strong link text"), Unit("more"),
+      Unit("![A photo](p.jpg)", reason="caption"), Unit("Sub", forced="subhead"),
+      Unit("item one"), Unit("item two")]),
+    ("", "markdown", []),
+])
+def test_split_units(text, fmt, units):
+    assert split_units(text, fmt=fmt) == units
+
+
+@pytest.mark.parametrize(("text", "title", "teaser"), [
+    ("Olympic meeting 'a tradition'", True, True),
+    ("Putin arrives in Beijing.", False, False),
+    ("Leaders meet as tensions rise...", False, True),
+    ("the talks went on", False, True),
+    ("Why does Beijing matter?", False, True),
+])
+def test_title_and_teaser_shapes(text, title, teaser):
+    assert (is_title_like(text, max_words=12), is_teaser(text)) == (title, teaser)
+
+
+def test_small_line_readers():
+    assert normalize_space(" a \u00a0 b\n\tc ") == "a b c"
+    assert fold_line("  Putin  MEETS Xi ") == "putin meets xi"
+    assert count_words(" one two  three ") == 3
+    assert parse_byline_tail("By Jane Doe, Reuters") == "Reuters"
+    assert parse_byline_tail("By Jane Doe and John Roe") == "John Roe"
