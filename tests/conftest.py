@@ -66,3 +66,27 @@ def executed_notebook(tmp_path_factory):
         return cache[name]
 
     return run
+
+
+#: The made-up second collection (three outlets, a saved HTML page, a script-injection article).
+SAMPLE = TESTS / "data" / "collections" / "brackwater-flood"
+
+
+@pytest.fixture(scope="session")
+def seed_report(tmp_path_factory) -> Path:
+    """``framekit report`` built once per session on the seed collection: the output folder."""
+    from helpers.report import build_report
+
+    out = tmp_path_factory.mktemp("report-seed")
+    build_report(SEED, out, progress=False)
+    return out
+
+
+@pytest.fixture(scope="session")
+def sample_report(tmp_path_factory) -> Path:
+    """``framekit report`` built once per session on the made-up collection: the output folder."""
+    from helpers.report import build_report
+
+    out = tmp_path_factory.mktemp("report-sample")
+    build_report(SAMPLE, out, progress=False)
+    return out

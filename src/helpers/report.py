@@ -23,12 +23,10 @@ no network.
 from __future__ import annotations
 
 import html
-import os
 import re
 import sys
 import tempfile
 import time
-from contextlib import contextmanager
 from pathlib import Path
 
 import jinja2
@@ -39,8 +37,6 @@ from helpers.charts import render
 #: Notebooks the report runs: ``NN_name.ipynb``, in name order.
 NOTEBOOK_GLOB = "[0-9][0-9]_*.ipynb"
 KERNEL_NAME = "python3"
-#: Environment variable the kernels see when a Dask scheduler address is given.
-DASK_ENV = "FRAMEKIT_DASK_ADDRESS"
 #: Tags allowed in HTML/Markdown outputs (pandas tables, simple text markup).
 ALLOWED_TAGS: frozenset[str] = frozenset({
     "a", "abbr", "b", "blockquote", "br", "caption", "code", "dd", "div", "dl", "dt", "em", "h1",
@@ -102,7 +98,8 @@ def build_report(data_dir: Path, out_dir: Path, *, notebooks_dir: Path | None = 
     notebooks_dir
         Folder of ``NN_name.ipynb`` notebooks (default: the repository's ``notebooks/``).
     dask_address
-        Dask scheduler address, passed to the kernels as ``FRAMEKIT_DASK_ADDRESS``.
+        Dask scheduler address (``tcp://host:8786``) for per-article work: used to load the
+        collection and passed to the notebooks as the ``dask_address`` parameter.
     progress
         Print one line per notebook to stderr.
 
@@ -121,7 +118,7 @@ def build_report(data_dir: Path, out_dir: Path, *, notebooks_dir: Path | None = 
 
     data_dir, out_dir = Path(data_dir).resolve(), Path(out_dir).resolve()
     notebooks_dir = Path(notebooks_dir or paths.NOTEBOOKS).resolve()
-    corpus = check_collection(data_dir)
+    corpus = check_collection(data_dir, dask_address=dask_address)
     notebooks = list_notebooks(notebooks_dir)
     if not notebooks:
         raise ReportError(f"no notebooks (NN_name.ipynb) found in {notebooks_dir}")
@@ -129,14 +126,17 @@ def build_report(data_dir: Path, out_dir: Path, *, notebooks_dir: Path | None = 
     _clear_previous(out_dir, tables_dir)
     titles = {nb.stem: read_title(nb) for nb in notebooks}
     pages: list[tuple[str, str]] = []
-    with _kernel_env(dask_address), tempfile.TemporaryDirectory(prefix="framekit-") as tmp:
+    parameters = {"collection": str(data_dir), "tables_dir": str(tables_dir)}
+    if dask_address:
+        parameters["dask_address"] = dask_address
+    with tempfile.TemporaryDirectory(prefix="framekit-") as tmp:
         for number, notebook in enumerate(notebooks, start=1):
             start = time.perf_counter()
             if progress:
                 print(f"[{number}/{len(notebooks)}] {notebook.name} ...", file=sys.stderr,
                       flush=True)
-            executed = _execute(notebook, Path(tmp), out_dir, data_dir=data_dir,
-                                tables_dir=tables_dir, cwd=notebooks_dir)
+            executed = _execute(notebook, Path(tmp), out_dir, parameters=parameters,
+                                cwd=notebooks_dir)
             page = out_dir / f"{notebook.stem}.html"
             page.write_text(export_page(executed, title=titles[notebook.stem],
                                         collection=corpus.name, pages=titles), "utf-8")
@@ -146,14 +146,14 @@ def build_report(data_dir: Path, out_dir: Path, *, notebooks_dir: Path | None = 
     return report_index.write_index(corpus, out_dir, pages=pages, tables_dir=tables_dir)
 
 
-def check_collection(data_dir: Path):
+def check_collection(data_dir: Path, *, dask_address: str | None = None):
     """Load the collection once (this also fills the parse cache) or raise :class:`ReportError`."""
     from helpers.corpus import load_collection
 
     if not Path(data_dir).is_dir():
         raise ReportError(f"collection folder not found: {data_dir}")
     try:
-        corpus = load_collection(data_dir)
+        corpus = load_collection(data_dir, dask_address=dask_address)
     except Exception as exc:  # noqa: BLE001  (any failure here is the user's input)
         raise ReportError(_one_line(str(exc) or type(exc).__name__)) from exc
     if corpus.articles.empty:
@@ -211,9 +211,11 @@ def export_page(nb, *, title: str, collection: str, pages: dict[str, str]) -> st
 def sanitize_outputs(nb) -> None:
     """Clean every HTML/Markdown output of ``nb`` in place (allow-list; see module docstring).
 
-    Chart outputs (Vega-Lite JSON) are kept as data; unknown rich outputs (JavaScript, SVG,
-    widgets) are dropped.
+    Markdown outputs are rendered to HTML first (nbconvert's renderer keeps raw HTML and
+    ``javascript:`` links), then cleaned like HTML outputs. Chart outputs (Vega-Lite JSON) are
+    kept as data; other rich outputs (JavaScript, SVG, widgets) are dropped.
     """
+    from nbconvert.filters.markdown import markdown2html
     from nbconvert.preprocessors.sanitize import SanitizeHTML
 
     sanitizer = SanitizeHTML(
@@ -226,11 +228,16 @@ def sanitize_outputs(nb) -> None:
             continue
         for output in cell.get("outputs", []):
             data = output.get("data", {})
-            for key in ("text/html", "text/markdown"):
-                if key in data:
-                    text = data[key] if isinstance(data[key], str) else "".join(data[key])
-                    data[key] = _DROP_ELEMENTS.sub("", text)
+            if "text/markdown" in data:
+                markdown = data.pop("text/markdown")
+                data.setdefault("text/html", markdown2html(_join(markdown)))
+            if "text/html" in data:
+                data["text/html"] = _DROP_ELEMENTS.sub("", _join(data["text/html"]))
         cell.outputs = sanitizer.sanitize_code_outputs(cell.outputs)
+
+
+def _join(text: str | list[str]) -> str:
+    return text if isinstance(text, str) else "".join(text)
 
 
 def _rewrite_link(match: re.Match, pages: dict[str, str]) -> str:
@@ -240,7 +247,7 @@ def _rewrite_link(match: re.Match, pages: dict[str, str]) -> str:
     return match.group(0)
 
 
-def _execute(notebook: Path, tmp: Path, out_dir: Path, *, data_dir: Path, tables_dir: Path,
+def _execute(notebook: Path, tmp: Path, out_dir: Path, *, parameters: dict[str, str],
              cwd: Path):
     import nbformat
     import papermill as pm
@@ -250,8 +257,7 @@ def _execute(notebook: Path, tmp: Path, out_dir: Path, *, data_dir: Path, tables
     try:
         pm.execute_notebook(
             str(notebook), str(target), kernel_name=KERNEL_NAME, progress_bar=False,
-            parameters={"collection": str(data_dir), "tables_dir": str(tables_dir)},
-            cwd=str(cwd), log_output=False,
+            parameters=parameters, cwd=str(cwd), log_output=False,
         )
     except PapermillExecutionError as exc:
         kept = out_dir / f"{notebook.stem}.failed.ipynb"
@@ -293,16 +299,3 @@ def _clear_previous(out_dir: Path, tables_dir: Path) -> None:
                   *out_dir.glob("[0-9][0-9]_*.failed.ipynb")]:
         stale.unlink()
 
-
-@contextmanager
-def _kernel_env(dask_address: str | None):
-    previous = os.environ.get(DASK_ENV)
-    if dask_address:
-        os.environ[DASK_ENV] = dask_address
-    try:
-        yield
-    finally:
-        if previous is None:
-            os.environ.pop(DASK_ENV, None)
-        else:
-            os.environ[DASK_ENV] = previous
