@@ -243,3 +243,23 @@ def test_describe_selection():
     assert "among k = 2–8" in sentence
     manual = topics.fit_topics(_planted_corpus(), k=4)
     assert topics.describe_topic_selection(manual).startswith("k = 4 topics was set by hand")
+
+
+def test_lsh_path_matches_exact_grouping(monkeypatch):
+    from helpers import topic_units
+
+    wire = ("Russian President Vladimir Putin praised unprecedented close relations with China "
+            "in his opening remarks to President Xi carried by Russian television.")
+    texts = [wire, "Chinese diplomats disagreed with Washington.",
+             wire.replace("Russian television", "state television"), "", wire.upper()]
+    exact = group_duplicates(texts).tolist()
+    monkeypatch.setattr(topic_units, "EXACT_LIMIT", 2)
+    assert group_duplicates(texts).tolist() == exact == [0, 1, 0, 3, 0]
+
+
+def test_describe_representative_paragraphs():
+    reps = topics.select_representative_paragraphs(_fake_model(), n=2)
+    assert topics.describe_representative_paragraphs(reps).startswith(
+        "1 of the 4 paragraphs listed were printed, word for word or nearly, by more than one")
+    assert topics.describe_representative_paragraphs(reps[reps["n_outlets"] == 1]) == (
+        "None of the 3 paragraphs listed was printed by more than one outlet.")
