@@ -136,7 +136,8 @@ class LineRule(NamedTuple):
 
     ``needs`` lists lower-case strings of which every match of ``anywhere`` contains one (a
     cheap necessary condition checked on the lower-cased line before the regex runs; see
-    :data:`CASE_FOLD_EXCEPTIONS`). The tests check each rule's examples against it.
+    :data:`CASE_FOLD_EXCEPTIONS`). Keep it in step when editing ``anywhere``: the tests compare
+    :func:`helpers.lines.classify_line` with trying :meth:`matches` rule by rule.
     """
 
     reason: str

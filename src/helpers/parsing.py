@@ -3,7 +3,9 @@
 Method
 ------
 The text is cut into units (one per line; wrapped lines that continue a sentence are joined;
-Markdown follows its own paragraph rules). Each unit then goes through four passes:
+Markdown follows its own paragraph rules). Each unit then goes through four passes. The
+single-line work (cutting, rules, dates, bylines, title suffixes) lives in :mod:`helpers.lines`
+and is re-exported here; this module holds the passes that need the surrounding lines.
 
 1. **Line rules** (:func:`classify_line`): context-free patterns from :mod:`helpers.chrome`
    (navigation bars, notification prompts, captions, credits, newsletter and membership
@@ -19,7 +21,9 @@ Markdown follows its own paragraph rules). Each unit then goes through four pass
    repeats are removed as duplicates.
 
 Every removed unit is kept in ``Article.removed`` with one of :data:`REASONS`. Metadata comes
-from ``sources.csv`` first, then HTML metadata, then hints in the text (see :func:`parse_text`).
+from ``sources.csv`` first, then HTML metadata, then hints in the text (see :func:`parse_text`);
+the later sources are only computed when the earlier ones give nothing. Every pass is one scan
+(or a bounded window) over the units, so the cost is linear in the length of the article.
 """
 
 from __future__ import annotations
