@@ -35,12 +35,14 @@ RECORD_DIALOGS = ("window.__fk_dialogs = [];"
                   "  window[name] = function (m) { window.__fk_dialogs.push(name + ':' + m); };"
                   "});")
 CHART_STATE = """JSON.stringify({
-  charts: document.querySelectorAll('.framekit-chart').length,
-  drawn: Array.from(document.querySelectorAll('.framekit-chart'))
+  charts: document.querySelectorAll('__SELECTOR__').length,
+  drawn: Array.from(document.querySelectorAll('__SELECTOR__'))
               .filter(function (el) { return el.querySelector('svg, canvas'); }).length,
   dialogs: window.__fk_dialogs || [],
   text: document.body ? document.body.innerText : ''
 })"""
+#: The report's chart containers.
+REPORT_CHARTS = ".framekit-chart"
 LOCAL_SCHEMES = ("file:", "data:", "blob:", "about:")
 
 
@@ -69,15 +71,20 @@ def browser():
 
 
 class Chromium:
-    """A headless Chromium process with the network disabled and a remote-debugging port."""
+    """A headless Chromium process with the network disabled and a remote-debugging port.
 
-    def __init__(self, exe: str) -> None:
+    ``allow_loopback`` lets pages reach servers on 127.0.0.1 (a local JupyterLab); everything
+    else still goes to a dead proxy and resolves nowhere.
+    """
+
+    def __init__(self, exe: str, *, allow_loopback: bool = False) -> None:
         self.profile = tempfile.mkdtemp(prefix="framekit-chromium-")
         self.proc = subprocess.Popen(
             [exe, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
              "--disable-background-networking", "--disable-component-update", "--disable-sync",
              "--disable-extensions", "--disable-default-apps", "--mute-audio",
-             "--proxy-server=127.0.0.1:9", "--proxy-bypass-list=<-loopback>",
+             "--proxy-server=127.0.0.1:9",
+             "--proxy-bypass-list=" + ("127.0.0.1" if allow_loopback else "<-loopback>"),
              "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",
              "--remote-debugging-address=127.0.0.1", "--remote-debugging-port=0",
              f"--user-data-dir={self.profile}", "about:blank"],
@@ -92,8 +99,13 @@ class Chromium:
             time.sleep(0.1)
         self.port = int(port_file.read_text().split()[0])
 
-    def visit(self, url: str, *, timeout: float = 30.0) -> dict:
-        """Open ``url`` in a fresh tab; return chart counts, dialogs, text and console problems."""
+    def visit(self, url: str, *, charts: str = REPORT_CHARTS, min_charts: int = 0,
+              offline: bool = True, timeout: float = 30.0) -> dict:
+        """Open ``url`` in a fresh tab; return chart counts, dialogs, text and console problems.
+
+        Waits until at least ``min_charts`` elements match the ``charts`` selector and all of
+        them hold an SVG or canvas (or ``timeout``).
+        """
         import websocket
 
         request = urllib.request.Request(
@@ -106,17 +118,19 @@ class Chromium:
         try:
             for method in ("Page.enable", "Runtime.enable", "Log.enable", "Network.enable"):
                 session.call(method)
-            session.call("Network.emulateNetworkConditions", offline=True, latency=0,
-                         downloadThroughput=-1, uploadThroughput=-1)
+            if offline:
+                session.call("Network.emulateNetworkConditions", offline=True, latency=0,
+                             downloadThroughput=-1, uploadThroughput=-1)
             session.call("Page.addScriptToEvaluateOnNewDocument", source=RECORD_DIALOGS)
             session.call("Page.navigate", url=url)
             session.wait_for("Page.loadEventFired", timeout)
             deadline = time.monotonic() + timeout
             while True:
                 state = json.loads(session.call(
-                    "Runtime.evaluate", expression=CHART_STATE, returnByValue=True
-                )["result"]["value"])
-                if state["drawn"] >= state["charts"] or time.monotonic() > deadline:
+                    "Runtime.evaluate", expression=CHART_STATE.replace("__SELECTOR__", charts),
+                    returnByValue=True)["result"]["value"])
+                done = state["charts"] >= min_charts and state["drawn"] >= state["charts"]
+                if done or time.monotonic() > deadline:
                     break
                 time.sleep(0.2)
             time.sleep(0.3)  # let late console messages arrive
