@@ -23,6 +23,7 @@ no network.
 from __future__ import annotations
 
 import html
+import os
 import re
 import sys
 import tempfile
@@ -30,6 +31,7 @@ import time
 from pathlib import Path
 
 import jinja2
+from traitlets import default
 
 from helpers import paths
 from helpers.charts import render
@@ -247,6 +249,21 @@ def _rewrite_link(match: re.Match, pages: dict[str, str]) -> str:
     return match.group(0)
 
 
+def _kernel_manager_class():
+    """Kernels over IPC sockets (local, no TCP port, no plain-text warning); TCP on Windows."""
+    from jupyter_client.manager import AsyncKernelManager
+
+    if os.name == "nt":
+        return AsyncKernelManager
+
+    class IPCKernelManager(AsyncKernelManager):
+        @default("transport")
+        def _transport_default(self) -> str:
+            return "ipc"
+
+    return IPCKernelManager
+
+
 def _execute(notebook: Path, tmp: Path, out_dir: Path, *, parameters: dict[str, str],
              cwd: Path):
     import nbformat
@@ -258,6 +275,7 @@ def _execute(notebook: Path, tmp: Path, out_dir: Path, *, parameters: dict[str, 
         pm.execute_notebook(
             str(notebook), str(target), kernel_name=KERNEL_NAME, progress_bar=False,
             parameters=parameters, cwd=str(cwd), log_output=False,
+            kernel_manager_class=_kernel_manager_class(),
         )
     except PapermillExecutionError as exc:
         kept = out_dir / f"{notebook.stem}.failed.ipynb"
