@@ -99,3 +99,12 @@ def test_vega_bundle_is_offline_and_defines_vega_embed():
     assert "</script" not in bundle.lower()
     assert not re.search(r"""(?:import|require)\(["']https?://""", bundle)
     assert 500_000 < len(bundle) < 2_000_000
+
+
+def test_read_chart_specs_finds_every_island_in_order():
+    first, second = {"mark": "bar"}, {"mark": "line", "title": "</script>"}
+    page = ("<p>x</p>" + render.chart_html(first, chart_id="chart-1") + "<p>y</p>"
+            + render.chart_html(second, chart_id="chart-2"))
+    specs = render.read_chart_specs(page)
+    assert [s["mark"] for s in specs] == ["bar", "line"]
+    assert specs[1]["title"] == "</script>"

@@ -7,7 +7,6 @@ on handmade notebooks without a kernel.
 
 from __future__ import annotations
 
-import json
 import re
 import shutil
 from html.parser import HTMLParser
@@ -67,9 +66,7 @@ def expected_tables() -> set[str]:
 
 def chart_specs(page: Path) -> list[dict]:
     """The Vega-Lite specs embedded in a report page."""
-    text = page.read_text("utf-8")
-    islands = re.findall(r'<script[^>]*class="framekit-spec"[^>]*>(.*?)</script>', text, re.S)
-    return [json.loads(island) for island in islands]
+    return render.read_chart_specs(page.read_text("utf-8"))
 
 
 # --- the seed report ----------------------------------------------------------------------

@@ -28,6 +28,7 @@ References: Vega-Lite (Satyanarayan et al. 2017, https://vega.github.io/vega-lit
 from __future__ import annotations
 
 import json
+import re
 from functools import lru_cache
 from typing import Any
 
@@ -55,6 +56,10 @@ _SCRIPT_ESCAPES: tuple[tuple[str, str], ...] = (
     ("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"),
     ("\u2028", "\\u2028"), ("\u2029", "\\u2029"),
 )
+
+#: A spec island as it appears in an exported page (nbconvert may reorder its attributes).
+_SPEC_ISLAND = re.compile(
+    r'<script\b[^>]*\bclass="' + SPEC_CLASS + r'"[^>]*>(.*?)</script>', re.S)
 
 #: The one page script of a report page: draws every chart whose spec is on the page.
 EMBED_SCRIPT = """
@@ -176,6 +181,11 @@ def add_chart_html(nb: Any, *, prefix: str = "chart") -> int:
                 data.pop(key, None)
             data["text/html"] = chart_html(spec, chart_id=f"{prefix}-{count}")
     return count
+
+
+def read_chart_specs(page_html: str) -> list[dict[str, Any]]:
+    """Return the chart specs embedded (by :func:`chart_html`) in a report page, in page order."""
+    return [json.loads(island) for island in _SPEC_ISLAND.findall(page_html)]
 
 
 @lru_cache(maxsize=1)
