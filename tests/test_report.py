@@ -18,7 +18,8 @@ from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_outp
 
 from helpers import cli, paths
 from helpers.charts import render
-from helpers.report import ReportError, build_report, export_page, list_notebooks, sanitize_outputs
+from helpers.report import ReportError, build_report, list_notebooks
+from helpers.report_page import export_page, sanitize_outputs
 
 SAMPLE = Path(__file__).resolve().parent / "data" / "collections" / "brackwater-flood"
 _WRITE_TABLE = re.compile(r"write_table\([^,]+,\s*[\"']([A-Za-z0-9_\-]+)[\"']")

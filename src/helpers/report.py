@@ -6,23 +6,16 @@ Method
 exists, ``sources.csv`` is readable, at least one article parses), then executes
 ``notebooks/NN_*.ipynb`` in order with papermill (Papermill, nteract; kernel ``python3``, working
 folder ``notebooks/``) with the parameters ``collection`` (absolute folder) and ``tables_dir``
-(``<out>/tables``; each notebook writes its tables there as CSV). Each executed notebook is
-exported with nbconvert's ``lab`` template, code hidden, into ``<out>/<notebook>.html``; the
-summary page ``index.html`` is written by :mod:`helpers.report_index`.
-
-Safety and size. Article text is untrusted. Before export every code-cell output goes through
-an allow-list sanitiser (bleach, via nbconvert's ``SanitizeHTML``): ``<script>``/``<style>``
-elements are dropped, other tags outside the allow-list are stripped, event-handler attributes
-and ``javascript:`` links removed; text that pandas or the helpers escaped stays literal text.
-Charts are then turned into HTML by :mod:`helpers.charts.render` (spec as an escaped JSON data
-island) and the page template replaces nbconvert's CDN scripts (require.js, MathJax, Mermaid,
-widgets) with one inlined copy of Vega/Vega-Lite/vega-embed. Pages work from ``file://`` with
-no network.
+(``<out>/tables``; each notebook writes its tables there as CSV). Kernels talk to the report
+over IPC sockets (no TCP port). Each executed notebook becomes ``<out>/<notebook>.html`` through
+:func:`helpers.report_page.export_page` (sanitised outputs, code hidden, one inlined Vega bundle,
+no CDN; pages work from ``file://`` with no network); the summary page ``index.html`` is written
+by :mod:`helpers.report_index`. A failing notebook stops the report with a :class:`ReportError`
+naming the notebook, the cell and the exception; its executed copy is kept for inspection.
 """
 
 from __future__ import annotations
 
-import html
 import os
 import re
 import sys
@@ -30,51 +23,15 @@ import tempfile
 import time
 from pathlib import Path
 
-import jinja2
 from traitlets import default
 
 from helpers import paths
-from helpers.charts import render
+from helpers.report_page import export_page
 
 #: Notebooks the report runs: ``NN_name.ipynb``, in name order.
 NOTEBOOK_GLOB = "[0-9][0-9]_*.ipynb"
 KERNEL_NAME = "python3"
-#: Tags allowed in HTML/Markdown outputs (pandas tables, simple text markup).
-ALLOWED_TAGS: frozenset[str] = frozenset({
-    "a", "abbr", "b", "blockquote", "br", "caption", "code", "dd", "div", "dl", "dt", "em", "h1",
-    "h2", "h3", "h4", "h5", "h6", "hr", "i", "li", "mark", "ol", "p", "pre", "q", "s", "small",
-    "span", "strong", "sub", "sup", "table", "tbody", "td", "tfoot", "th", "thead", "tr", "u",
-    "ul",
-})
-ALLOWED_ATTRIBUTES: dict[str, list[str]] = {
-    "*": ["class", "title"], "a": ["href", "title"], "td": ["colspan", "rowspan"],
-    "th": ["colspan", "rowspan"], "table": ["border"],
-}
-_DROP_ELEMENTS = re.compile(r"<(script|style)\b[^>]*>.*?(?:</\1\s*>|$)", re.I | re.S)
-_IPYNB_LINK = re.compile(r'href="([0-9A-Za-z_\-]+)\.ipynb(#[^"]*)?"')
 _HEADING = re.compile(r"^#\s+(.+)$", re.M)
-_CDN_SCRIPT = re.compile(r"<script[^>]+src=[\"']?(?:https?:)?//", re.I)
-
-PAGE_TEMPLATE = """{%- extends 'index.html.j2' -%}
-{%- block html_head_js -%}
-<script>{{ resources.framekit.bundle }}</script>
-{%- endblock html_head_js -%}
-{% block jupyter_widgets %}{% endblock jupyter_widgets %}
-{%- block html_head_js_mathjax -%}{%- endblock html_head_js_mathjax -%}
-{%- block html_head_js_mermaidjs -%}{%- endblock html_head_js_mermaidjs -%}
-{% block extra_css %}<style>{{ resources.framekit.css }}</style>{% endblock extra_css %}
-{%- block body_header -%}
-{{ super() }}
-<nav class="framekit-nav">{{ resources.framekit.nav }}</nav>
-{%- endblock body_header -%}
-{% block footer_js %}<script>{{ resources.framekit.embed }}</script>{% endblock footer_js %}
-"""
-PAGE_CSS = """
-main { max-width: 1100px; margin: 0 auto; }
-.framekit-nav { padding: 8px 16px; font: 14px Helvetica, Arial, sans-serif; }
-.framekit-nav a { margin-right: 14px; }
-.framekit-chart { margin: 8px 0 16px; }
-"""
 
 
 class ReportError(Exception):
@@ -101,7 +58,8 @@ def build_report(data_dir: Path, out_dir: Path, *, notebooks_dir: Path | None = 
         Folder of ``NN_name.ipynb`` notebooks (default: the repository's ``notebooks/``).
     dask_address
         Dask scheduler address (``tcp://host:8786``) for per-article work: used to load the
-        collection and passed to the notebooks as the ``dask_address`` parameter.
+        collection (which fills the parse cache the notebooks read) and passed to the notebooks
+        that declare a ``dask_address`` parameter.
     progress
         Print one line per notebook to stderr.
 
@@ -129,15 +87,15 @@ def build_report(data_dir: Path, out_dir: Path, *, notebooks_dir: Path | None = 
     titles = {nb.stem: read_title(nb) for nb in notebooks}
     pages: list[tuple[str, str]] = []
     parameters = {"collection": str(data_dir), "tables_dir": str(tables_dir)}
-    if dask_address:
-        parameters["dask_address"] = dask_address
     with tempfile.TemporaryDirectory(prefix="framekit-") as tmp:
         for number, notebook in enumerate(notebooks, start=1):
             start = time.perf_counter()
             if progress:
                 print(f"[{number}/{len(notebooks)}] {notebook.name} ...", file=sys.stderr,
                       flush=True)
-            executed = _execute(notebook, Path(tmp), out_dir, parameters=parameters,
+            extra = {"dask_address": dask_address} if dask_address and \
+                _declares(notebook, "dask_address") else {}
+            executed = _execute(notebook, Path(tmp), out_dir, parameters=parameters | extra,
                                 cwd=notebooks_dir)
             page = out_dir / f"{notebook.stem}.html"
             page.write_text(export_page(executed, title=titles[notebook.stem],
@@ -180,73 +138,13 @@ def read_title(notebook: Path) -> str:
     return notebook.stem
 
 
-def export_page(nb, *, title: str, collection: str, pages: dict[str, str]) -> str:
-    """Export an executed notebook to one self-contained, offline HTML page (code hidden).
+def _declares(notebook: Path, name: str) -> bool:
+    """Whether the notebook's ``parameters`` cell assigns ``name``."""
+    import nbformat
 
-    ``pages`` maps notebook stems to titles, for the navigation bar and for rewriting links
-    between notebooks (``01_framing.ipynb`` becomes ``01_framing.html``).
-    """
-    from nbconvert import HTMLExporter
-
-    sanitize_outputs(nb)
-    render.add_chart_html(nb)
-    nav = ['<a href="index.html">Summary</a>'] + [
-        f'<a href="{html.escape(stem)}.html">{html.escape(name)}</a>'
-        for stem, name in pages.items()]
-    exporter = HTMLExporter(
-        template_name="lab", template_file="framekit_page.html.j2",
-        extra_loaders=[jinja2.DictLoader({"framekit_page.html.j2": PAGE_TEMPLATE})],
-        exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True,
-    )
-    resources = {
-        "metadata": {"name": f"{title} — {collection}"},
-        "framekit": {"bundle": render.read_vega_bundle(), "css": PAGE_CSS,
-                     "embed": render.EMBED_SCRIPT, "nav": "".join(nav)},
-    }
-    body, _ = exporter.from_notebook_node(nb, resources=resources)
-    body = _IPYNB_LINK.sub(lambda m: _rewrite_link(m, pages), body)
-    if _CDN_SCRIPT.search(body):
-        raise ReportError(f"page '{title}' would load a script from the network")
-    return body
-
-
-def sanitize_outputs(nb) -> None:
-    """Clean every HTML/Markdown output of ``nb`` in place (allow-list; see module docstring).
-
-    Markdown outputs are rendered to HTML first (nbconvert's renderer keeps raw HTML and
-    ``javascript:`` links), then cleaned like HTML outputs. Chart outputs (Vega-Lite JSON) are
-    kept as data; other rich outputs (JavaScript, SVG, widgets) are dropped.
-    """
-    from nbconvert.filters.markdown import markdown2html
-    from nbconvert.preprocessors.sanitize import SanitizeHTML
-
-    sanitizer = SanitizeHTML(
-        tags=sorted(ALLOWED_TAGS), attributes=ALLOWED_ATTRIBUTES, strip=True,
-        safe_output_keys={"metadata", "text/plain", "image/png", "image/jpeg",
-                          "application/json", *render.VEGALITE_MIMES},
-    )
-    for cell in nb.cells:
-        if cell.cell_type != "code":
-            continue
-        for output in cell.get("outputs", []):
-            data = output.get("data", {})
-            if "text/markdown" in data:
-                markdown = data.pop("text/markdown")
-                data.setdefault("text/html", markdown2html(_join(markdown)))
-            if "text/html" in data:
-                data["text/html"] = _DROP_ELEMENTS.sub("", _join(data["text/html"]))
-        cell.outputs = sanitizer.sanitize_code_outputs(cell.outputs)
-
-
-def _join(text: str | list[str]) -> str:
-    return text if isinstance(text, str) else "".join(text)
-
-
-def _rewrite_link(match: re.Match, pages: dict[str, str]) -> str:
-    stem, anchor = match.group(1), match.group(2) or ""
-    if stem in pages:
-        return f'href="{stem}.html{anchor}"'
-    return match.group(0)
+    pattern = re.compile(rf"^{re.escape(name)}\s*[:=]", re.M)
+    return any("parameters" in cell.metadata.get("tags", []) and pattern.search(cell.source)
+               for cell in nbformat.read(notebook, as_version=4).cells)
 
 
 def _kernel_manager_class():
