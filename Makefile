@@ -36,7 +36,7 @@ test-fast: $(STAMP) ## Run the unit tests only (skip notebooks, report and brows
 	$(BIN)/python -m pytest -q -m "not slow"
 
 lab: $(STAMP) ## Start JupyterLab on notebooks/ with the project kernel
-	$(BIN)/jupyter lab --ServerApp.root_dir=notebooks
+	$(BIN)/jupyter lab --ServerApp.root_dir=notebooks $(if $(filter 0,$(shell id -u)),--allow-root)
 
 bench: $(STAMP) ## Benchmark 1,000 and 10,000 synthetic articles (not part of make test)
 	$(BIN)/python scripts/bench.py

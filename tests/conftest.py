@@ -38,34 +38,21 @@ def seed_corpus():
 
 
 @pytest.fixture(scope="session")
-def executed_notebook(tmp_path_factory):
-    """Run a notebook on the seed collection once per session and return it (nbformat node).
+def executed_notebook(seed_report):
+    """A notebook as executed by the session's seed report (nbformat node).
 
-    Usage: ``nb = executed_notebook("01_framing")``. The notebook runs with papermill in a fresh
-    kernel with the network blocked, ``tables_dir`` pointing at a temporary folder available as
-    ``nb.metadata["framekit_tables_dir"]``.
+    Usage: ``nb = executed_notebook("01_framing")``. The report ran every notebook once, with
+    papermill in a fresh kernel with the network blocked, on the seed collection; the tables
+    folder is available as ``nb.metadata["framekit_tables_dir"]``.
     """
     import nbformat
-    import papermill as pm
 
-    cache: dict[str, object] = {}
-    out_dir = tmp_path_factory.mktemp("executed")
+    def read(name: str):
+        nb = nbformat.read(seed_report / "notebooks" / f"{name}.ipynb", as_version=4)
+        nb.metadata["framekit_tables_dir"] = str(seed_report / "tables")
+        return nb
 
-    def run(name: str):
-        if name not in cache:
-            tables = out_dir / f"{name}-tables"
-            target = out_dir / f"{name}.ipynb"
-            pm.execute_notebook(
-                str(paths.NOTEBOOKS / f"{name}.ipynb"), str(target),
-                parameters={"collection": str(SEED), "tables_dir": str(tables)},
-                kernel_name="python3", progress_bar=False, cwd=str(out_dir),
-            )
-            nb = nbformat.read(target, as_version=4)
-            nb.metadata["framekit_tables_dir"] = str(tables)
-            cache[name] = nb
-        return cache[name]
-
-    return run
+    return read
 
 
 #: The made-up second collection (three outlets, a saved HTML page, a script-injection article).

@@ -33,6 +33,9 @@ def test_readability_notebook_runs_and_writes_tables(executed_notebook, seed_cor
     tables = Path(nb.metadata["framekit_tables_dir"])
     scores = pd.read_csv(tables / "readability.csv")
     assert len(scores) == len(seed_corpus.articles) == 5
+    assert list(scores.columns[:3]) == ["outlet", "article", "article_id"]
+    assert "Putin and Xi call for halt to Nato expansion amid Ukraine tensions" in set(
+        scores["article"])
     assert {"outlet", "article_id", "flesch_reading_ease", "flesch_kincaid_grade", "gunning_fog",
             "smog_index", "coleman_liau_index", "automated_readability_index", "dale_chall",
             "linsear_write", "text_standard", "words", "sentences", "words_per_sentence",

@@ -1,4 +1,4 @@
-"""Every shipped notebook: committed without outputs, a literal `parameters` cell, no machine paths."""
+"""Every shipped notebook: no outputs committed, a literal `parameters` cell, no machine paths."""
 
 from __future__ import annotations
 

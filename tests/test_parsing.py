@@ -393,6 +393,8 @@ def test_parse_dateline(line, iso):
     ("Andrew Osborn", "Andrew Osborn"),
     ("By Jane Doe", "Jane Doe"),
     ("By Jane Doe, Reuters", "Jane Doe"),
+    ("**By Jon Petrakis, Northern Courier**".strip("*"), "Jon Petrakis"),
+    ("By Mary Lee, Daily Herald", "Mary Lee"),
     ("By Jane Doe and John Roe", "Jane Doe and John Roe"),
     ("Jane Doe, John Roe and Ann Poe", "Jane Doe, John Roe and Ann Poe"),
     ("Ursula von der Leyen", "Ursula von der Leyen"),

@@ -53,6 +53,9 @@ BYLINE_STOPWORDS: frozenset[str] = frozenset({
     "september", "october", "november", "december", "china", "russia", "ukraine", "nato",
     "of", "in", "on", "at", "for", "to", "with", "a", "an", "is", "are", "was", "and", "or",
     "reuters", "press", "associated", "staff", "agencies", "agency", "wire", "follow",
+    # masthead words: "By Jon Petrakis, Northern Courier" names a paper after the author
+    "courier", "times", "herald", "gazette", "tribune", "journal", "chronicle", "telegraph",
+    "daily", "weekly", "observer", "express", "bulletin", "dispatch", "examiner", "inquirer",
 })
 #: Lower-case particles allowed inside a personal name ("Ursula von der Leyen").
 NAME_PARTICLES: frozenset[str] = frozenset({

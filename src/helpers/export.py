@@ -8,7 +8,8 @@ from pathlib import Path
 import pandas as pd
 
 
-def write_table(table: pd.DataFrame, name: str, *, tables_dir: str | os.PathLike[str] | None) -> Path | None:
+def write_table(table: pd.DataFrame, name: str, *,
+                tables_dir: str | os.PathLike[str] | None) -> Path | None:
     """Write ``table`` to ``tables_dir/name.csv`` (UTF-8, no index) when a folder is given.
 
     Parameters

@@ -56,7 +56,7 @@ __all__ = [
 ]
 
 #: Bump when a rule changes: the parse cache is keyed on it.
-PARSER_VERSION: str = "1.0"
+PARSER_VERSION: str = "1.1"
 #: Every removal reason label used in ``Article.removed``.
 REASONS: tuple[str, ...] = (
     "nav", "section-label", "notification-prompt", "headline-duplicate", "dateline", "caption",

@@ -153,7 +153,8 @@ def score_articles(paragraphs: pd.DataFrame, articles: pd.DataFrame | None = Non
     Returns
     -------
     pandas.DataFrame
-        One row per article: ``outlet``, ``article_id``, ``language``, ``english`` (formulas
+        One row per article: ``outlet``, ``article`` (its headline, else its id),
+        ``article_id``, ``language``, ``english`` (formulas
         computed), ``words`` / ``sentences`` / ``syllables`` (textstat's counts),
         ``words_per_sentence``, ``syllables_per_word``, ``difficult_word_share`` (share of
         words not on the Dale–Chall familiar list), ``kit_sentences``,
@@ -165,13 +166,18 @@ def score_articles(paragraphs: pd.DataFrame, articles: pd.DataFrame | None = Non
         ``smog_unreliable`` (< 30 sentences).
     """
     languages = _languages(articles)
+    headlines = {} if articles is None or "headline" not in articles else dict(
+        zip(articles["article_id"], articles["headline"], strict=True))
     rows = []
     for (article_id, outlet), group in _body(paragraphs).groupby(
             ["article_id", "outlet"], sort=True, dropna=False):
         language = languages.get(article_id)
         english = is_english(language)
         text = "\n".join(group["text"].astype(str))
-        rows.append({"outlet": outlet, "article_id": article_id, "language": language,
+        headline = headlines.get(article_id)
+        rows.append({"outlet": outlet,
+                     "article": headline if isinstance(headline, str) and headline else article_id,
+                     "article_id": article_id, "language": language,
                      "english": english, **score_text(text, english=english)})
     table = pd.DataFrame(rows)
     if table.empty:

@@ -4,7 +4,8 @@ Method
 ------
 :func:`build_report` checks the collection first (``helpers.corpus.load_collection``: the folder
 exists, ``sources.csv`` is readable, at least one article parses), then executes
-``notebooks/NN_*.ipynb`` in order with papermill (Papermill, nteract; kernel ``python3``, working
+``notebooks/NN_*.ipynb`` with papermill, side by side (one kernel per core: the notebooks are
+independent; pages keep the notebooks' order) (Papermill, nteract; kernel ``python3``, working
 folder ``notebooks/``) with the parameters ``collection`` (absolute folder) and ``tables_dir``
 (``<out>/tables``; each notebook writes its tables there as CSV). Kernels talk to the report
 over IPC sockets (no TCP port). Each executed notebook becomes ``<out>/<notebook>.html`` through
@@ -12,6 +13,8 @@ over IPC sockets (no TCP port). Each executed notebook becomes ``<out>/<notebook
 no CDN; pages work from ``file://`` with no network); the summary page ``index.html`` is written
 by :mod:`helpers.report_index`. A failing notebook stops the report with a :class:`ReportError`
 naming the notebook, the cell and the exception; its executed copy is kept for inspection.
+Executed notebooks (with outputs) are kept in ``<out>/notebooks/`` for users who want to open
+them in JupyterLab.
 """
 
 from __future__ import annotations
@@ -21,6 +24,8 @@ import re
 import sys
 import tempfile
 import time
+import uuid
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from traitlets import default
@@ -85,24 +90,36 @@ def build_report(data_dir: Path, out_dir: Path, *, notebooks_dir: Path | None = 
     tables_dir = out_dir / "tables"
     _clear_previous(out_dir, tables_dir)
     titles = {nb.stem: read_title(nb) for nb in notebooks}
-    pages: list[tuple[str, str]] = []
     parameters = {"collection": str(data_dir), "tables_dir": str(tables_dir)}
-    with tempfile.TemporaryDirectory(prefix="framekit-") as tmp:
-        for number, notebook in enumerate(notebooks, start=1):
-            start = time.perf_counter()
-            if progress:
-                print(f"[{number}/{len(notebooks)}] {notebook.name} ...", file=sys.stderr,
-                      flush=True)
-            extra = {"dask_address": dask_address} if dask_address and \
-                _declares(notebook, "dask_address") else {}
-            executed = _execute(notebook, Path(tmp), out_dir, parameters=parameters | extra,
-                                cwd=notebooks_dir)
-            page = out_dir / f"{notebook.stem}.html"
-            page.write_text(export_page(executed, title=titles[notebook.stem],
-                                        collection=corpus.name, pages=titles), "utf-8")
-            pages.append((page.name, titles[notebook.stem]))
-            if progress:
-                print(f"      done in {time.perf_counter() - start:.1f} s", file=sys.stderr)
+    executed_dir = out_dir / "notebooks"
+    executed_dir.mkdir(exist_ok=True)
+
+    def run(notebook: Path):
+        start = time.perf_counter()
+        extra = {"dask_address": dask_address} if dask_address and \
+            _declares(notebook, "dask_address") else {}
+        executed = _execute(notebook, executed_dir, out_dir, parameters=parameters | extra,
+                            cwd=notebooks_dir)
+        page = out_dir / f"{notebook.stem}.html"
+        page.write_text(export_page(executed, title=titles[notebook.stem],
+                                    collection=corpus.name, pages=titles), "utf-8")
+        if progress:
+            print(f"  {notebook.name} done in {time.perf_counter() - start:.1f} s",
+                  file=sys.stderr, flush=True)
+        return page.name
+
+    if progress:
+        print(f"Running {len(notebooks)} notebooks on {corpus.name} "
+              f"({len(corpus.articles)} articles)...", file=sys.stderr, flush=True)
+    # Notebooks are independent (each reads the parse cache filled above and writes its own
+    # tables), so they run side by side, one kernel per core.
+    workers = max(1, min(len(notebooks), os.cpu_count() or 1))
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        futures = [pool.submit(run, notebook) for notebook in notebooks]
+        errors = [f.exception() for f in futures if f.exception() is not None]
+        if errors:  # report the first notebook (in order) that failed
+            raise errors[0]
+        pages = [(f.result(), titles[nb.stem]) for f, nb in zip(futures, notebooks, strict=True)]
     return report_index.write_index(corpus, out_dir, pages=pages, tables_dir=tables_dir)
 
 
@@ -159,16 +176,22 @@ def _kernel_manager_class():
         def _transport_default(self) -> str:
             return "ipc"
 
+        @default("ip")
+        def _ip_default(self) -> str:
+            # One socket path prefix per kernel: kernels started side by side must not share
+            # jupyter_client's default ("kernel-ipc" in the working folder).
+            return os.path.join(tempfile.gettempdir(), f"framekit-{uuid.uuid4().hex}-ipc")
+
     return IPCKernelManager
 
 
-def _execute(notebook: Path, tmp: Path, out_dir: Path, *, parameters: dict[str, str],
-             cwd: Path):
+def _execute(notebook: Path, executed_dir: Path, out_dir: Path, *,
+             parameters: dict[str, str], cwd: Path):
     import nbformat
     import papermill as pm
     from papermill.exceptions import PapermillExecutionError
 
-    target = tmp / notebook.name
+    target = executed_dir / notebook.name
     try:
         pm.execute_notebook(
             str(notebook), str(target), kernel_name=KERNEL_NAME, progress_bar=False,
@@ -212,6 +235,7 @@ def _clear_previous(out_dir: Path, tables_dir: Path) -> None:
     out_dir.mkdir(parents=True, exist_ok=True)
     tables_dir.mkdir(exist_ok=True)
     for stale in [*tables_dir.glob("*.csv"), *out_dir.glob("[0-9][0-9]_*.html"),
-                  *out_dir.glob("[0-9][0-9]_*.failed.ipynb")]:
+                  *out_dir.glob("[0-9][0-9]_*.failed.ipynb"),
+                  *(out_dir / "notebooks").glob("[0-9][0-9]_*.ipynb")]:
         stale.unlink()
 

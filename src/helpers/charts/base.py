@@ -20,16 +20,13 @@ PALETTE: tuple[str, ...] = (
 _OUTLETS: list[str] = []
 
 
-def use_outlets(outlets: Iterable[str]) -> list[str]:
+def use_outlets(outlets: Iterable[str]) -> None:
     """Fix the outlet order (and so each outlet's colour) for the charts that follow.
 
-    Returns
-    -------
-    list of str
-        The registered outlets, sorted case-insensitively and de-duplicated.
+    Outlets are registered sorted case-insensitively and de-duplicated; :func:`outlet_scale`
+    gives them their colours in that order.
     """
     _OUTLETS[:] = sorted({str(o) for o in outlets if o is not None}, key=str.casefold)
-    return list(_OUTLETS)
 
 
 def outlet_scale(outlets: Iterable[str] | None = None) -> alt.Scale:

@@ -93,16 +93,20 @@ def chart_distinctive_terms(top: pd.DataFrame) -> alt.FacetChart:
     ).resolve_scale(y="independent")
 
 
-def chart_distinctive_scatter(table: pd.DataFrame, *, max_points: int = 1500) -> alt.Chart:
+def chart_distinctive_scatter(table: pd.DataFrame, *, max_points: int = 400) -> alt.Chart:
     """Frequency (all outlets, log scale) against distinctiveness (z) of every term an outlet uses.
 
     ``table`` is :func:`helpers.distinctive.find_distinctive_terms`'s table; only the
-    ``max_points`` rows with the largest ``|z|`` are drawn.
+    ``max_points`` rows with the largest ``|z|`` are drawn, with only the columns the chart
+    uses and example sentences cut to 160 characters (the chart stays small in the report).
     """
     data = table[table["count"] > 0].assign(total=lambda t: t["count"] + t["count_rest"],
                                             abs_z=lambda t: t["z"].abs())
     data = data.sort_values(["abs_z", "outlet", "term"], ascending=[False, True, True])
-    data = data.head(max_points).drop(columns="abs_z")
+    data = data.head(max_points)[["outlet", "term", "z", "count", "count_rest", "total",
+                                  "example"]]
+    data = data.assign(example=data["example"].fillna("").astype(str).map(
+        lambda text: text if len(text) <= 160 else text[:159] + "…"))
     return alt.Chart(data).mark_circle(size=45, opacity=0.75).encode(
         x=alt.X("total:Q", title="Uses in the whole collection (log scale)",
                 scale=alt.Scale(type="log")),
