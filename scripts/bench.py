@@ -1,0 +1,386 @@
+"""Benchmark framekit on synthetic collections of 1,000 and 10,000 articles (``make bench``).
+
+The collections are made from the seed articles (data/raw/putin-xi-2022/): each synthetic
+article takes one seed's parsed body, drops and shuffles paragraphs, makes light word edits
+(British/American spellings, a dropped word) so not every sentence is an exact copy, adds a few
+sentences of its own, and is assigned one of about 20 outlets in a sources.csv. Collections are
+written once into the system temporary folder (deterministic seed) and reused between runs.
+
+Stages are timed in this process with the parse and feature caches cold (they live in a private
+temporary folder), with peak resident memory (this process plus its worker processes, sampled
+by psutil) per stage. "report" runs the code cells of every notebook in one namespace (the
+parameters injected, displays discarded, charts serialised with ``to_dict`` as the report does)
+on a cold cache: the whole report minus kernel start-up and HTML export. The last line is one
+summary of the largest run::
+
+    bench: n=10000 total_s=... peak_mb=... scaling=... lsh_recall=... incremental_pct=...
+
+Usage: ``python scripts/bench.py [--sizes 1000,10000] [--quick] [--seed 7] [--folder DIR]``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import ast
+import contextlib
+import csv
+import io
+import random
+import shutil
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+OUTLETS: tuple[str, ...] = (
+    "Wire Daily", "The Morning Ledger", "Harbour Times", "Valley Courier", "Capital Post",
+    "Northern Echo Online", "Coastal Herald", "Metro Tribune", "Evening Standard-Bearer",
+    "Global Desk", "Prairie News", "Riverside Gazette", "Summit Observer", "The Daily Lens",
+    "Atlantic Wire", "Pacific Report", "Central Bulletin", "Highland Chronicle", "City Beat",
+    "World Brief",
+)
+#: American -> British spellings used for light edits (applied one way or the other).
+SPELLINGS: tuple[tuple[str, str], ...] = (
+    ("defense", "defence"), ("organization", "organisation"), ("favor", "favour"),
+    ("center", "centre"), ("program", "programme"), ("recognize", "recognise"),
+    ("emphasized", "emphasised"), ("criticized", "criticised"), ("labor", "labour"),
+    ("neighbors", "neighbours"),
+)
+#: Charts whose serialisation failed during a notebook run (reported, not fatal).
+CHART_ERRORS: list[str] = []
+
+
+# --------------------------------------------------------------------------- synthetic data
+def _seed_material(seed_dir: Path) -> tuple[list[dict], list[str]]:
+    """Parsed bodies of the seed articles and their vocabulary (for each article's own lines)."""
+    from helpers.corpus import load_collection
+
+    corpus = load_collection(seed_dir, use_cache=False)
+    seeds = []
+    for row in corpus.articles.itertuples(index=False):
+        body = corpus.paragraphs[(corpus.paragraphs["article_id"] == row.article_id)
+                                 & (corpus.paragraphs["kind"] == "body")]["text"].tolist()
+        seeds.append({"headline": row.headline, "paragraphs": body})
+    vocabulary = sorted({w for s in seeds for p in s["paragraphs"] for w in p.split()
+                         if w.isalpha() and len(w) > 3 and w.islower()})
+    return seeds, vocabulary
+
+
+def _edit(sentence: str, rng: random.Random) -> str:
+    """Light edit: swap a spelling, drop one word, or leave the sentence alone."""
+    roll = rng.random()
+    if roll < 0.15:
+        for us, uk in SPELLINGS:
+            if us in sentence:
+                return sentence.replace(us, uk)
+            if uk in sentence:
+                return sentence.replace(uk, us)
+    if roll < 0.3:
+        words = sentence.split()
+        if len(words) > 8:
+            del words[rng.randrange(1, len(words) - 1)]
+            return " ".join(words)
+    return sentence
+
+
+def _own_sentence(vocabulary: list[str], rng: random.Random) -> str:
+    words = rng.sample(vocabulary, rng.randint(10, 18))
+    return " ".join([words[0].capitalize(), *words[1:]]) + "."
+
+
+def synthesize_article(seeds: list[dict], vocabulary: list[str], index: int,
+                       seed: int) -> tuple[str, str]:
+    """Return ``(outlet, text)`` of synthetic article ``index`` (deterministic)."""
+    from helpers.segment import split_sentences
+
+    rng = random.Random(f"{seed}-{index}")
+    base = seeds[index % len(seeds)]
+    outlet = OUTLETS[rng.randrange(len(OUTLETS))]
+    kept = [p for p in base["paragraphs"] if rng.random() < 0.8] or base["paragraphs"][:3]
+    lead, rest = kept[:2], kept[2:]
+    rng.shuffle(rest)
+    paragraphs = []
+    for paragraph in [*lead, *rest]:
+        sentences = split_sentences(paragraph)
+        paragraphs.append(" ".join(_edit(s, rng) for s in sentences))
+    for _ in range(rng.randint(1, 3)):
+        paragraphs.insert(rng.randrange(1, len(paragraphs) + 1),
+                          " ".join(_own_sentence(vocabulary, rng) for _ in range(2)))
+    headline = f"{base['headline']} ({outlet}, report {index})"
+    return outlet, "\n\n".join([headline, *paragraphs]) + "\n"
+
+
+def write_collection(folder: Path, n: int, *, seed: int, seed_dir: Path,
+                     start: int = 0) -> Path:
+    """Write ``n`` synthetic articles (indices ``start`` ...) and sources.csv into ``folder``."""
+    seeds, vocabulary = _seed_material(seed_dir)
+    folder.mkdir(parents=True, exist_ok=True)
+    sources = folder / "sources.csv"
+    rows = []
+    for index in range(start, start + n):
+        outlet, text = synthesize_article(seeds, vocabulary, index, seed)
+        name = f"a{index:05d}.txt"
+        (folder / name).write_text(text, encoding="utf-8")
+        rows.append((name, outlet, "", f"2022-02-{1 + index % 28:02d}"))
+    new = not sources.exists()
+    with sources.open("a", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        if new:
+            writer.writerow(["file", "outlet", "url", "published"])
+        writer.writerows(rows)
+    return folder
+
+
+def ensure_collection(root: Path, n: int, *, seed: int, seed_dir: Path) -> Path:
+    """The collection of ``n`` articles under ``root`` (written on first use, then reused)."""
+    folder = root / f"synthetic-{n}-seed{seed}"
+    done = folder / ".complete"
+    if not done.exists():
+        shutil.rmtree(folder, ignore_errors=True)
+        write_collection(folder, n, seed=seed, seed_dir=seed_dir)
+        done.write_text("ok\n")
+    return folder
+
+
+# --------------------------------------------------------------------------- measuring
+class PeakMemory:
+    """Sample the resident memory of this process and its children (psutil) every 20 ms."""
+
+    def __init__(self) -> None:
+        import psutil
+
+        self._process = psutil.Process()
+        self.peak = 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def _sample(self) -> int:
+        total = 0
+        with contextlib.suppress(Exception):
+            total = self._process.memory_info().rss
+            for child in self._process.children(recursive=True):
+                with contextlib.suppress(Exception):
+                    total += child.memory_info().rss
+        return total
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            self.peak = max(self.peak, self._sample())
+            self._stop.wait(0.02)
+
+    def __enter__(self) -> PeakMemory:
+        self.peak = self._sample()
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._stop.set()
+        self._thread.join()
+        self.peak = max(self.peak, self._sample())
+
+
+def measure(function: Callable[[], object]) -> tuple[object, float, float]:
+    """Run ``function``; return ``(result, seconds, peak_mb)``."""
+    with PeakMemory() as memory:
+        start = time.perf_counter()
+        result = function()
+        seconds = time.perf_counter() - start
+    return result, seconds, memory.peak / 2**20
+
+
+# --------------------------------------------------------------------------- notebooks
+def run_notebooks(collection: Path, notebooks: list[Path]) -> dict[str, float]:
+    """Execute the notebooks' code cells in-process; return seconds per notebook."""
+    import nbformat
+
+    times = {}
+    for path in notebooks:
+        nb = nbformat.read(path, as_version=4)
+        namespace: dict = {"__name__": "__bench__"}
+        start = time.perf_counter()
+        for cell in nb.cells:
+            if cell.cell_type != "code":
+                continue
+            source = cell.source
+            if "parameters" in cell.metadata.get("tags", []):
+                source += f"\ncollection = {str(collection)!r}\ntables_dir = ''\n"
+            _exec_cell(source, namespace, f"{path.name}")
+        times[path.stem] = time.perf_counter() - start
+    return times
+
+
+def _exec_cell(source: str, namespace: dict, name: str) -> None:
+    tree = ast.parse(source)
+    last = tree.body.pop() if tree.body and isinstance(tree.body[-1], ast.Expr) else None
+    with contextlib.redirect_stdout(io.StringIO()):
+        exec(compile(tree, name, "exec"), namespace)  # noqa: S102 (the kit's own notebooks)
+        if last is not None:
+            value = eval(compile(ast.Expression(last.value), name, "eval"), namespace)  # noqa: S307
+            if hasattr(value, "to_dict") and type(value).__module__.startswith("altair"):
+                try:
+                    value.to_dict()
+                except Exception as exc:  # a chart the report could not render: record it
+                    CHART_ERRORS.append(f"{name}: {source.strip().splitlines()[-1]}: "
+                                        f"{type(exc).__name__}: {str(exc).splitlines()[0]}")
+
+
+# --------------------------------------------------------------------------- baselines
+def time_textstat_naive(texts: list[str]) -> float:
+    """textstat called once per metric per article (metric by metric, as a user would)."""
+    import textstat
+
+    metrics = ("flesch_reading_ease", "flesch_kincaid_grade", "gunning_fog", "smog_index",
+               "coleman_liau_index", "automated_readability_index",
+               "dale_chall_readability_score", "linsear_write_formula", "text_standard",
+               "syllable_count", "lexicon_count", "sentence_count", "difficult_words")
+    start = time.perf_counter()
+    for metric in metrics:
+        for text in texts:
+            getattr(textstat, metric)(text)
+    return time.perf_counter() - start
+
+
+def compare_alignment(sentences) -> dict:
+    """Exact all-pairs alignment vs the kit's LSH path on the same sentences."""
+    from helpers.align import AlignSettings, align_sentences
+
+    key = ["article_a", "position_a", "article_b", "position_b"]
+    exact, exact_s, _ = measure(lambda: align_sentences(
+        sentences, settings=AlignSettings(method="exact")))
+    lsh, lsh_s, _ = measure(lambda: align_sentences(
+        sentences, settings=AlignSettings(method="lsh")))
+    truth = set(map(tuple, exact[key].to_numpy().tolist()))
+    found = set(map(tuple, lsh[key].to_numpy().tolist()))
+    recall = len(truth & found) / len(truth) if truth else 1.0
+    return {"exact_s": exact_s, "lsh_s": lsh_s, "exact_pairs": len(truth),
+            "lsh_pairs": len(found), "recall": recall}
+
+
+# --------------------------------------------------------------------------- the run
+def run_size(folder: Path, cache_root: Path, notebooks: list[Path]) -> dict:
+    """Time every stage on one collection with cold caches; return stage -> (s, peak_mb)."""
+    from helpers import actors, coverage, frames, paths, quotes, readability, similarity, tone
+    from helpers import topics as topic_models
+    from helpers.align import align_sentences
+    from helpers.corpus import load_collection
+    from helpers.features import compute_article_features
+    from helpers.lexicons import load_lexicons
+    from helpers.vectorize import fit_tfidf
+
+    shutil.rmtree(cache_root, ignore_errors=True)
+    paths.DATA_PROCESSED = cache_root
+    stages: dict[str, tuple[float, float]] = {}
+
+    def stage(name, function):
+        result, seconds, peak = measure(function)
+        stages[name] = (seconds, peak)
+        print(f"  {name:<22} {seconds:9.2f} s  {peak:8.0f} MB", flush=True)
+        return result
+
+    corpus = stage("ingest+parse", lambda: load_collection(folder, progress=False))
+    lexicons = load_lexicons(corpus.folder)
+    stage("features (parallel)", lambda: compute_article_features(corpus))
+    stage("readability", lambda: readability.score_articles(corpus.paragraphs, corpus.articles))
+    stage("actors", lambda: actors.count_actor_mentions(corpus.sentences,
+                                                        lexicon=lexicons.actors))
+    stage("quotes", lambda: quotes.extract_quotes(corpus.paragraphs, actors=lexicons.actors,
+                                                  verbs=lexicons.verbs))
+    stage("frames", lambda: frames.count_frames(corpus.sentences, lexicon=lexicons.frames))
+    stage("tone", lambda: tone.summarise_tone(tone.score_sentences(corpus.sentences)))
+    texts = corpus.sentences.groupby("article_id")["text"].agg(" ".join).tolist()
+    stage("tfidf", lambda: fit_tfidf(texts))
+    matches = stage("alignment", lambda: align_sentences(corpus.sentences))
+    stage("coverage (facts)", lambda: coverage.cluster_facts(corpus.sentences, matches))
+    stage("similarity", lambda: similarity.compare_articles(corpus.sentences, corpus.articles))
+    stage("topics", lambda: topic_models.fit_topics(corpus.paragraphs, seed=0))
+    shutil.rmtree(cache_root, ignore_errors=True)
+    times = stage("report (notebooks)", lambda: run_notebooks(folder, notebooks))
+    for name, seconds in times.items():
+        print(f"    {name:<20} {seconds:9.2f} s", flush=True)
+    for error in dict.fromkeys(CHART_ERRORS):
+        print(f"    chart error: {error}", flush=True)
+    CHART_ERRORS.clear()
+    return {"stages": stages, "n": len(corpus.articles), "corpus": corpus}
+
+
+def print_table(results: dict[int, dict]) -> None:
+    sizes = sorted(results)
+    print("\nstage                   " + "".join(f"{f'n={n} s':>12}{'art/s':>9}{'MB':>7}"
+                                                for n in sizes) + "   ratio")
+    for stage in results[sizes[0]]["stages"]:
+        line = f"{stage:<24}"
+        for n in sizes:
+            seconds, peak = results[n]["stages"][stage]
+            line += f"{seconds:12.2f}{n / seconds if seconds else 0:9.0f}{peak:7.0f}"
+        if len(sizes) > 1:
+            first, last = (results[n]["stages"][stage][0] for n in (sizes[0], sizes[-1]))
+            line += f"   {last / first if first else float('nan'):6.1f}"
+        print(line)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--sizes", default="1000,10000", help="comma-separated collection sizes")
+    parser.add_argument("--quick", action="store_true", help="sizes 200,1000 (a fast check)")
+    parser.add_argument("--seed", type=int, default=7, help="seed of the synthetic collections")
+    parser.add_argument("--folder", type=Path, default=Path(tempfile.gettempdir()) / "framekit-bench",
+                        help="where synthetic collections are written and reused")
+    args = parser.parse_args(argv)
+    from helpers import paths
+
+    sizes = [200, 1000] if args.quick else sorted(int(s) for s in args.sizes.split(","))
+    seed_dir = paths.DATA_RAW / paths.DEFAULT_COLLECTION
+    notebooks = sorted(paths.NOTEBOOKS.glob("[0-9][0-9]_*.ipynb"))
+    cache_root = args.folder / "cache"
+    results = {}
+    for n in sizes:
+        folder = ensure_collection(args.folder, n, seed=args.seed, seed_dir=seed_dir)
+        print(f"\n== n={n}: {folder}", flush=True)
+        results[n] = run_size(folder, cache_root, notebooks)
+    print_table(results)
+    small, large = sizes[0], sizes[-1]
+    scaling = (results[large]["stages"]["report (notebooks)"][0]
+               / results[small]["stages"]["report (notebooks)"][0])
+
+    # Baselines on the 1,000-article collection (or the smallest size).
+    base_n = 1000 if 1000 in results else small
+    corpus = results[base_n]["corpus"]
+    body = corpus.paragraphs[corpus.paragraphs["kind"] == "body"]
+    texts = body.groupby("article_id")["text"].agg("\n".join).tolist()
+    naive_s = time_textstat_naive(texts)
+    kit_s = results[base_n]["stages"]["features (parallel)"][0]
+    print(f"\nbaseline textstat once per metric per article, n={base_n}: {naive_s:.1f} s; "
+          f"kit features (readability + actors + quotes + frames + tone, all cores): "
+          f"{kit_s:.1f} s; speed-up {naive_s / kit_s:.1f}x")
+    alignment = compare_alignment(corpus.sentences)
+    print(f"baseline exact all-pairs alignment, n={base_n} ({len(corpus.sentences)} sentences): "
+          f"{alignment['exact_s']:.1f} s, {alignment['exact_pairs']} pairs; LSH "
+          f"{alignment['lsh_s']:.1f} s, {alignment['lsh_pairs']} pairs; speed-up "
+          f"{alignment['exact_s'] / alignment['lsh_s']:.1f}x; recall {alignment['recall']:.3f}")
+
+    # Incremental: add 10 articles to the largest collection and rerun the report on warm caches.
+    folder = ensure_collection(args.folder, large, seed=args.seed, seed_dir=seed_dir)
+    sources = (folder / "sources.csv").read_text("utf-8")
+    paths.DATA_PROCESSED = cache_root
+    run_notebooks(folder, notebooks[:1])  # warm the parse cache of the full collection
+    try:
+        write_collection(folder, 10, seed=args.seed, seed_dir=seed_dir, start=large)
+        _, rerun_s, _ = measure(lambda: run_notebooks(folder, notebooks))
+    finally:
+        for index in range(large, large + 10):
+            (folder / f"a{index:05d}.txt").unlink(missing_ok=True)
+        (folder / "sources.csv").write_text(sources, "utf-8")
+    full_s, _ = results[large]["stages"]["report (notebooks)"]
+    incremental = 100 * rerun_s / full_s
+    print(f"incremental: +10 articles to n={large}, rerun {rerun_s:.1f} s = {incremental:.0f}% "
+          f"of the full run ({full_s:.1f} s)")
+    peak = max(p for _, p in results[large]["stages"].values())
+    print(f"bench: n={large} total_s={full_s:.1f} peak_mb={peak:.0f} scaling={scaling:.2f} "
+          f"lsh_recall={alignment['recall']:.3f} incremental_pct={incremental:.1f}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
