@@ -21,7 +21,7 @@ def test_notebook_is_committed_without_outputs():
     code = [c for c in nb.cells if c.cell_type == "code"]
     assert all(c.outputs == [] and c.execution_count is None for c in code)
     assert code[0].metadata["tags"] == ["parameters"]
-    assert 'n_topics: int = 0  # 0 = choose k automatically' in code[0].source
+    assert 'n_topics: int = 0  # number of topics; 0 chooses k automatically' in code[0].source
     assert 'method: str = "nmf"' in code[0].source
 
 
