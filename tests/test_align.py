@@ -169,3 +169,36 @@ def test_unknown_method_raises():
 
 def test_empty_input():
     assert align_sentences(_sentences([])).empty
+
+
+def test_pair_cap_keeps_one_match_per_sentence_and_outlet():
+    text = "The two leaders signed a long joint statement on Friday in Beijing."
+    rows = [(f"{outlet}{k}.txt", outlet, 0, text) for outlet in "ABC" for k in range(3)]
+    corpus = _sentences(rows)
+    full = align_sentences(corpus, settings=AlignSettings(max_pairs=None))
+    assert len(full) == 27  # 9 copies in 3 outlets: 3 * 3 * 3 cross-outlet pairs
+    capped = align_sentences(corpus, settings=AlignSettings(max_pairs=26))
+    pairs = set(zip(capped["article_a"], capped["article_b"], strict=True))
+    # each sentence is paired with the first copy of each other outlet, and nothing else
+    assert pairs == {(f"{o}{k}.txt", f"{p}0.txt") for o, p in [("A", "B"), ("A", "C"),
+                                                               ("B", "C")] for k in range(3)} | {
+        (f"{o}0.txt", f"{p}{k}.txt") for o, p in [("A", "B"), ("A", "C"), ("B", "C")]
+        for k in range(1, 3)}
+    assert set(capped["kind"]) == {"identical"}
+
+
+def test_exact_and_lsh_agree_with_copies_and_edits():
+    base = ("Russia has denied planning an offensive but urged the West to provide a binding "
+            "pledge that NATO will not expand to Ukraine.")
+    rows = [("a.txt", "A", 0, base), ("b.txt", "B", 0, base.replace("binding ", "")),
+            ("c.txt", "C", 0, base.replace("offensive", "attack")),
+            ("d.txt", "D", 0, "Taiwan sees itself as a sovereign nation with its own laws."),
+            ("e.txt", "A", 1, base)]
+    corpus = _sentences(rows)
+    key = ["article_a", "article_b", "kind"]
+    exact = align_sentences(corpus, settings=AlignSettings(method="exact", max_pairs=None))
+    lsh = align_sentences(corpus, settings=AlignSettings(method="lsh", max_pairs=None))
+    assert set(map(tuple, exact[key].to_numpy().tolist())) == {
+        ("a.txt", "b.txt", "edited"), ("a.txt", "c.txt", "edited"), ("b.txt", "c.txt", "edited"),
+        ("b.txt", "e.txt", "edited"), ("c.txt", "e.txt", "edited")}
+    pd.testing.assert_frame_equal(exact[key], lsh[key])

@@ -122,3 +122,15 @@ def test_empty_inputs():
     assert cluster_facts(empty, matches).empty
     assert describe_coverage(build_coverage_matrix(cluster_facts(empty, matches))) == (
         "There are no sentences to compare.")
+
+
+def test_copy_group_path_matches_the_all_pairs_path(sentences, matches, monkeypatch):
+    from helpers import coverage
+
+    exact = cluster_facts(sentences, matches)
+    monkeypatch.setattr(coverage, "EXACT_FACT_SENTENCES", 0)
+    grouped = cluster_facts(sentences, matches)
+    pd.testing.assert_frame_equal(exact, grouped)
+    monkeypatch.setattr(coverage, "MAX_FACT_GROUPS", 1)  # only the island copies are clustered
+    capped = cluster_facts(sentences, matches)
+    assert capped.groupby("cluster_id")["outlet"].nunique().tolist() == [3, 2, 2, 1, 1]

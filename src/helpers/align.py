@@ -33,8 +33,8 @@ import difflib
 import re
 from collections import Counter
 from dataclasses import dataclass
-from itertools import combinations
 
+import numpy as np
 import pandas as pd
 
 from helpers.vectorize import preprocess
@@ -66,6 +66,7 @@ _INNER_HYPHEN = re.compile(r"(?<=\w)-(?=\w)")
 _APOSTROPHE = re.compile(r"(?<=\w)'(?=\w)")
 _NON_WORD = re.compile(r"[^\w]+|_")
 _WORD_OVERLAP_FLOOR = 3  # sentences with fewer words are never aligned
+_BLOCK_ROWS = 512  # rows per block of the exact path's sparse products
 
 
 @dataclass(frozen=True)
@@ -82,6 +83,9 @@ class AlignSettings:
         Largest number of sentences aligned exactly under ``"auto"``.
     min_candidate, num_perm, seed
         LSH path: word containment for a candidate, MinHash permutations and seed.
+    max_pairs
+        Above this many matching pairs, keep one match per sentence and other outlet (see
+        :func:`align_sentences`); ``None``: keep every pair.
     """
 
     min_ratio: float = 0.8
@@ -92,6 +96,7 @@ class AlignSettings:
     min_candidate: float = 0.5
     num_perm: int = 128
     seed: int = 1
+    max_pairs: int | None = 250_000
 
 
 MATCH_COLUMNS = ["article_a", "outlet_a", "position_a", "text_a", "article_b", "outlet_b",
@@ -174,11 +179,41 @@ def _could_match(bag_a: Counter, bag_b: Counter, len_a: int, len_b: int,
 
 
 def _exact_candidates(words: list[list[str]], outlets: list[str], settings: AlignSettings):
+    """Every pair the lossless bound cannot rule out (all pairs, vectorised in row blocks).
+
+    The product of two word-count vectors bounds their multiset overlap from above, so pairs
+    below the thresholds on that product are skipped without loss; the rest are checked with
+    the exact multiset bound (:func:`_could_match`).
+    """
+    import numpy as np
+    from scipy import sparse
+
+    vocabulary: dict[str, int] = {}
+    rows, cols = [], []
+    for i, sentence in enumerate(words):
+        for word in sentence:
+            rows.append(i)
+            cols.append(vocabulary.setdefault(word, len(vocabulary)))
+    if not rows:
+        return
+    counts = sparse.csr_matrix((np.ones(len(rows)), (rows, cols)),
+                               shape=(len(words), len(vocabulary)))
+    lengths = np.array([len(w) for w in words], dtype=float)
+    transposed = counts.T.tocsc()
     bags = [Counter(w) for w in words]
-    for i, j in combinations(range(len(words)), 2):
-        if outlets[i] != outlets[j] and _could_match(bags[i], bags[j], len(words[i]),
-                                                     len(words[j]), settings):
-            yield i, j
+    for start in range(0, len(words), _BLOCK_ROWS):
+        block = (counts[start:start + _BLOCK_ROWS] @ transposed).tocoo()
+        i, j = block.row + start, block.col
+        keep = j > i
+        i, j, bound = i[keep], j[keep], block.data[keep]
+        len_i, len_j = lengths[i], lengths[j]
+        shorter = np.minimum(len_i, len_j)
+        keep = ((bound >= settings.min_ratio * (len_i + len_j) / 2)
+                | ((shorter >= settings.min_words) & (bound >= settings.min_coverage * shorter)))
+        for a, b in zip(i[keep].tolist(), j[keep].tolist(), strict=True):
+            if outlets[a] != outlets[b] and _could_match(bags[a], bags[b], len(words[a]),
+                                                         len(words[b]), settings):
+                yield a, b
 
 
 def _lsh_candidates(words: list[list[str]], outlets: list[str], settings: AlignSettings):
@@ -205,43 +240,99 @@ def _lsh_candidates(words: list[list[str]], outlets: list[str], settings: AlignS
 
 def align_sentences(sentences: pd.DataFrame, *,
                     settings: AlignSettings | None = None) -> pd.DataFrame:
-    """Find every pair of sentences from different outlets that are the same copy.
+    """Find the pairs of sentences from different outlets that are the same copy.
+
+    Sentences with the same matching key are compared once (a wire sentence printed by 200
+    outlets is one key), candidate pairs of distinct keys come from the exact or the LSH path,
+    and matches are expanded back to sentences. When the expansion would exceed
+    ``settings.max_pairs`` rows (the number of pairs grows with the square of the copies of a
+    sentence), each sentence keeps one match per other outlet: the earliest matching sentence
+    of that outlet. Every sentence that has a match in an outlet still has one, so the overlap
+    shares and unique sentences of :mod:`helpers.coverage` are unchanged.
 
     Parameters
     ----------
     sentences
         The corpus ``sentences`` table (columns ``article_id``, ``outlet``, ``position``, ``text``).
     settings
-        Thresholds and method; default :class:`AlignSettings`.
+        Thresholds, method and pair cap; default :class:`AlignSettings`.
 
     Returns
     -------
     pandas.DataFrame
-        One row per matching pair (``a`` is the earlier row of ``sentences``): ``article_a``,
-        ``outlet_a``, ``position_a``, ``text_a``, ``article_b``, ``outlet_b``, ``position_b``,
-        ``text_b``, ``ratio`` (difflib ratio), ``coverage`` (share of the shorter sentence's
-        words matched in order), ``kind`` ("identical", "edited" or "excerpt").
+        One row per matching pair (``a`` is the earlier row of ``sentences``), in row order:
+        ``article_a``, ``outlet_a``, ``position_a``, ``text_a``, ``article_b``, ``outlet_b``,
+        ``position_b``, ``text_b``, ``ratio`` (difflib ratio), ``coverage`` (share of the
+        shorter sentence's words matched in order), ``kind`` ("identical", "edited" or
+        "excerpt").
     """
     settings = settings or AlignSettings()
-    table = sentences.reset_index(drop=True)
-    words = [normalize_sentence(t).split() for t in table["text"].astype(str)]
-    outlets = table["outlet"].astype(str).tolist()
     method = settings.method
     if method == "auto":
-        method = "exact" if len(table) <= settings.exact_max else "lsh"
+        method = "exact" if len(sentences) <= settings.exact_max else "lsh"
     if method not in {"exact", "lsh"}:
         raise ValueError(f"method must be 'auto', 'exact' or 'lsh', got {settings.method!r}")
+    table = sentences.reset_index(drop=True)
+    if table.empty:
+        return pd.DataFrame(columns=MATCH_COLUMNS)
+    codes, keys = pd.factorize(table["text"].astype(str).map(normalize_sentence))
+    outlet_codes, _ = pd.factorize(table["outlet"].astype(str))
+    members = pd.DataFrame({"row": np.arange(len(table)), "key": codes, "outlet": outlet_codes})
+    key_outlets = members.groupby("key")["outlet"].agg(["min", "max"])
+    # A key seen in one outlet only keeps that outlet; a key of several outlets never skips.
+    labels = [str(lo) if lo == hi else f"*{k}" for k, (lo, hi) in
+              enumerate(zip(key_outlets["min"], key_outlets["max"], strict=True))]
+    words = [key.split() for key in keys]
     find = _exact_candidates if method == "exact" else _lsh_candidates
-    candidates = find(words, outlets, settings)
-    rows = []
-    for i, j in candidates:
-        kind, ratio, coverage = classify_pair(words[i], words[j], settings=settings)
-        if kind is None:
-            continue
-        a, b = table.loc[i], table.loc[j]
-        rows.append({"article_a": a["article_id"], "outlet_a": a["outlet"],
-                     "position_a": int(a["position"]), "text_a": a["text"],
-                     "article_b": b["article_id"], "outlet_b": b["outlet"],
-                     "position_b": int(b["position"]), "text_b": b["text"],
-                     "ratio": round(ratio, 4), "coverage": round(coverage, 4), "kind": kind})
-    return pd.DataFrame(rows, columns=MATCH_COLUMNS)
+    pairs = []
+    for p, q in find(words, labels, settings):
+        kind, ratio, coverage = classify_pair(words[p], words[q], settings=settings)
+        if kind is not None:
+            pairs.append((p, q, kind, ratio, coverage))
+    pairs += [(k, k, "identical", 1.0, 1.0) for k in range(len(keys))
+              if len(words[k]) >= _WORD_OVERLAP_FLOOR and labels[k].startswith("*")]
+    key_pairs = pd.DataFrame(pairs, columns=["p", "q", "kind", "ratio", "coverage"])
+    sizes = np.bincount(codes, minlength=len(keys))
+    total = int((sizes[key_pairs["p"].to_numpy()] * sizes[key_pairs["q"].to_numpy()]).sum())
+    if settings.max_pairs is None or total <= settings.max_pairs:
+        found = _expand_all(members, key_pairs)
+    else:
+        found = _expand_first_per_outlet(members, key_pairs)
+    found = found.sort_values(["a", "b"], ignore_index=True)
+    a, b = table.iloc[found["a"].to_numpy()], table.iloc[found["b"].to_numpy()]
+    return pd.DataFrame({
+        "article_a": a["article_id"].to_numpy(), "outlet_a": a["outlet"].to_numpy(),
+        "position_a": a["position"].astype(int).to_numpy(), "text_a": a["text"].to_numpy(),
+        "article_b": b["article_id"].to_numpy(), "outlet_b": b["outlet"].to_numpy(),
+        "position_b": b["position"].astype(int).to_numpy(), "text_b": b["text"].to_numpy(),
+        "ratio": found["ratio"].round(4).to_numpy(),
+        "coverage": found["coverage"].round(4).to_numpy(), "kind": found["kind"].to_numpy(),
+    }, columns=MATCH_COLUMNS)
+
+
+def _expand_all(members: pd.DataFrame, key_pairs: pd.DataFrame) -> pd.DataFrame:
+    """Every cross-outlet sentence pair of every matching key pair: columns a, b, kind..."""
+    left = members.rename(columns={"row": "i", "key": "p", "outlet": "oi"})
+    right = members.rename(columns={"row": "j", "key": "q", "outlet": "oj"})
+    merged = key_pairs.merge(left, on="p").merge(right, on="q")
+    merged = merged[(merged["oi"] != merged["oj"])
+                    & ((merged["p"] != merged["q"]) | (merged["i"] < merged["j"]))]
+    return pd.DataFrame({"a": np.minimum(merged["i"], merged["j"]),
+                         "b": np.maximum(merged["i"], merged["j"]), "kind": merged["kind"],
+                         "ratio": merged["ratio"], "coverage": merged["coverage"]})
+
+
+def _expand_first_per_outlet(members: pd.DataFrame, key_pairs: pd.DataFrame) -> pd.DataFrame:
+    """For each sentence and other outlet, the match with that outlet's earliest sentence."""
+    first = members.groupby(["key", "outlet"], as_index=False)["row"].min()
+    both = pd.concat([key_pairs, key_pairs[key_pairs["p"] != key_pairs["q"]].rename(
+        columns={"p": "q", "q": "p"})], ignore_index=True)
+    partners = both.merge(first.rename(columns={"key": "q", "row": "j", "outlet": "oj"}), on="q")
+    partners = partners.sort_values("j").drop_duplicates(["p", "oj"])
+    merged = members.rename(columns={"row": "i", "key": "p", "outlet": "oi"}).merge(
+        partners, on="p")
+    merged = merged[(merged["oi"] != merged["oj"])]
+    found = pd.DataFrame({"a": np.minimum(merged["i"], merged["j"]),
+                          "b": np.maximum(merged["i"], merged["j"]), "kind": merged["kind"],
+                          "ratio": merged["ratio"], "coverage": merged["coverage"]})
+    return found.drop_duplicates(["a", "b"])

@@ -13,15 +13,22 @@ scikit-learn) cuts the tree where the mean similarity between two groups falls b
 ``min_similarity``. Each fact is labelled with its most central sentence (highest mean similarity
 to the others). A fact that some outlets carry and others do not is a candidate omission: that is
 a lead for a close reading, not proof (a fact may be worded too differently to be grouped). The
-clustering compares all pairs of sentences, so it is meant for event collections (a few thousand
-sentences), not for archives.
+clustering compares all pairs, so large collections are reduced first: above
+:data:`EXACT_FACT_SENTENCES` usable sentences, aligned copies are merged into copy groups
+(connected components of the matches; their TF-IDF vectors summed and re-normalised), the
+:data:`MAX_FACT_GROUPS` groups carried by most outlets (then most sentences) are clustered as
+above, and every other group stays a fact of its own (mostly one outlet's own sentences, which
+no other outlet carries). A sentence's centrality is then its group's.
 """
 
 from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+from scipy import sparse
+from scipy.sparse.csgraph import connected_components
 from sklearn.cluster import AgglomerativeClustering
+from sklearn.preprocessing import normalize
 
 from helpers.align import normalize_sentence
 from helpers.safe_text import escape_text as escape
@@ -29,6 +36,10 @@ from helpers.vectorize import fit_tfidf
 
 MIN_WORDS = 3  # sentences with fewer normalised words are too short to align or to carry a fact
 LABEL_CHARS = 90
+#: Up to this many usable sentences, every sentence is clustered (all pairs).
+EXACT_FACT_SENTENCES = 4000
+#: Above it, at most this many copy groups are clustered; the rest are facts of their own.
+MAX_FACT_GROUPS = 3000
 OVERLAP_COLUMNS = ["outlet_a", "outlet_b", "n_sentences_a", "n_shared", "share_of_a_in_b",
                    "example"]
 COVERAGE_COLUMNS = ["cluster_id", "label", "outlet", "present", "sentence", "n_outlets"]
@@ -142,24 +153,19 @@ def cluster_facts(sentences: pd.DataFrame, matches: pd.DataFrame, *,
     if usable.empty:
         return pd.DataFrame(columns=columns)
     matrix, _ = fit_tfidf(usable["text"].astype(str).tolist())
-    similarity = np.asarray((matrix @ matrix.T).todense(), dtype=float)
     keys = zip(usable["article_id"], usable["position"], strict=True)
     index = {key: i for i, key in enumerate(keys)}
-    for row in matches.itertuples():
-        i = index.get((row.article_a, row.position_a))
-        j = index.get((row.article_b, row.position_b))
-        if i is not None and j is not None:
-            similarity[i, j] = similarity[j, i] = 1.0
-    np.fill_diagonal(similarity, 1.0)
-    if len(usable) == 1:
-        labels = np.zeros(1, dtype=int)
+    pairs = [(i, j) for i, j in zip(
+        (index.get(k) for k in zip(matches["article_a"], matches["position_a"], strict=True)),
+        (index.get(k) for k in zip(matches["article_b"], matches["position_b"], strict=True)),
+        strict=True) if i is not None and j is not None]
+    if len(usable) <= EXACT_FACT_SENTENCES:
+        labels, centrality = _cluster_rows(matrix, pairs, min_similarity)
     else:
-        model = AgglomerativeClustering(n_clusters=None, metric="precomputed", linkage="average",
-                                        distance_threshold=1.0 - min_similarity)
-        labels = model.fit_predict(np.clip(1.0 - similarity, 0.0, None))
+        labels, centrality = _cluster_groups(usable, matrix, pairs, min_similarity)
     table = usable[["article_id", "outlet", "position", "text"]].copy()
     table["cluster"] = labels
-    table["centrality"] = [_centrality(similarity, labels, i) for i in range(len(labels))]
+    table["centrality"] = centrality
     order = (table.groupby("cluster")
              .agg(n_outlets=("outlet", "nunique"), first=("article_id", "min"),
                   position=("position", "min"))
@@ -168,6 +174,46 @@ def cluster_facts(sentences: pd.DataFrame, matches: pd.DataFrame, *,
     table["cluster_id"] = table.pop("cluster").map(renumber).astype(int)
     return table[columns].sort_values(["cluster_id", "outlet", "article_id", "position"]) \
         .reset_index(drop=True)
+
+
+def _cluster_rows(matrix, pairs: list[tuple[int, int]], min_similarity: float,
+                  ) -> tuple[np.ndarray, list[float]]:
+    """Average-linkage clusters of the rows of ``matrix`` (aligned pairs at similarity 1)."""
+    similarity = np.asarray((matrix @ matrix.T).todense(), dtype=float)
+    for i, j in pairs:
+        similarity[i, j] = similarity[j, i] = 1.0
+    np.fill_diagonal(similarity, 1.0)
+    if similarity.shape[0] == 1:
+        labels = np.zeros(1, dtype=int)
+    else:
+        model = AgglomerativeClustering(n_clusters=None, metric="precomputed", linkage="average",
+                                        distance_threshold=1.0 - min_similarity)
+        labels = model.fit_predict(np.clip(1.0 - similarity, 0.0, None))
+    return labels, [_centrality(similarity, labels, i) for i in range(len(labels))]
+
+
+def _cluster_groups(usable: pd.DataFrame, matrix, pairs: list[tuple[int, int]],
+                    min_similarity: float) -> tuple[np.ndarray, np.ndarray]:
+    """Cluster copy groups (large collections): see the module docstring."""
+    n = len(usable)
+    rows, cols = (np.array(x, dtype=int) for x in zip(*pairs, strict=True)) if pairs else (
+        np.array([], dtype=int), np.array([], dtype=int))
+    graph = sparse.coo_matrix((np.ones(len(rows)), (rows, cols)), shape=(n, n))
+    _, group = connected_components(graph, directed=False)
+    stats = pd.DataFrame({"group": group, "outlet": usable["outlet"].to_numpy()}).groupby(
+        "group").agg(outlets=("outlet", "nunique"), size=("outlet", "size"))
+    chosen = stats.sort_values(["outlets", "size"], ascending=False,
+                               kind="stable").index[:MAX_FACT_GROUPS].to_numpy()
+    position = {g: k for k, g in enumerate(chosen)}
+    member = np.array([position.get(g, -1) for g in group])
+    picked = np.flatnonzero(member >= 0)
+    summing = sparse.csr_matrix((np.ones(len(picked)), (member[picked], picked)),
+                                shape=(len(chosen), n))
+    vectors = normalize(summing @ matrix)
+    fact, group_centrality = _cluster_rows(vectors, [], min_similarity)
+    labels = np.where(member >= 0, fact[np.maximum(member, 0)], len(chosen) + group)
+    centrality = np.where(member >= 0, np.asarray(group_centrality)[np.maximum(member, 0)], 1.0)
+    return labels, centrality
 
 
 def build_coverage_matrix(facts: pd.DataFrame, outlets: list[str] | None = None) -> pd.DataFrame:
