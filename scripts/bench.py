@@ -325,7 +325,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sizes", default="1000,10000", help="comma-separated collection sizes")
     parser.add_argument("--quick", action="store_true", help="sizes 200,1000 (a fast check)")
     parser.add_argument("--seed", type=int, default=7, help="seed of the synthetic collections")
-    parser.add_argument("--folder", type=Path, default=Path(tempfile.gettempdir()) / "framekit-bench",
+    parser.add_argument("--folder", type=Path,
+                        default=Path(tempfile.gettempdir()) / "framekit-bench",
                         help="where synthetic collections are written and reused")
     args = parser.parse_args(argv)
     from helpers import paths
