@@ -13,6 +13,27 @@ from collections.abc import Callable, Sequence
 from functools import lru_cache
 from typing import Any
 
+#: TF-IDF goes to the active cluster only from this many documents (below, shipping the texts
+#: costs more than it saves).
+DASK_MIN_DOCUMENTS = 5000
+_ACTIVE: dict[str, str | None] = {"address": None}
+
+
+def use_dask(address: str | None) -> str | None:
+    """Make ``address`` the Dask cluster for the rest of this session (``None``/"": none).
+
+    :func:`helpers.corpus.load_collection` calls it with its ``dask_address``, so a notebook's
+    ``dask_address`` parameter sends that notebook's per-article work (parsing, features) and
+    large TF-IDF fits to the cluster. Returns the active address.
+    """
+    _ACTIVE["address"] = address or None
+    return _ACTIVE["address"]
+
+
+def active_dask_address() -> str | None:
+    """The scheduler address set by :func:`use_dask`, or ``None`` (work stays on this machine)."""
+    return _ACTIVE["address"]
+
 
 @lru_cache(maxsize=4)
 def connect_dask(address: str):

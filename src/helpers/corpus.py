@@ -159,6 +159,9 @@ def load_collection(collection: str | os.PathLike[str] = paths.DEFAULT_COLLECTIO
         Worker processes for parsing; default: all cores when many files need parsing.
     dask_address
         Parse on the Dask cluster at this scheduler address instead (``""``/None: locally).
+        The address also becomes the session's active cluster
+        (:func:`helpers.cluster.use_dask`): per-article features and large TF-IDF fits that
+        follow run there too.
 
     Raises
     ------
@@ -202,6 +205,9 @@ def load_collection(collection: str | os.PathLike[str] = paths.DEFAULT_COLLECTIO
                 pass  # a corrupt cache entry is parsed again
         todo.append((path, row, cached if use_cache else None))
     if dask_address:
+        from helpers.cluster import use_dask
+
+        use_dask(dask_address)
         parsed = _parse_on_dask(todo, address=dask_address)
     else:
         parsed = _parse_many(todo, progress=progress, workers=workers)

@@ -168,8 +168,8 @@ def _write_cache(cached: Path, row: dict) -> None:
     tmp.replace(cached)
 
 
-def compute_article_features(corpus, *, workers: int | None = None, dask_address: str | None = None,
-                             use_cache: bool = True,
+def compute_article_features(corpus, *, workers: int | None = None,
+                             dask_address: str | None = None, use_cache: bool = True,
                              lexicons: Lexicons | None = None) -> pd.DataFrame:
     """Compute one row of features per article (parallel, cached per article).
 
@@ -180,7 +180,8 @@ def compute_article_features(corpus, *, workers: int | None = None, dask_address
     workers
         Worker processes; default: all cores when at least 64 articles need computing.
     dask_address
-        Compute on the Dask cluster at this scheduler address instead (``""``/None: locally).
+        Compute on the Dask cluster at this scheduler address instead; default: the session's
+        active cluster (:func:`helpers.cluster.use_dask`), else locally.
     use_cache
         Reuse and write the per-article cache under ``data/processed/<collection>/features/``.
     lexicons
@@ -204,6 +205,10 @@ def compute_article_features(corpus, *, workers: int | None = None, dask_address
         beyond ±0.05); then ``mentions_<actor>`` per lexicon actor and ``frame_<frame>`` (hits)
         per lexicon frame.
     """
+    if dask_address is None:
+        from helpers.cluster import active_dask_address
+
+        dask_address = active_dask_address()
     lexicons = lexicons if lexicons is not None else load_lexicons(corpus.folder)
     lexicon_hash = hash_lexicons(lexicons)
     folder = paths.cache_dir(corpus.folder) / _CACHE_FOLDER

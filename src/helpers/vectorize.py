@@ -95,8 +95,15 @@ def analyze(text: str, *, ngram_range: tuple[int, int] = (1, 1)) -> list[str]:
 def fit_tfidf(texts: Sequence[str], **options) -> tuple[sparse.csr_matrix, TfidfVectorizer]:
     """Fit TF-IDF on ``texts`` and return ``(matrix, fitted_vectorizer)``.
 
-    ``options`` go to :func:`build_vectorizer`. Rows of the matrix are L2-normalised.
+    ``options`` go to :func:`build_vectorizer`. Rows of the matrix are L2-normalised. When a
+    Dask cluster is active (:func:`helpers.cluster.use_dask`) and there are many documents, the
+    fit runs there (:func:`helpers.cluster.fit_tfidf_on_dask`, same result).
     """
+    from helpers import cluster
+
+    address = cluster.active_dask_address()
+    if address and len(texts) >= cluster.DASK_MIN_DOCUMENTS and not options.get("max_features"):
+        return cluster.fit_tfidf_on_dask(texts, address=address, **options)
     vectorizer = build_vectorizer(**options)
     matrix = vectorizer.fit_transform(list(texts))
     return matrix.tocsr(), vectorizer
