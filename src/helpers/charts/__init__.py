@@ -6,7 +6,7 @@ One outlet colour scale (:func:`outlet_color`) and one theme (``framekit``) serv
 """
 
 from helpers.charts.base import outlet_color, outlet_scale, use_outlets
-from helpers.charts.corpus import chart_article_lengths, chart_removed
+from helpers.charts.corpus import chart_article_lengths, chart_outlet_profiles, chart_removed
 from helpers.charts.framing import (  # noqa: F401
     chart_actor_heatmap,
     chart_actor_tone,

@@ -41,3 +41,23 @@ def chart_article_lengths(table: pd.DataFrame) -> alt.Chart:
         color=outlet_color(),
         tooltip=["outlet:N", "headline:N", "words:Q", "paragraphs:Q", "removed:Q"],
     )
+
+
+def chart_outlet_profiles(profiles: pd.DataFrame) -> alt.Chart:
+    """Heatmap of outlet × measure, coloured by z across outlets, with the raw value in tooltips.
+
+    Parameters
+    ----------
+    profiles
+        Output of :func:`helpers.profiles.summarize_outlet_profiles`.
+    """
+    return alt.Chart(profiles, title="Where each outlet stands out (z across outlets)").mark_rect(
+    ).encode(
+        x=alt.X("outlet:N", title=None, axis=alt.Axis(labelAngle=-30)),
+        y=alt.Y("label:N", title=None, sort=None),
+        color=alt.Color("z:Q", title="z", scale=alt.Scale(scheme="redblue", domain=[-2, 2],
+                                                          reverse=True, clamp=True)),
+        tooltip=["outlet:N", alt.Tooltip("label:N", title="Measure"),
+                 alt.Tooltip("value:Q", format=".3g"), alt.Tooltip("z:Q", format="+.2f"),
+                 alt.Tooltip("articles:Q", title="Articles")],
+    ).properties(width=alt.Step(90), height=alt.Step(24))
