@@ -24,8 +24,9 @@ from __future__ import annotations
 
 import math
 import re
-from collections import Counter
 from collections.abc import Sequence
+
+import numpy as np
 
 #: One word for lexical diversity: a dotted acronym ("U.S." -> "us"), or letters optionally
 #: joined by ' ’ or - to more letters.
@@ -36,7 +37,11 @@ MTLD_THRESHOLD = 0.72
 
 def list_words(text: str) -> list[str]:
     """Return the lower-cased words of ``text`` as lexical diversity counts them."""
-    return [w.replace("’", "'").replace(".", "") for w in WORD_PATTERN.findall(text.lower())]
+    found = WORD_PATTERN.findall(text.lower())
+    if not found:
+        return []
+    # One replace over the joined words (a word never contains the separator "\0").
+    return "\0".join(found).replace("’", "'").replace(".", "").split("\0")
 
 
 def _mtld_pass(words: Sequence[str], threshold: float) -> float:
@@ -111,13 +116,18 @@ def measure_mattr(words: Sequence[str], *, window: int = 50) -> float:
         return math.nan
     if len(words) <= window:
         return len(set(words)) / len(words)
-    counts = Counter(words[:window])
-    total = len(counts)
-    for i in range(window, len(words)):
-        out, new = words[i - window], words[i]
-        counts[out] -= 1
-        if counts[out] == 0:
-            del counts[out]
-        counts[new] += 1
-        total += len(counts)
-    return total / (len(words) - window + 1) / window
+    # Window s (0 <= s <= n - window) holds words s .. s + window - 1; it counts word i as a new
+    # type when the previous occurrence of the same word lies before s. Summing over windows,
+    # word i contributes the number of windows that contain it and start after that previous
+    # occurrence: the integer total equals the sliding count, computed without a Python loop.
+    n = len(words)
+    _, codes = np.unique(np.asarray(list(words), dtype=str), return_inverse=True)
+    order = np.argsort(codes, kind="stable")
+    previous = np.full(n, -1, dtype=np.int64)
+    same = codes[order][1:] == codes[order][:-1]
+    previous[order[1:][same]] = order[:-1][same]
+    index = np.arange(n)
+    first = np.maximum.reduce([previous + 1, index - window + 1, np.zeros(n, dtype=np.int64)])
+    last = np.minimum(index, n - window)
+    total = int(np.clip(last - first + 1, 0, None).sum())
+    return total / (n - window + 1) / window

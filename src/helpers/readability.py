@@ -25,9 +25,10 @@ import math
 
 import numpy as np
 import pandas as pd
-from textstat.textstat import textstatistics
+from textstat.backend.selections import list_words as _list_words
 
 from helpers import lexdiv, provision
+from helpers import readability_formulas as formulas
 from helpers.segment import split_sentences
 
 #: Article-level formulas: output column -> textstat method (called with its default options).
@@ -62,7 +63,6 @@ BOOTSTRAP_FORMULAS = {
 }
 _COUNT_COLUMNS = ("words", "sentences", "syllables", "polysyllables")
 
-_ts = textstatistics()  # a private instance: never changes textstat's global settings
 _ready = False
 
 
@@ -97,11 +97,11 @@ def score_text(text: str, *, english: bool = True) -> dict[str, float]:
         Keys as the metric columns of :func:`score_articles`.
     """
     _ensure_ready()
-    words = _ts.lexicon_count(text)
-    sentences = _ts.sentence_count(text)
-    row: dict[str, float] = {"words": words, "sentences": sentences}
+    counts = formulas.count_text(text)
+    words = counts.words
+    row: dict[str, float] = {"words": words, "sentences": counts.sentences}
     kit = [s for p in text.split("\n") for s in split_sentences(p)]
-    kit_lengths = [_ts.lexicon_count(s) for s in kit]
+    kit_lengths = [len(_list_words(s)) for s in kit]
     row["kit_sentences"] = len(kit)
     row["kit_words_per_sentence"] = sum(kit_lengths) / len(kit) if kit else math.nan
     row["long_sentence_share"] = (
@@ -109,22 +109,17 @@ def score_text(text: str, *, english: bool = True) -> dict[str, float]:
     tokens = lexdiv.list_words(text)
     row["mtld"] = lexdiv.measure_mtld(tokens)
     row["mattr"] = lexdiv.measure_mattr(tokens)
-    formulas = [name for name, _ in FORMULAS] + ["text_standard"]
+    columns = [name for name, _ in FORMULAS] + ["text_standard"]
     extra = ("syllables", "words_per_sentence", "syllables_per_word", "difficult_word_share")
     if not english or words == 0:
-        row.update(dict.fromkeys((*extra, *formulas), math.nan))
+        row.update(dict.fromkeys((*extra, *columns), math.nan))
         if english:
             row["syllables"] = 0
         return row
-    row["syllables"] = _ts.syllable_count(text)
-    row["words_per_sentence"] = _ts.words_per_sentence(text)
-    row["syllables_per_word"] = _ts.avg_syllables_per_word(text)
+    row["syllables"] = counts.syllables
     # Dale–Chall's difficult words: not on its familiar-word list (threshold 0, every token).
-    row["difficult_word_share"] = (
-        _ts.difficult_words(text, syllable_threshold=0, unique=False) / words)
-    for column, method in FORMULAS:
-        row[column] = getattr(_ts, method)(text)
-    row["text_standard"] = _ts.text_standard(text, float_output=True)
+    row["difficult_word_share"] = counts.difficult_dale_chall / words
+    row.update(formulas.compute_formulas(counts))
     return row
 
 
@@ -201,23 +196,20 @@ def score_paragraphs(paragraphs: pd.DataFrame,
     """
     _ensure_ready()
     languages = _languages(articles)
-    rows = []
-    for paragraph in _body(paragraphs).itertuples(index=False):
-        text = str(paragraph.text)
-        if not is_english(languages.get(paragraph.article_id)) or not _ts.lexicon_count(text):
-            continue
-        rows.append({
-            "outlet": paragraph.outlet, "article_id": paragraph.article_id,
-            "position": paragraph.position, "words": _ts.lexicon_count(text),
-            "sentences": _ts.sentence_count(text), "syllables": _ts.syllable_count(text),
-            "polysyllables": _ts.polysyllabcount(text),
-            "flesch_kincaid_grade": _ts.flesch_kincaid_grade(text),
-            "flesch_reading_ease": _ts.flesch_reading_ease(text),
-            "words_per_sentence": _ts.words_per_sentence(text),
-        })
-    columns = ["outlet", "article_id", "position", *_COUNT_COLUMNS, "flesch_kincaid_grade",
-               "flesch_reading_ease", "words_per_sentence"]
-    return pd.DataFrame(rows, columns=columns)
+    body = _body(paragraphs)
+    english = np.array([is_english(languages.get(a)) for a in body["article_id"]], dtype=bool)
+    body = body[english] if len(body) else body
+    counts = np.array([formulas.count_basics(str(t)) for t in body["text"]],
+                      dtype=np.int64).reshape(-1, len(_COUNT_COLUMNS))
+    table = pd.DataFrame({"outlet": body["outlet"].to_numpy(),
+                          "article_id": body["article_id"].to_numpy(),
+                          "position": body["position"].to_numpy()})
+    for i, column in enumerate(_COUNT_COLUMNS):
+        table[column] = counts[:, i]
+    values = formulas.flesch_arrays(table["words"], table["sentences"], table["syllables"])
+    for column in ("flesch_kincaid_grade", "flesch_reading_ease", "words_per_sentence"):
+        table[column] = values[column]
+    return table[table["words"] > 0].reset_index(drop=True)
 
 
 def measure_sentence_lengths(paragraphs: pd.DataFrame,
@@ -233,7 +225,7 @@ def measure_sentence_lengths(paragraphs: pd.DataFrame,
     _ensure_ready()
     rows = [
         {"outlet": p.outlet, "article_id": p.article_id, "paragraph": p.position,
-         "words": _ts.lexicon_count(sentence)}
+         "words": len(_list_words(sentence))}
         for p in _body(paragraphs).itertuples(index=False)
         for sentence in split_sentences(str(p.text))
     ]
@@ -274,7 +266,11 @@ def bootstrap_readability(paragraph_scores: pd.DataFrame, *,
     for outlet, group in paragraph_scores.groupby("outlet", sort=True):
         counts = group[list(_COUNT_COLUMNS)].to_numpy(dtype=float)
         draws = rng.integers(0, len(counts), size=(n_resamples, len(counts)))
-        sums = counts[draws].sum(axis=1)
+        # How often each resample drew each paragraph, then one matrix product: the sums of
+        # integer counts are exact, so equal to summing the drawn rows, without the 3-D array.
+        offsets = (np.arange(n_resamples) * len(counts))[:, None]
+        weights = np.bincount((draws + offsets).ravel(), minlength=n_resamples * len(counts))
+        sums = weights.reshape(n_resamples, len(counts)).astype(float) @ counts
         resampled = {c: sums[:, i] for i, c in enumerate(_COUNT_COLUMNS)}
         total = dict(zip(_COUNT_COLUMNS, counts.sum(axis=0), strict=True))
         for metric in metrics:

@@ -3,6 +3,11 @@
 Every builder takes a table from :mod:`helpers.topics` and returns an Altair chart; none saves
 or shows. Topics keep one colour across charts (domain = labels in topic order). The paragraph
 browser is an Altair click selection (not ipywidgets), so it also works in the static HTML report.
+
+Chart data stays small whatever the collection size: tables are per topic or per outlet × topic
+already; outlet charts draw at most ``MAX_OUTLETS`` outlets (the most words; the title says when
+some are left out) and the paragraph list at most ``MAX_PARAGRAPHS`` paragraphs per topic, each
+cut to ``MAX_CHARS`` characters.
 """
 
 from __future__ import annotations
@@ -19,6 +24,29 @@ TOPIC_SCHEME = "tableau10"
 #: Characters per line when paragraphs are shown as chart text.
 WRAP_CHARS = 95
 MAX_CHARS = 200
+#: Outlets drawn at most in the share and position charts (those with the most words).
+MAX_OUTLETS = 25
+#: Paragraphs listed at most per topic in the paragraph browser.
+MAX_PARAGRAPHS = 5
+#: Outlets named at most in front of a listed paragraph (then "and k more").
+MAX_LISTED_OUTLETS = 5
+
+
+def _shorten_outlets(outlets: str, *, n: int = MAX_LISTED_OUTLETS) -> str:
+    """The first ``n`` of a "; "-joined outlet list, then "and k more"."""
+    names = str(outlets).split("; ")
+    return outlets if len(names) <= n else "; ".join(names[:n]) + f" and {len(names) - n} more"
+
+
+def _keep_top_outlets(table: pd.DataFrame, weights: pd.Series, *,
+                      max_outlets: int) -> tuple[pd.DataFrame, str]:
+    """Rows of the ``max_outlets`` outlets with the largest ``weights`` (indexed by outlet)."""
+    if weights.size <= max_outlets:
+        return table, ""
+    ranked = sorted(weights.items(), key=lambda item: (-item[1], str(item[0])))[:max_outlets]
+    keep = {outlet for outlet, _ in ranked}
+    return (table[table["outlet"].isin(keep)],
+            f" ({max_outlets} of {weights.size} outlets, the largest)")
 
 
 def _topic_color(table: pd.DataFrame, *, legend: bool = True, **kwargs) -> alt.Color:
@@ -71,15 +99,19 @@ def chart_topic_terms(terms: pd.DataFrame) -> alt.Chart:
     ).properties(width=170, height=alt.Step(14)).resolve_scale(y="independent")
 
 
-def chart_topic_shares(shares: pd.DataFrame) -> alt.Chart:
+def chart_topic_shares(shares: pd.DataFrame, *, max_outlets: int = MAX_OUTLETS) -> alt.Chart:
     """Stacked bars: the share of each outlet's words that goes to each topic.
 
     Parameters
     ----------
     shares
         :func:`helpers.topics.compute_topic_shares` output.
+    max_outlets
+        Outlets drawn at most (those with the most words).
     """
-    title = "Topic shares per outlet (share of each outlet's words)"
+    shares, note = _keep_top_outlets(shares, shares.groupby("outlet")["words"].sum(),
+                                     max_outlets=max_outlets)
+    title = f"Topic shares per outlet (share of each outlet's words){note}"
     return alt.Chart(shares, title=title).mark_bar().encode(
         y=alt.Y("outlet:N", title=None, sort="ascending"),
         x=alt.X("share:Q", title="Share of the outlet's words", stack="zero",
@@ -93,16 +125,22 @@ def chart_topic_shares(shares: pd.DataFrame) -> alt.Chart:
     )
 
 
-def chart_topic_positions(positions: pd.DataFrame) -> alt.Chart:
+def chart_topic_positions(positions: pd.DataFrame, *,
+                          max_outlets: int = MAX_OUTLETS) -> alt.Chart:
     """Heatmap of topic share by section of the article (lead, early, late), one panel per outlet.
 
     Parameters
     ----------
     positions
         :func:`helpers.topics.compute_topic_positions` output.
+    max_outlets
+        Outlets drawn at most (those with the most units).
     """
     domain = positions.sort_values("topic").drop_duplicates("topic")["label"].tolist()
-    return alt.Chart(positions, title="Where each topic sits in the article").mark_rect().encode(
+    units = positions.drop_duplicates(["outlet", "section"]).groupby("outlet")["units"].sum()
+    positions, note = _keep_top_outlets(positions, units, max_outlets=max_outlets)
+    title = f"Where each topic sits in the article{note}"
+    return alt.Chart(positions, title=title).mark_rect().encode(
         x=alt.X("section:N", title=None, sort=list(SECTIONS), axis=alt.Axis(labelAngle=0)),
         y=alt.Y("label:N", title=None, sort=domain),
         color=alt.Color("share:Q", title="Share of section", scale=alt.Scale(scheme="blues",
@@ -114,7 +152,8 @@ def chart_topic_positions(positions: pd.DataFrame) -> alt.Chart:
     ).properties(width=alt.Step(38), height=alt.Step(22))
 
 
-def chart_topic_paragraphs(topics: pd.DataFrame, paragraphs: pd.DataFrame) -> alt.VConcatChart:
+def chart_topic_paragraphs(topics: pd.DataFrame, paragraphs: pd.DataFrame, *,
+                           max_per_topic: int = MAX_PARAGRAPHS) -> alt.VConcatChart:
     """Click a topic bar to list the paragraphs that carry it, with their outlets.
 
     Parameters
@@ -124,6 +163,8 @@ def chart_topic_paragraphs(topics: pd.DataFrame, paragraphs: pd.DataFrame) -> al
     paragraphs
         :func:`helpers.topics.select_representative_paragraphs` output; ``text`` is cut again
         to 200 characters here so the chart data stays small.
+    max_per_topic
+        Paragraphs listed at most per topic (the best ranked).
 
     Returns
     -------
@@ -141,8 +182,11 @@ def chart_topic_paragraphs(topics: pd.DataFrame, paragraphs: pd.DataFrame) -> al
         opacity=alt.condition(select, alt.value(1.0), alt.value(0.35)),
         tooltip=[alt.Tooltip("label:N", title="Topic"), alt.Tooltip("weight:Q", format=".1%")],
     ).add_params(select)
-    rows = paragraphs[["topic", "label", "rank", "weight", "outlets", "text"]].copy()
+    rows = paragraphs.sort_values(["topic", "rank"], kind="stable").groupby(
+        "topic", sort=False).head(max_per_topic)
+    rows = rows[["topic", "label", "rank", "weight", "outlets", "text"]].copy()
     rows["text"] = [truncate_text(t, max_chars=MAX_CHARS) for t in rows["text"]]
+    rows["outlets"] = [_shorten_outlets(o) for o in rows["outlets"]]
     rows["lines"] = [f"{o}: " + t for o, t in zip(rows["outlets"], rows["text"], strict=True)]
     rows["lines"] = ["\n".join(textwrap.wrap(t, WRAP_CHARS)) for t in rows["lines"]]
     listing = alt.Chart(rows).transform_filter(select).mark_text(
