@@ -25,7 +25,7 @@ from collections.abc import Mapping
 
 import pandas as pd
 
-from helpers.lexicons import compile_matcher, find_matches
+from helpers.lexicons import compile_matcher, find_matches, find_matches_each
 
 MENTION_COLUMNS = ["article_id", "outlet", "position", "relative_position", "actor", "alias",
                    "text"]
@@ -73,20 +73,21 @@ def find_actor_mentions(sentences: pd.DataFrame, *, lexicon: Mapping[str, list[s
         ``actor`` (canonical name), ``alias`` (the matched text), ``text`` (the sentence).
     """
     matcher = compile_matcher(lexicon)
-    n_sentences = sentences.groupby("article_id")["position"].transform("count")
+    n_sentences = sentences.groupby("article_id")["position"].transform("count").tolist()
+    texts = sentences["text"].fillna("").astype(str).tolist()
+    article_ids = sentences["article_id"].tolist()
+    outlets = sentences["outlet"].tolist()
+    positions = sentences["position"].tolist()
     rows = []
-    for row, total in zip(sentences.itertuples(index=False), n_sentences, strict=True):
-        previous = None
-        for start, end, actor, alias in find_matches(row.text, matcher):
-            if previous and previous[2] == actor and _APPOSITION_GAP.match(
-                    row.text[previous[1]:start]):
-                previous = (previous[0], end, actor)
-                continue
-            previous = (start, end, actor)
-            rows.append({"article_id": row.article_id, "outlet": row.outlet,
-                         "position": int(row.position),
-                         "relative_position": float(row.position) / float(total),
-                         "actor": actor, "alias": alias, "text": row.text})
+    previous = None  # (sentence index, start, end, actor) of the last mention kept
+    for i, start, end, actor, alias in find_matches_each(texts, [matcher])[0]:
+        if previous and previous[0] == i and previous[3] == actor and _APPOSITION_GAP.match(
+                texts[i][previous[2]:start]):
+            previous = (i, previous[1], end, actor)
+            continue
+        previous = (i, start, end, actor)
+        rows.append((article_ids[i], outlets[i], int(positions[i]),
+                     float(positions[i]) / float(n_sentences[i]), actor, alias, texts[i]))
     return pd.DataFrame(rows, columns=MENTION_COLUMNS)
 
 
@@ -124,23 +125,34 @@ def suggest_actors(sentences: pd.DataFrame, *, lexicon: Mapping[str, list[str]],
         (first sentence that contains it).
     """
     known = compile_matcher(lexicon)
+    texts = sentences["text"].fillna("").astype(str).tolist()
+    outlet_of = sentences["outlet"].tolist()
+    covered: dict[int, list[tuple[int, int]]] = {}
+    for i, start, end, _, _ in find_matches_each(texts, [known])[0]:
+        covered.setdefault(i, []).append((start, end))
+    cleaned: dict[str, str] = {}  # phrase → candidate ("" when it is no candidate)
     counts: Counter[str] = Counter()
     outlets: dict[str, set[str]] = {}
     examples: dict[str, str] = {}
-    for row in sentences.itertuples(index=False):
-        covered = [(start, end) for start, end, _, _ in find_matches(row.text, known)]
-        for match in _CAPITALISED.finditer(row.text):
-            candidate = _clean_candidate(match.group())
-            if not candidate or find_matches(candidate, known) or any(
-                    start < match.end() and match.start() < end for start, end in covered):
+    for i, text in enumerate(texts):
+        spans = covered.get(i, ())
+        for match in _CAPITALISED.finditer(text):
+            phrase = match.group()
+            if phrase not in cleaned:
+                candidate = _clean_candidate(phrase)
+                known_alias = not candidate or find_matches(candidate, known)
+                cleaned[phrase] = "" if known_alias else candidate
+            candidate = cleaned[phrase]
+            if not candidate or any(start < match.end() and match.start() < end
+                                    for start, end in spans):
                 continue
             single = " " not in candidate
             if single and (match.start() == 0 or _ADJECTIVE_END.search(candidate)
                            or candidate.lower() in NOT_ACTORS or len(candidate) < 3):
                 continue
             counts[candidate] += 1
-            outlets.setdefault(candidate, set()).add(row.outlet)
-            examples.setdefault(candidate, row.text)
+            outlets.setdefault(candidate, set()).add(outlet_of[i])
+            examples.setdefault(candidate, text)
     rows = [{"candidate": c, "count": n, "outlets": len(outlets[c]), "example": examples[c]}
             for c, n in counts.items() if n >= min_count and len(outlets[c]) >= min_outlets]
     rows.sort(key=lambda r: (-r["count"], r["candidate"]))
@@ -180,20 +192,24 @@ def count_actor_mentions(sentences: pd.DataFrame, *, lexicon: Mapping[str, list[
     mentions = find_actor_mentions(sentences, lexicon=lexicon)
     words = sentences.groupby("outlet")["words"].sum()
     actors = sorted(mentions["actor"].unique(), key=str.casefold)
-    rows = []
-    for outlet in sorted(words.index, key=str.casefold):
-        here = mentions[mentions["outlet"] == outlet]
-        for actor in actors:
-            hits = here[here["actor"] == actor]
-            first = hits.groupby("article_id")["relative_position"].min()
-            rows.append({
-                "outlet": outlet, "actor": actor, "mentions": len(hits),
-                "per_1000_words": 1000.0 * len(hits) / words[outlet] if words[outlet] else 0.0,
-                "first_position": float(first.mean()) if len(first) else float("nan"),
-                "articles": int(first.size), "origin": origin[actor],
-                "example": hits["text"].iloc[0] if len(hits) else "",
-            })
-    return pd.DataFrame(rows, columns=ACTOR_COLUMNS)
+    outlets = sorted(words.index, key=str.casefold)
+    grid = pd.MultiIndex.from_product([outlets, actors], names=["outlet", "actor"])
+    grouped = mentions.groupby(["outlet", "actor"], sort=False)
+    first = mentions.groupby(["outlet", "actor", "article_id"], sort=False)[
+        "relative_position"].min().groupby(level=["outlet", "actor"], sort=False)
+    table = pd.DataFrame({
+        "mentions": grouped.size(), "first_position": first.mean(),
+        "articles": first.size(), "example": grouped["text"].first(),
+    }).reindex(grid).reset_index()
+    table["mentions"] = table["mentions"].fillna(0).astype(int)
+    table["articles"] = table["articles"].fillna(0).astype(int)
+    table["first_position"] = table["first_position"].astype(float)
+    table["example"] = table["example"].fillna("")
+    outlet_words = table["outlet"].map(words).astype(float)
+    table["per_1000_words"] = (1000.0 * table["mentions"] / outlet_words.where(outlet_words > 0)
+                               ).fillna(0.0)
+    table["origin"] = table["actor"].map(origin)
+    return table[ACTOR_COLUMNS]
 
 
 def describe_actors(table: pd.DataFrame) -> str:

@@ -17,12 +17,11 @@ from __future__ import annotations
 
 import html
 import re
-from collections import Counter
 from collections.abc import Mapping
 
 import pandas as pd
 
-from helpers.lexicons import compile_matcher, find_matches
+from helpers.lexicons import compile_matcher, find_matches_each
 
 KEYWORD_COLUMNS = ["article_id", "outlet", "position", "frame", "type", "term", "left",
                    "keyword", "right"]
@@ -50,19 +49,20 @@ def find_frame_keywords(sentences: pd.DataFrame, *, lexicon: Mapping[str, dict],
         ``frame``, ``type`` ("generic"/"issue"), ``term`` (matched text, lower case), ``left``,
         ``keyword`` (matched text as written), ``right`` (context, at most ``width`` characters).
     """
-    matchers = {frame: compile_matcher({frame: entry["terms"]}) for frame, entry in lexicon.items()}
-    rows = []
-    for row in sentences.itertuples(index=False):
-        for frame, matcher in matchers.items():
-            for start, end, _, text in find_matches(row.text, matcher):
-                rows.append({
-                    "article_id": row.article_id, "outlet": row.outlet,
-                    "position": int(row.position), "frame": frame,
-                    "type": lexicon[frame]["type"],
-                    "term": _POSSESSIVE.sub("", " ".join(text.lower().split())),
-                    "left": row.text[max(0, start - width):start],
-                    "keyword": text, "right": row.text[end:end + width],
-                })
+    texts = sentences["text"].fillna("").astype(str).tolist()
+    matchers = [compile_matcher({frame: entry["terms"]}) for frame, entry in lexicon.items()]
+    found = [(i, f, start, end, text)  # sentence index, frame index, offsets, matched text
+             for f, hits in enumerate(find_matches_each(texts, matchers))
+             for i, start, end, _, text in hits]
+    found.sort(key=lambda hit: (hit[0], hit[1], hit[2]))
+    frames = list(lexicon)
+    article_ids = sentences["article_id"].tolist()
+    outlets = sentences["outlet"].tolist()
+    positions = sentences["position"].tolist()
+    rows = [(article_ids[i], outlets[i], int(positions[i]), frames[f], lexicon[frames[f]]["type"],
+             _POSSESSIVE.sub("", " ".join(text.lower().split())),
+             texts[i][max(0, start - width):start], text, texts[i][end:end + width])
+            for i, f, start, end, text in found]
     return pd.DataFrame(rows, columns=KEYWORD_COLUMNS)
 
 
@@ -88,20 +88,24 @@ def count_frames(sentences: pd.DataFrame, *, lexicon: Mapping[str, dict]) -> pd.
     keywords = find_frame_keywords(sentences, lexicon=lexicon, width=0)
     words = sentences.groupby("outlet")["words"].sum()
     text = sentences.set_index(["article_id", "position"])["text"]
+    grouped = keywords.groupby(["outlet", "frame"], sort=False)
+    hits = grouped.size()
+    first = grouped[["article_id", "position"]].first()
+    terms = keywords.groupby(["outlet", "frame", "term"], sort=False).size().reset_index(name="n")
+    terms = terms.sort_values(["outlet", "frame", "n", "term"], ascending=[True, True, False, True],
+                              kind="stable")
+    top = terms.groupby(["outlet", "frame"], sort=False).head(3)
+    top_terms = (top["term"] + " (" + top["n"].astype(str) + ")").groupby(
+        [top["outlet"], top["frame"]], sort=False).agg(", ".join)
     rows = []
     for outlet in sorted(words.index, key=str.casefold):
-        here = keywords[keywords["outlet"] == outlet]
         for frame, entry in lexicon.items():
-            hits = here[here["frame"] == frame]
-            terms = Counter(hits["term"]).most_common()
-            terms.sort(key=lambda tc: (-tc[1], tc[0]))
-            example = (text.loc[(hits["article_id"].iloc[0], hits["position"].iloc[0])]
-                       if len(hits) else "")
+            n = int(hits.get((outlet, frame), 0))
+            example = text.loc[tuple(first.loc[(outlet, frame)])] if n else ""
             rows.append({
-                "outlet": outlet, "frame": frame, "hits": len(hits),
-                "per_1000_words": 1000.0 * len(hits) / words[outlet] if words[outlet] else 0.0,
-                "type": entry["type"],
-                "top_terms": ", ".join(f"{t} ({n})" for t, n in terms[:3]),
+                "outlet": outlet, "frame": frame, "hits": n,
+                "per_1000_words": 1000.0 * n / words[outlet] if words[outlet] else 0.0,
+                "type": entry["type"], "top_terms": top_terms.get((outlet, frame), ""),
                 "example": example,
             })
     return pd.DataFrame(rows, columns=FRAME_COLUMNS)

@@ -19,8 +19,10 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Iterable, Mapping
+from bisect import bisect_right
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 import yaml
@@ -32,6 +34,13 @@ KINDS: tuple[str, ...] = ("actors", "frames", "verbs")
 VERB_CLASSES: tuple[str, ...] = ("neutral", "loaded")
 FRAME_TYPES: tuple[str, ...] = ("generic", "issue")
 _WILDCARD = re.compile(r"\*$")
+#: Joins texts for one regex scan (never white space, never a word character, so no term, which
+#: is whole words with white space between them, can match across two texts).
+_SEPARATOR = "\x00"
+_WORD_START = re.compile(r"(?<!\w)\w")
+#: One or two ASCII letters or digits: a term that starts so can only match where the text's
+#: first characters are the same (ignoring ASCII case).
+_ASCII_HEAD = re.compile(r"^[A-Za-z0-9]{1,2}$")
 
 
 class LexiconError(ValueError):
@@ -166,18 +175,31 @@ def _term_regex(term: str) -> str:
 def compile_matcher(terms_by_label: Mapping[str, Iterable[str]]) -> Matcher:
     """Compile ``{label: [term, ...]}`` into one matcher (longest term first).
 
+    Compiled matchers are memoised on the lexicon's content (a tuple of labels and terms), so
+    calling this once per sentence or per article costs a dictionary look-up, not a compile.
+
     Examples
     --------
     >>> m = compile_matcher({"Xi": ["Xi", "Xi Jinping"]})
     >>> [(t, label) for _, _, label, t in find_matches("A taxi took Xi Jinping.", m)]
     [('Xi Jinping', 'Xi')]
     """
-    pairs = sorted({(str(term), str(label)) for label, terms in terms_by_label.items()
-                    for term in terms}, key=lambda p: (-len(_WILDCARD.sub("", p[0])), p[0], p[1]))
+    key = tuple((str(label), tuple(str(term) for term in terms))
+                for label, terms in terms_by_label.items())
+    return _compile_matcher(key)
+
+
+@lru_cache(maxsize=256)
+def _compile_matcher(key: tuple[tuple[str, tuple[str, ...]], ...]) -> Matcher:
+    pairs = sorted({(term, label) for label, terms in key for term in terms},
+                   key=lambda p: (-len(_WILDCARD.sub("", p[0])), p[0], p[1]))
     if not pairs:
         return Matcher(re.compile(r"(?!x)x"), (), ())
     alternatives = "|".join(f"(?P<g{i}>{_term_regex(term)})" for i, (term, _) in enumerate(pairs))
-    return Matcher(re.compile(alternatives), tuple(p[1] for p in pairs), tuple(p[0] for p in pairs))
+    # Every alternative starts with the same (?<!\w) check; testing it once first lets the
+    # scanner skip positions inside words without trying every term (same matches).
+    pattern = rf"(?<!\w)(?:{alternatives})"
+    return Matcher(re.compile(pattern), tuple(p[1] for p in pairs), tuple(p[0] for p in pairs))
 
 
 def find_matches(text: str, matcher: Matcher) -> list[tuple[int, int, str, str]]:
@@ -193,3 +215,60 @@ def find_matches(text: str, matcher: Matcher) -> list[tuple[int, int, str, str]]
         index = int(match.lastgroup[1:])
         found.append((match.start(), match.end(), matcher.labels[index], match.group()))
     return found
+
+
+
+def find_matches_each(texts: Iterable[str | None], matchers: Sequence[Matcher]
+                      ) -> list[list[tuple[int, int, int, str, str]]]:
+    """:func:`find_matches` of several matchers on many texts, in a few regex scans.
+
+    The texts are joined with a separator that no term can match across. One scan finds the
+    word starts; a term can only match at a word start whose first two characters equal the
+    term's (ignoring ASCII case; only the first when the term's second character is not an
+    ASCII letter or digit, as in "U.S."), so each matcher is tried only there, moving past each
+    match as :func:`find_matches` does. The result is exactly that of :func:`find_matches` per
+    text and matcher (a matcher with a term that does not start with an ASCII letter or digit
+    falls back to a full scan; a word start with a non-ASCII character is always tried).
+
+    Returns
+    -------
+    list of list of tuple
+        One list per matcher of ``(text index, start, end, label, matched_text)``, in text
+        order, offsets within the text.
+    """
+    texts = ["" if text is None or text != text else str(text) for text in texts]
+    if any(_SEPARATOR in text for text in texts):
+        return [[(i, *match) for i, text in enumerate(texts) for match in find_matches(text, m)]
+                for m in matchers]
+    offsets, total = [], 0
+    for text in texts:
+        offsets.append(total)
+        total += len(text) + 1
+    joined = _SEPARATOR.join(texts)
+    starts = [m.start() for m in _WORD_START.finditer(joined)]
+    heads = [joined[p:p + 2].lower() for p in starts]
+    results = []
+    for matcher in matchers:
+        prefixes = {term[:2].lower() for term in matcher.terms}
+        if any(not _ASCII_HEAD.match(prefix[:1]) for prefix in prefixes):
+            candidates = [match.start() for match in matcher.pattern.finditer(joined)]
+        else:
+            pairs = {prefix for prefix in prefixes if _ASCII_HEAD.match(prefix)}
+            singles = {prefix[0] for prefix in prefixes if prefix not in pairs}
+            firsts = {prefix[0] for prefix in prefixes}
+            candidates = [p for p, head in zip(starts, heads, strict=True)
+                          if head in pairs or head[0] in singles or (not head.isascii() and (
+                              not head[0].isascii() or head[0] in firsts))]
+        found, cursor = [], 0
+        for position in candidates:
+            if position < cursor:
+                continue
+            match = matcher.pattern.match(joined, position)
+            if match is None:
+                continue
+            cursor = match.end()
+            i = bisect_right(offsets, position) - 1
+            found.append((i, position - offsets[i], cursor - offsets[i],
+                          matcher.labels[int(match.lastgroup[1:])], match.group()))
+        results.append(found)
+    return results

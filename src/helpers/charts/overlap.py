@@ -15,6 +15,18 @@ from helpers.charts.base import outlet_color
 SHARE_SCALE = alt.Scale(scheme="blues", domain=[0, 1])
 ABSENT_COLOUR = "#e3e3e3"
 CELL = 14  # pixels per row of a matrix chart
+#: Chart-size limits: every builder keeps its data far below Altair's 5,000-row limit (the full
+#: tables stay in the CSV files).
+MAX_FACTS = 40
+MAX_HEATMAP_ARTICLES = 40
+MAX_MAP_POINTS = 2000
+MAX_LABELLED_POINTS = 40
+TOOLTIP_CHARS = 160
+
+
+def _clip(text: pd.Series, limit: int = TOOLTIP_CHARS) -> pd.Series:
+    """Tooltip text cut to ``limit`` characters (keeps large charts small in bytes)."""
+    return text.fillna("").astype(str).map(lambda t: t if len(t) <= limit else t[:limit - 1] + "…")
 
 
 def chart_wire_overlap(overlap: pd.DataFrame) -> alt.LayerChart:
@@ -23,7 +35,8 @@ def chart_wire_overlap(overlap: pd.DataFrame) -> alt.LayerChart:
     ``overlap`` is :func:`helpers.coverage.summarize_wire_overlap`'s table; the tooltip shows
     the counts and one shared sentence.
     """
-    data = overlap.assign(percent=(overlap["share_of_a_in_b"] * 100).round().astype(int))
+    data = overlap.assign(percent=(overlap["share_of_a_in_b"] * 100).round().astype(int),
+                          example=_clip(overlap["example"]))
     base = alt.Chart(data).encode(
         x=alt.X("outlet_b:N", title="…also found in", axis=alt.Axis(labelAngle=-30)),
         y=alt.Y("outlet_a:N", title="Sentences of"),
@@ -46,19 +59,27 @@ def chart_wire_overlap(overlap: pd.DataFrame) -> alt.LayerChart:
                                              "outlet (%)", width=320, height=320)
 
 
-def chart_coverage_matrix(matrix: pd.DataFrame, *, max_facts: int | None = None) -> alt.Chart:
+def chart_coverage_matrix(matrix: pd.DataFrame, *, max_facts: int | None = MAX_FACTS
+                          ) -> alt.Chart:
     """Dot matrix of facts (rows) by outlet (columns) for facts at least one outlet leaves out.
 
     ``matrix`` is :func:`helpers.coverage.build_coverage_matrix`'s table. Filled dots in the
     outlet's colour mark outlets carrying the fact; grey dots mark omissions. Rows are ordered
-    by how many outlets carry the fact; ``max_facts`` keeps only the first ones.
+    by how many outlets carry the fact (``cluster_id`` order). At most ``max_facts`` facts are
+    drawn (``None`` for all): when more facts are left out somewhere, the chart keeps the most
+    informative omissions, the facts carried by the most outlets (at least two) yet missing in
+    some, then facts carried by one outlet only; the full table is ``coverage_matrix.csv``.
     """
     n_outlets = matrix["outlet"].nunique()
     data = matrix[matrix["n_outlets"] < n_outlets]
     if max_facts is not None:
-        data = data[data["cluster_id"].isin(sorted(data["cluster_id"].unique())[:max_facts])]
+        facts = data.drop_duplicates("cluster_id").assign(single=lambda t: t["n_outlets"] < 2)
+        facts = facts.sort_values(["single", "n_outlets", "cluster_id"],
+                                  ascending=[True, False, True])
+        data = data[data["cluster_id"].isin(facts["cluster_id"].head(max_facts))]
     data = data.assign(row=data["cluster_id"].astype(str).str.zfill(4) + " " + data["label"],
-                       status=data["present"].map({True: "carries it", False: "leaves it out"}))
+                       status=data["present"].map({True: "carries it", False: "leaves it out"}),
+                       sentence=_clip(data["sentence"]))
     n_rows = max(data["cluster_id"].nunique(), 1)
     return alt.Chart(data).mark_circle(size=110, opacity=1).encode(
         x=alt.X("outlet:N", title=None, axis=alt.Axis(labelAngle=-30, orient="top")),
@@ -119,39 +140,80 @@ def chart_distinctive_scatter(table: pd.DataFrame, *, max_points: int = 400) -> 
     ).properties(title="Frequent and distinctive: terms in the upper right", width=460, height=300)
 
 
-def chart_similarity_heatmap(table: pd.DataFrame) -> alt.LayerChart:
-    """Heatmap of article-by-article TF-IDF cosine similarity (``compare_articles`` table)."""
-    data = table.assign(percent=(table["cosine"] * 100).round().astype(int))
+def chart_similarity_heatmap(table: pd.DataFrame, *, outlet_table: pd.DataFrame | None = None,
+                             max_articles: int = MAX_HEATMAP_ARTICLES) -> alt.LayerChart:
+    """Heatmap of TF-IDF cosine similarity: article × article, or outlet × outlet when large.
+
+    ``table`` is :func:`helpers.similarity.compare_articles`' table. Up to ``max_articles``
+    articles the heatmap shows every article pair. Above that (or when ``table`` has no rows)
+    it shows ``outlet_table`` (:func:`helpers.similarity.compare_outlets`: the mean cosine of
+    each outlet's articles with each outlet's), which stays outlets × outlets whatever the size
+    of the collection; without ``outlet_table`` the mean over the pairs in ``table`` is used.
+    """
+    n_articles = table["label_a"].nunique()
+    if 0 < n_articles <= max_articles:
+        data = table.assign(headline_a=_clip(table["headline_a"]),
+                            headline_b=_clip(table["headline_b"]))
+        tooltip = [alt.Tooltip("label_a:N", title="Article"),
+                   alt.Tooltip("headline_a:N", title="Headline"),
+                   alt.Tooltip("label_b:N", title="Compared with"),
+                   alt.Tooltip("headline_b:N", title="Its headline"),
+                   alt.Tooltip("cosine:Q", title="Cosine", format=".2f")]
+        title = "How alike are the articles? (TF-IDF cosine)"
+    else:
+        if outlet_table is None:
+            outlet_table = (table.groupby(["outlet_a", "outlet_b"], as_index=False)
+                            .agg(cosine=("cosine", "mean"), pairs=("cosine", "size")))
+        data = outlet_table.assign(label_a=outlet_table["outlet_a"],
+                                   label_b=outlet_table["outlet_b"])
+        tooltip = [alt.Tooltip("outlet_a:N", title="Articles of"),
+                   alt.Tooltip("outlet_b:N", title="Compared with"),
+                   alt.Tooltip("pairs:Q", title="Article pairs"),
+                   alt.Tooltip("cosine:Q", title="Mean cosine", format=".2f")]
+        title = "How alike are the outlets' articles? (mean TF-IDF cosine)"
     base = alt.Chart(data).encode(
         x=alt.X("label_b:N", title=None, axis=alt.Axis(labelAngle=-30)),
         y=alt.Y("label_a:N", title=None),
     )
-    tooltip = [alt.Tooltip("label_a:N", title="Article"),
-               alt.Tooltip("headline_a:N", title="Headline"),
-               alt.Tooltip("label_b:N", title="Compared with"),
-               alt.Tooltip("headline_b:N", title="Its headline"),
-               alt.Tooltip("cosine:Q", title="Cosine", format=".2f")]
     cells = base.mark_rect().encode(
         color=alt.Color("cosine:Q", scale=SHARE_SCALE, title="Cosine"), tooltip=tooltip)
     labels = base.mark_text(fontSize=11).encode(
         text=alt.Text("cosine:Q", format=".2f"),
         color=alt.condition("datum.cosine > 0.5", alt.value("white"), alt.value("black")),
         tooltip=tooltip)
-    size = 36 * max(table["label_a"].nunique(), 1)
-    return (cells + labels).properties(title="How alike are the articles? (TF-IDF cosine)",
-                                       width=min(size, 600), height=min(size, 600))
+    size = 36 * max(data["label_a"].nunique(), 1)
+    return (cells + labels).properties(title=title, width=min(size, 600), height=min(size, 600))
 
 
-def chart_article_map(points: pd.DataFrame) -> alt.LayerChart:
-    """Articles placed by word use (``map_articles`` table); nearby = similar vocabulary."""
-    base = alt.Chart(points).encode(
+def chart_article_map(points: pd.DataFrame, *, max_points: int = MAX_MAP_POINTS
+                      ) -> alt.LayerChart:
+    """Articles placed by word use (``map_articles`` table); nearby = similar vocabulary.
+
+    Above ``max_points`` articles a deterministic sample is drawn, stratified by outlet (each
+    outlet keeps its share of the points, at least one); outlet names label the dots only up
+    to 40 points.
+    """
+    data = points
+    if len(points) > max_points:
+        share = max_points / len(points)
+        data = (points.sort_values("article_id")
+                .groupby("outlet", group_keys=False, sort=True)
+                .apply(lambda g: g.sample(n=max(1, int(len(g) * share)), random_state=0)))
+        data = data.sort_values("article_id").head(max_points)
+    data = data.assign(headline=_clip(data["headline"]))
+    base = alt.Chart(data).encode(
         x=alt.X("x:Q", title="Component 1", axis=alt.Axis(labels=False, ticks=False)),
         y=alt.Y("y:Q", title="Component 2", axis=alt.Axis(labels=False, ticks=False)),
         tooltip=[alt.Tooltip("outlet:N", title="Outlet"),
                  alt.Tooltip("headline:N", title="Headline"),
                  alt.Tooltip("article_id:N", title="File")],
     )
-    dots = base.mark_circle(size=160, opacity=0.9).encode(color=outlet_color())
+    small = len(data) <= MAX_LABELLED_POINTS
+    dots = base.mark_circle(size=160 if small else 40, opacity=0.9 if small else 0.6).encode(
+        color=outlet_color())
     names = base.mark_text(align="left", dx=9, fontSize=10).encode(text="outlet:N")
-    return (dots + names).properties(title="Map of the articles by vocabulary (SVD of TF-IDF)",
-                                     width=420, height=300)
+    title = "Map of the articles by vocabulary (SVD of TF-IDF)"
+    if len(data) < len(points):
+        title += f" — {len(data):,} of {len(points):,} articles, sampled by outlet"
+    layers = dots + names if small else alt.layer(dots)
+    return layers.properties(title=title, width=420, height=300)
