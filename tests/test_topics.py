@@ -245,7 +245,7 @@ def test_describe_selection():
     assert topics.describe_topic_selection(manual).startswith("k = 4 topics was set by hand")
 
 
-def test_lsh_path_matches_exact_grouping(monkeypatch):
+def test_prefix_filter_path_matches_exact_grouping(monkeypatch):
     from helpers import topic_units
 
     wire = ("Russian President Vladimir Putin praised unprecedented close relations with China "
@@ -263,3 +263,56 @@ def test_describe_representative_paragraphs():
         "1 of the 4 paragraphs listed were printed, word for word or nearly, by more than one")
     assert topics.describe_representative_paragraphs(reps[reps["n_outlets"] == 1]) == (
         "None of the 3 paragraphs listed was printed by more than one outlet.")
+
+
+def test_prefix_filter_equals_all_pairs_on_edited_copies(monkeypatch):
+    from helpers import topic_units
+
+    rng = np.random.default_rng(5)
+    vocab = [w for words in PLANTED.values() for w in words] + COMMON
+    bases = [list(rng.choice(vocab, size=int(rng.integers(6, 25)))) for _ in range(60)]
+    texts = []
+    for _ in range(400):
+        words = list(bases[int(rng.integers(len(bases)))])
+        for _ in range(int(rng.integers(0, 4))):  # drop or swap a few words
+            j = int(rng.integers(len(words)))
+            words[j] = str(rng.choice(vocab)) if rng.random() < 0.5 else words[j] + "s"
+        texts.append(" ".join(words))
+    monkeypatch.setattr(topic_units, "EXACT_LIMIT", 10**9)
+    exact = group_duplicates(texts, threshold=0.7)
+    monkeypatch.setattr(topic_units, "EXACT_LIMIT", 0)
+    prefix = group_duplicates(texts, threshold=0.7)
+    np.testing.assert_array_equal(prefix, exact)
+    assert 60 <= len(np.unique(exact)) < 400  # copies were grouped, distinct texts kept apart
+
+
+def test_large_collection_chooses_k_on_samples_then_fits_all_units(monkeypatch):
+    corpus = _planted_corpus(n_articles=12)
+    fits = []
+    original = topics._fit_once
+
+    def spy(matrix, k, method, seed, **options):
+        fits.append((matrix.shape[0], k, options.get("max_iter")))
+        return original(matrix, k, method, seed, **options)
+
+    monkeypatch.setattr(topics, "SELECTION_UNITS", 80)
+    monkeypatch.setattr(topics, "_fit_once", spy)
+    model = topics.fit_topics(corpus)
+    assert model.k_ == 3 and len(model.units_) == 120 and model.doc_topic_.shape == (120, 3)
+    selection_fits = fits[:-1]
+    assert len(selection_fits) == 7 * topics.LARGE_SEEDS  # k = 2..8, two seeds each
+    assert {n for n, _, _ in selection_fits} == {80}
+    assert {m for _, _, m in selection_fits} == {topics.SELECTION_MAX_ITER}
+    distinct = model.units_["group"].nunique()
+    assert distinct > 80 and fits[-1] == (distinct, 3, topics.NMF_MAX_ITER)  # all units
+    assert isinstance(model.converged_, bool)
+    owners = [_planted_of(terms) for terms in model.topics_["top_terms"]]
+    assert all(len(o) == 1 for o in owners) and set().union(*owners) == set(PLANTED)
+
+
+def test_seed_collection_topics_are_unchanged(seed_corpus):
+    model = topics.fit_topics(seed_corpus.paragraphs, seed=0)
+    assert model.k_ == 3 and model.converged_
+    assert model.topics_["label"].tolist() == [
+        "putin, china, xi", "nato, expansion, usa", "taiwan, independence, china"]
+    assert model.selection_["k"].tolist() == list(range(2, 9))

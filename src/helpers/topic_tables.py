@@ -162,17 +162,20 @@ def describe_topic_selection(model: TopicModel) -> str:
     chosen = table.loc[table["chosen"]].iloc[0]
     measured = (f"coherence (NPMI) {chosen['coherence']:.2f}, stability across seeds "
                 f"{chosen['stability']:.2f}")
+    caveat = "" if getattr(model, "converged_", True) else (
+        " The reported fit stopped at its iteration limit before meeting its tolerance: the "
+        "topics are usable, but weights may still shift slightly.")
     if bool(chosen["manual"]):
-        return f"k = {int(chosen['k'])} topics was set by hand ({measured})."
+        return f"k = {int(chosen['k'])} topics was set by hand ({measured})." + caveat
     others = table.loc[~table["chosen"]].sort_values("score", ascending=False)
     if others.empty:
-        return f"Only k = {int(chosen['k'])} was possible here ({measured})."
+        return f"Only k = {int(chosen['k'])} was possible here ({measured})." + caveat
     runner = others.iloc[0]
     gap = chosen["score"] - runner["score"]
     verdict = "a close call" if gap < 0.02 else "a clear choice" if gap > 0.05 else "a modest lead"
     return (f"k = {int(chosen['k'])} topics has the best combined score ({measured}; score "
             f"{chosen['score']:.3f} against {runner['score']:.3f} for k = {int(runner['k'])}): "
-            f"{verdict} among k = {int(table['k'].min())}–{int(table['k'].max())}.")
+            f"{verdict} among k = {int(table['k'].min())}–{int(table['k'].max())}." + caveat)
 
 
 def describe_topics(model: TopicModel) -> str:

@@ -13,10 +13,15 @@ Near-duplicate collapse
     group (connected components of the "near-duplicate" graph). The model is fitted on one
     representative per group (the first unit in corpus order); every member then takes the
     representative's topic weights, so each outlet's shares still count its own paragraphs.
-    Small collections are compared exactly (all pairs, sparse products in row blocks); above
-    ``EXACT_LIMIT`` units candidate pairs come from MinHash LSH on token sets (Broder 1997; the
-    ``datasketch`` package) and are then confirmed with the exact cosine, so the work stays
-    sub-quadratic.
+    Exact copies are found first by hashing the token sequence (identical tokens, identical
+    TF-IDF rows), so only one row per distinct text is compared. Up to ``EXACT_LIMIT`` distinct
+    texts are compared exactly (all pairs, sparse products in row blocks). Above it, candidate
+    pairs come from prefix filtering (Bayardo, Ma & Srikant 2007, "Scaling up all pairs
+    similarity search"): each L2-normalised row keeps its heaviest terms until the remaining
+    norm is below ``threshold``; two rows can reach the threshold only if the second contains a
+    prefix term of the first, and every candidate is confirmed with its exact cosine. The result
+    equals the all-pairs one, while the work grows with the number of candidates (texts sharing
+    a rare, heavy term), not with n².
 """
 
 from __future__ import annotations
@@ -29,14 +34,15 @@ from scipy import sparse
 from scipy.sparse.csgraph import connected_components
 
 from helpers.segment import split_sentences
-from helpers.vectorize import analyze, fit_tfidf
+from helpers.vectorize import analyze, build_vectorizer
 
 UNIT_KINDS: tuple[str, ...] = ("paragraph", "sentences", "article")
 UNIT_COLUMNS: tuple[str, ...] = ("article_id", "outlet", "position", "paragraph", "text", "words")
 REQUIRED_COLUMNS: tuple[str, ...] = ("article_id", "outlet", "position", "text")
-#: Above this many units, near-duplicate candidates come from MinHash LSH instead of all pairs.
-EXACT_LIMIT = 5000
+#: Above this many distinct units, candidate pairs come from prefix filtering, not all pairs.
+EXACT_LIMIT = 2000
 _BLOCK = 1000
+_PAIR_CHUNK = 200_000
 
 
 def build_units(paragraphs: pd.DataFrame, *, unit: str = "paragraph",
@@ -107,7 +113,8 @@ def group_duplicates(texts: Sequence[str], *, threshold: float = 0.8) -> np.ndar
     n = len(texts)
     if n == 0:
         return np.zeros(0, dtype=np.int64)
-    keys = [" ".join(analyze(t)) for t in texts]
+    tokens = [analyze(t) for t in texts]
+    keys = [" ".join(t) for t in tokens]
     first_of_key: dict[str, int] = {}
     edges_a, edges_b = [], []
     for i, key in enumerate(keys):
@@ -116,11 +123,17 @@ def group_duplicates(texts: Sequence[str], *, threshold: float = 0.8) -> np.ndar
             edges_b.append(i)
         first_of_key.setdefault(key, i)
     if any(keys):
-        matrix, _ = fit_tfidf(texts)
-        pairs = _similar_pairs(matrix, threshold) if n <= EXACT_LIMIT else \
-            _similar_pairs_lsh(matrix, keys, threshold)
-        edges_a.extend(pairs[0])
-        edges_b.extend(pairs[1])
+        # Identical token sequences have identical TF-IDF rows: compare one row per key only.
+        distinct = np.array(sorted(i for k, i in first_of_key.items() if k), dtype=np.int64)
+        # The kit's TF-IDF on every text (duplicates count in the idf), from the tokens above.
+        vectorizer = build_vectorizer().set_params(
+            analyzer=_given_tokens, preprocessor=None, stop_words=None, token_pattern=None,
+            strip_accents=None)
+        matrix = vectorizer.fit_transform(tokens).tocsr()[distinct]
+        pairs = _similar_pairs(matrix, threshold) if len(distinct) <= EXACT_LIMIT else \
+            _similar_pairs_prefix(matrix, threshold)
+        edges_a.extend(distinct[pairs[0]].tolist())
+        edges_b.extend(distinct[pairs[1]].tolist())
     graph = sparse.coo_matrix((np.ones(len(edges_a)), (edges_a, edges_b)), shape=(n, n))
     _, labels = connected_components(graph, directed=False)
     first = {}
@@ -129,7 +142,12 @@ def group_duplicates(texts: Sequence[str], *, threshold: float = 0.8) -> np.ndar
     return np.array([first[label] for label in labels], dtype=np.int64)
 
 
-def _similar_pairs(matrix: sparse.csr_matrix, threshold: float) -> tuple[list[int], list[int]]:
+def _given_tokens(tokens: list[str]) -> list[str]:
+    """Analyzer for text already split by :func:`helpers.vectorize.analyze`."""
+    return tokens
+
+
+def _similar_pairs(matrix: sparse.csr_matrix, threshold: float) -> tuple[np.ndarray, np.ndarray]:
     """All pairs i < j with cosine >= threshold (rows are L2-normalised), in row blocks."""
     a_all, b_all = [], []
     for start in range(0, matrix.shape[0], _BLOCK):
@@ -137,24 +155,51 @@ def _similar_pairs(matrix: sparse.csr_matrix, threshold: float) -> tuple[list[in
         keep = (block.data >= threshold - 1e-12) & (block.row + start < block.col)
         a_all.extend((block.row[keep] + start).tolist())
         b_all.extend(block.col[keep].tolist())
-    return a_all, b_all
+    return np.array(a_all, dtype=np.int64), np.array(b_all, dtype=np.int64)
 
 
-def _similar_pairs_lsh(matrix: sparse.csr_matrix, keys: Sequence[str],
-                       threshold: float) -> tuple[list[int], list[int]]:
-    """Candidate pairs from MinHash LSH on token sets, confirmed by exact cosine."""
-    from datasketch import MinHash, MinHashLSH
+def _prefix_rows(matrix: sparse.csr_matrix, threshold: float) -> sparse.csr_matrix:
+    """Each row's heaviest entries until the rest has L2 norm below ``threshold`` (0/1 values).
 
-    lsh = MinHashLSH(threshold=max(threshold - 0.2, 0.3), num_perm=64)
+    Rows are L2-normalised, so for rows x and y: x·y <= prefix(x)·y + ||rest(x)||, and a pair
+    sharing no term of prefix(x) has cosine below the threshold (Bayardo, Ma & Srikant 2007).
+    """
+    matrix = matrix.tocsr()
+    rows, cols = [], []
+    limit = max(threshold - 1e-9, 0.0) ** 2
+    for i in range(matrix.shape[0]):
+        start, end = matrix.indptr[i], matrix.indptr[i + 1]
+        weights = matrix.data[start:end]
+        order = np.argsort(-weights, kind="stable")
+        squares = weights[order] ** 2
+        rest = squares.sum() - np.cumsum(squares)  # mass left after the first j + 1 entries
+        keep = int(np.argmax(rest < limit)) + 1 if (rest < limit).any() else len(order)
+        cols.extend(matrix.indices[start:end][order[:keep]].tolist())
+        rows.extend([i] * keep)
+    return sparse.csr_matrix((np.ones(len(rows)), (rows, cols)), shape=matrix.shape)
+
+
+def _similar_pairs_prefix(matrix: sparse.csr_matrix,
+                          threshold: float) -> tuple[np.ndarray, np.ndarray]:
+    """All pairs i < j with cosine >= threshold, via prefix-filtered candidates (exact result).
+
+    Candidates share a term of the first row's prefix (:func:`_prefix_rows`); each is then
+    confirmed with its exact cosine. The work grows with the candidate count, not n².
+    """
+    prefix = _prefix_rows(matrix, threshold)
+    columns = matrix.T.tocsr()
     a_all, b_all = [], []
-    for i, key in enumerate(keys):
-        if not key:
-            continue
-        minhash = MinHash(num_perm=64, seed=1)
-        minhash.update_batch([token.encode("utf-8") for token in set(key.split())])
-        for j in lsh.query(minhash):
-            if float(matrix[i].multiply(matrix[j]).sum()) >= threshold - 1e-12:
-                a_all.append(j)
-                b_all.append(i)
-        lsh.insert(i, minhash)
-    return a_all, b_all
+    for start in range(0, matrix.shape[0], _BLOCK):
+        candidates = (prefix[start:start + _BLOCK] @ columns).tocoo()
+        rows = candidates.row + start
+        keep = rows < candidates.col
+        a, b = rows[keep], candidates.col[keep]
+        for lo in range(0, len(a), _PAIR_CHUNK):
+            pa, pb = a[lo:lo + _PAIR_CHUNK], b[lo:lo + _PAIR_CHUNK]
+            cosine = np.asarray(matrix[pa].multiply(matrix[pb]).sum(axis=1)).ravel()
+            hit = cosine >= threshold - 1e-12
+            a_all.append(pa[hit])
+            b_all.append(pb[hit])
+    if not a_all:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    return np.concatenate(a_all), np.concatenate(b_all)

@@ -18,6 +18,18 @@ Choosing k
     overrides it. The whole table is kept in ``selection_`` so the reader sees how clear the
     choice was.
 
+Large collections
+    Near-duplicate grouping is sub-quadratic (exact token hashing, then prefix-filtered cosine
+    candidates; :mod:`helpers.topic_units`). When more than ``SELECTION_UNITS`` (1,500) distinct
+    units remain, k is chosen on samples: each of ``LARGE_SEEDS`` (2) seeds fits every k on its
+    own seeded sample of 1,500 units (the subsampling of Greene et al. 2014), with tolerance
+    ``LARGE_TOL`` (1e-4) and at most ``SELECTION_MAX_ITER`` (300) iterations, enough to rank k;
+    coherence is counted in the first seed's sample. Then the chosen k is fitted once on all
+    units (tolerance 1e-4, at most 1,000 iterations) and reported. Smaller collections (the seed
+    collection) keep the exact rule above (all units, ``n_seeds`` seeds, tolerance 1e-5), so
+    their topics do not change. A fit that reaches its iteration limit is not an error:
+    ``converged_`` records it and :func:`describe_topic_selection` says so.
+
 Everything is deterministic for a given seed. On ~100 paragraphs the topics are a description
 of this collection, not an estimate of anything beyond it.
 """
@@ -25,12 +37,14 @@ of this collection, not an estimate of anything beyond it.
 from __future__ import annotations
 
 import copy
+import warnings
 from collections.abc import Mapping
 
 import numpy as np
 import pandas as pd
 from scipy import sparse
 from sklearn.decomposition import NMF, LatentDirichletAllocation
+from sklearn.exceptions import ConvergenceWarning
 
 from helpers.coherence import score_npmi, score_stability
 from helpers.topic_tables import (  # noqa: F401  (one public surface for topics)
@@ -52,6 +66,16 @@ METHODS: tuple[str, ...] = ("nmf", "lda")
 LABEL_TERMS = 3
 #: Variational Bayes passes for LDA (batch); enough to converge on a few thousand units.
 LDA_ITER = 40
+#: NMF stopping rule (scikit-learn's coordinate descent): relative tolerance, iteration cap.
+NMF_TOL = 1e-5
+NMF_MAX_ITER = 1000
+#: Above this many distinct units the collection is "large": k is chosen on seeded samples of
+#: this many units, with LARGE_SEEDS seeds, tolerance LARGE_TOL and SELECTION_MAX_ITER
+#: iterations; then one fit on all units (tolerance LARGE_TOL) is reported.
+SELECTION_UNITS = 1500
+LARGE_SEEDS = 2
+LARGE_TOL = 1e-4
+SELECTION_MAX_ITER = 300
 
 
 class TopicModelError(ValueError):
@@ -103,6 +127,8 @@ class TopicModel:
     terms_ : pandas.DataFrame
         ``topic``, ``label``, ``rank`` (1 = top), ``term``, ``weight`` (normalised so each
         topic's term weights sum to 1).
+    converged_ : bool
+        Whether the reported fit met its tolerance before the iteration limit (NMF).
     selection_ : pandas.DataFrame
         ``k``, ``coherence`` (mean NPMI), ``stability``, ``score``, ``chosen`` (bool), ``manual``
         (True when k was set by hand).
@@ -146,11 +172,12 @@ class TopicModel:
         reps = np.unique(group)
         matrix, vocabulary = self._vectorize(units["text"].to_numpy()[reps])
         ks, manual = self._candidate_ks(len(reps), len(vocabulary))
+        large = matrix.shape[0] > SELECTION_UNITS
         rows, fits = [], {}
         for k in ks:
-            runs = [_fit_once(matrix, k, self.method, self.seed + s) for s in range(self.n_seeds)]
+            runs = self._runs(matrix, k, large=large)
             tops = [[_top_indices(h, self.n_top_terms) for h in run[1]] for run in runs]
-            coherence = float(np.nanmean(score_npmi(tops[0], matrix)))
+            coherence = float(np.nanmean(score_npmi(tops[0], runs[0][3])))
             stability = score_stability([[vocabulary[t].tolist() for t in top] for top in tops])
             fits[k] = runs[0]
             rows.append({"k": k, "coherence": coherence, "stability": stability})
@@ -161,8 +188,29 @@ class TopicModel:
         selection["chosen"] = selection["k"] == chosen
         selection["manual"] = bool(manual)
         self.selection_ = selection
-        self._store(units, reps, *fits[chosen], vocabulary)
+        final = _fit_once(matrix, chosen, self.method, self.seed, tol=LARGE_TOL,
+                          max_iter=NMF_MAX_ITER) if large else fits[chosen]
+        self.converged_ = bool(final[2])
+        self._store(units, reps, final[0], final[1], vocabulary)
         return self
+
+    def _runs(self, matrix: sparse.csr_matrix, k: int, *, large: bool) -> list[tuple]:
+        """Seeded fits of k topics: ``(weights, components, converged, rows_fitted)`` each.
+
+        Small: ``n_seeds`` fits on all units. Large: ``LARGE_SEEDS`` fits, each on its own
+        seeded sample of ``SELECTION_UNITS`` units (Greene et al. 2014 subsample), looser
+        tolerance and fewer iterations (enough to rank k; the reported fit is done afterwards).
+        """
+        if not large:
+            return [(*_fit_once(matrix, k, self.method, self.seed + s), matrix)
+                    for s in range(self.n_seeds)]
+        runs = []
+        for s in range(min(self.n_seeds, LARGE_SEEDS)):
+            rng = np.random.default_rng(self.seed + s)
+            rows = matrix[np.sort(rng.choice(matrix.shape[0], SELECTION_UNITS, replace=False))]
+            runs.append((*_fit_once(rows, k, self.method, self.seed + s, tol=LARGE_TOL,
+                                    max_iter=SELECTION_MAX_ITER), rows))
+        return runs
 
     def _vectorize(self, texts: np.ndarray) -> tuple[sparse.csr_matrix, np.ndarray]:
         min_df = self.min_df
@@ -229,15 +277,23 @@ class TopicModel:
             ["topic", "label", "rank", "term", "weight"]]
 
 
-def _fit_once(matrix: sparse.csr_matrix, k: int, method: str, seed: int):
-    """Return (unit × topic weights, topic × term components) of one seeded fit."""
+def _fit_once(matrix: sparse.csr_matrix, k: int, method: str, seed: int, *,
+              tol: float = NMF_TOL, max_iter: int = NMF_MAX_ITER):
+    """Return (unit × topic weights, topic × term components, converged) of one seeded fit.
+
+    scikit-learn's ConvergenceWarning is caught: reaching ``max_iter`` is reported as
+    ``converged = False`` (kept in ``TopicModel.converged_`` and said in the notebook).
+    """
     if method == "nmf":
-        model = NMF(n_components=k, init="random", random_state=seed, max_iter=1000, tol=1e-5)
+        model = NMF(n_components=k, init="random", random_state=seed, max_iter=max_iter, tol=tol)
     else:
         model = LatentDirichletAllocation(n_components=k, learning_method="batch",
                                           max_iter=LDA_ITER, random_state=seed)
-    weights = model.fit_transform(matrix)
-    return weights, model.components_
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        weights = model.fit_transform(matrix)
+    converged = method != "nmf" or model.n_iter_ < max_iter
+    return weights, model.components_, converged
 
 
 def _top_indices(row: np.ndarray, n: int) -> list[int]:
