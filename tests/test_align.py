@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from helpers import align
+from helpers import align, minhash
 from helpers.align import (
     AlignSettings,
     align_sentences,
@@ -148,13 +148,13 @@ def test_lsh_path_agrees_with_exact_path():
 
 def test_auto_method_switches_on_size(monkeypatch):
     calls = []
-    original = align._lsh_candidates
+    original = minhash.find_candidate_pairs
 
-    def spy(*args):
+    def spy(*args, **kwargs):
         calls.append(True)
-        return original(*args)
+        return original(*args, **kwargs)
 
-    monkeypatch.setattr(align, "_lsh_candidates", spy)
+    monkeypatch.setattr(minhash, "find_candidate_pairs", spy)
     corpus = _toy_corpus()
     align_sentences(corpus, settings=AlignSettings(exact_max=len(corpus)))
     assert calls == []

@@ -21,10 +21,13 @@ Method (text-reuse detection in journalism, cf. Clough et al. 2002, the METER co
    pairs in ``tests/test_align.py``.
 3. Candidate pairs. The **exact** path compares every cross-outlet pair, skipping only pairs that
    a lossless bound (the multiset word overlap caps the matched words ``M``) proves cannot match.
-   The **LSH** path is sub-quadratic: a MinHash of each sentence's word set (Broder 1997) is
-   indexed in a MinHash LSH Ensemble (Zhu et al. 2016, ``datasketch``), each sentence is queried
-   for sentences that contain at least ``min_candidate`` of its words, and the candidates are
-   verified with the same test. ``method="auto"`` uses the exact path up to ``exact_max`` sentences.
+   The **LSH** path is sub-quadratic and vectorised (:mod:`helpers.minhash`): MinHash signatures
+   of every key's word set at once (Broder 1997), banded so that pairs of Jaccard similarity
+   from about 0.25 up become candidates, plus each key's rarest word 3-gram shingles (prefix
+   filtering, Chaudhuri et al. 2006) for excerpts, whose Jaccard similarity is low. Candidates
+   pass the same lossless bound (vectorised) and then the same match test, so the LSH path only
+   ever misses pairs, never adds any. ``method="auto"`` uses the exact path up to ``exact_max``
+   sentences.
 """
 
 from __future__ import annotations
@@ -36,7 +39,9 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+from scipy import sparse
 
+from helpers import minhash
 from helpers.vectorize import preprocess
 
 #: Suffix rules (compiled regex, replacement) folding British spellings; applied to each word.
@@ -81,8 +86,13 @@ class AlignSettings:
         ``"auto"`` (exact up to ``exact_max`` sentences, else LSH), ``"exact"`` or ``"lsh"``.
     exact_max
         Largest number of sentences aligned exactly under ``"auto"``.
-    min_candidate, num_perm, seed
-        LSH path: word containment for a candidate, MinHash permutations and seed.
+    num_perm, band_rows, seed
+        LSH path: MinHash functions, min-hashes per band (``num_perm / band_rows`` bands) and
+        the seed of the hash functions.
+    shingle, prefix
+        LSH path: words per shingle and the number of rarest shingles each key queries.
+    max_bucket
+        LSH path: bucket cap (see :mod:`helpers.minhash`); the pairs it leaves out are counted.
     max_pairs
         Above this many matching pairs, keep one match per sentence and other outlet (see
         :func:`align_sentences`); ``None``: keep every pair.
@@ -93,9 +103,12 @@ class AlignSettings:
     min_words: int = 6
     method: str = "auto"
     exact_max: int = 1500
-    min_candidate: float = 0.5
-    num_perm: int = 128
+    num_perm: int = 48
+    band_rows: int = 3
     seed: int = 1
+    shingle: int = 3
+    prefix: int = 3
+    max_bucket: int = 500
     max_pairs: int | None = 250_000
 
 
@@ -185,9 +198,6 @@ def _exact_candidates(words: list[list[str]], outlets: list[str], settings: Alig
     below the thresholds on that product are skipped without loss; the rest are checked with
     the exact multiset bound (:func:`_could_match`).
     """
-    import numpy as np
-    from scipy import sparse
-
     vocabulary: dict[str, int] = {}
     rows, cols = [], []
     for i, sentence in enumerate(words):
@@ -216,28 +226,6 @@ def _exact_candidates(words: list[list[str]], outlets: list[str], settings: Alig
                 yield a, b
 
 
-def _lsh_candidates(words: list[list[str]], outlets: list[str], settings: AlignSettings):
-    from datasketch import MinHash, MinHashLSHEnsemble
-
-    sets = [set(w) for w in words]
-    hashes = []
-    for items in sets:
-        minhash = MinHash(num_perm=settings.num_perm, seed=settings.seed)
-        minhash.update_batch([item.encode("utf-8") for item in items])
-        hashes.append(minhash)
-    index = MinHashLSHEnsemble(threshold=settings.min_candidate, num_perm=settings.num_perm,
-                               num_part=8)
-    index.index((i, hashes[i], len(sets[i])) for i in range(len(sets)) if sets[i])
-    pairs: set[tuple[int, int]] = set()
-    for i, items in enumerate(sets):
-        if not items:
-            continue
-        for j in index.query(hashes[i], len(items)):
-            if j != i and outlets[i] != outlets[j]:
-                pairs.add((min(i, j), max(i, j)))
-    yield from sorted(pairs)
-
-
 def align_sentences(sentences: pd.DataFrame, *,
                     settings: AlignSettings | None = None) -> pd.DataFrame:
     """Find the pairs of sentences from different outlets that are the same copy.
@@ -264,7 +252,9 @@ def align_sentences(sentences: pd.DataFrame, *,
         ``article_a``, ``outlet_a``, ``position_a``, ``text_a``, ``article_b``, ``outlet_b``,
         ``position_b``, ``text_b``, ``ratio`` (difflib ratio), ``coverage`` (share of the
         shorter sentence's words matched in order), ``kind`` ("identical", "edited" or
-        "excerpt").
+        "excerpt"). ``attrs["alignment"]`` holds the method used and, for the LSH path, the
+        counts ``candidates``, ``bounded`` and ``dropped`` (see
+        :func:`helpers.minhash.find_candidate_pairs`).
     """
     settings = settings or AlignSettings()
     method = settings.method
@@ -275,7 +265,9 @@ def align_sentences(sentences: pd.DataFrame, *,
     table = sentences.reset_index(drop=True)
     if table.empty:
         return pd.DataFrame(columns=MATCH_COLUMNS)
-    codes, keys = pd.factorize(table["text"].astype(str).map(normalize_sentence))
+    text_codes, texts = pd.factorize(table["text"].astype(str))
+    key_of_text, keys = pd.factorize(pd.Series([normalize_sentence(t) for t in texts]))
+    codes = key_of_text[text_codes]
     outlet_codes, _ = pd.factorize(table["outlet"].astype(str))
     members = pd.DataFrame({"row": np.arange(len(table)), "key": codes, "outlet": outlet_codes})
     key_outlets = members.groupby("key")["outlet"].agg(["min", "max"])
@@ -283,9 +275,12 @@ def align_sentences(sentences: pd.DataFrame, *,
     labels = [str(lo) if lo == hi else f"*{k}" for k, (lo, hi) in
               enumerate(zip(key_outlets["min"], key_outlets["max"], strict=True))]
     words = [key.split() for key in keys]
-    find = _exact_candidates if method == "exact" else _lsh_candidates
+    stats: dict = {}
+    found_pairs = (_exact_candidates(words, labels, settings) if method == "exact"
+                   else minhash.find_candidate_pairs(words, labels, settings=settings,
+                                                     min_length=_WORD_OVERLAP_FLOOR, stats=stats))
     pairs = []
-    for p, q in find(words, labels, settings):
+    for p, q in found_pairs:
         kind, ratio, coverage = classify_pair(words[p], words[q], settings=settings)
         if kind is not None:
             pairs.append((p, q, kind, ratio, coverage))
@@ -300,7 +295,7 @@ def align_sentences(sentences: pd.DataFrame, *,
         found = _expand_first_per_outlet(members, key_pairs)
     found = found.sort_values(["a", "b"], ignore_index=True)
     a, b = table.iloc[found["a"].to_numpy()], table.iloc[found["b"].to_numpy()]
-    return pd.DataFrame({
+    matches = pd.DataFrame({
         "article_a": a["article_id"].to_numpy(), "outlet_a": a["outlet"].to_numpy(),
         "position_a": a["position"].astype(int).to_numpy(), "text_a": a["text"].to_numpy(),
         "article_b": b["article_id"].to_numpy(), "outlet_b": b["outlet"].to_numpy(),
@@ -308,6 +303,8 @@ def align_sentences(sentences: pd.DataFrame, *,
         "ratio": found["ratio"].round(4).to_numpy(),
         "coverage": found["coverage"].round(4).to_numpy(), "kind": found["kind"].to_numpy(),
     }, columns=MATCH_COLUMNS)
+    matches.attrs["alignment"] = {"method": method, **stats}
+    return matches
 
 
 def _expand_all(members: pd.DataFrame, key_pairs: pd.DataFrame) -> pd.DataFrame:
