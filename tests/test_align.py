@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import random
+import time
+
 import pandas as pd
 import pytest
 
@@ -202,3 +205,78 @@ def test_exact_and_lsh_agree_with_copies_and_edits():
         ("a.txt", "b.txt", "edited"), ("a.txt", "c.txt", "edited"), ("b.txt", "c.txt", "edited"),
         ("b.txt", "e.txt", "edited"), ("c.txt", "e.txt", "edited")}
     pd.testing.assert_frame_equal(exact[key], lsh[key])
+
+
+FULL = {"max_pairs": None}
+
+
+def test_lsh_path_agrees_with_exact_path_on_the_pair_table():
+    rows = [row for k, (a, b, _, _) in enumerate(PAIRS)
+            for row in ((f"a{k}.txt", "A", k, a), (f"b{k}.txt", "B", k, b))]
+    corpus = _sentences(rows)
+    exact = align_sentences(corpus, settings=AlignSettings(method="exact", **FULL))
+    lsh = align_sentences(corpus, settings=AlignSettings(method="lsh", **FULL))
+    found = set(zip(lsh["article_a"], lsh["article_b"], strict=True))
+    for k, (_, _, expected, why) in enumerate(PAIRS):
+        assert ((f"a{k}.txt", f"b{k}.txt") in found) is expected, why
+    pd.testing.assert_frame_equal(exact, lsh)  # also the pairs across rows of the table
+    assert lsh.attrs["alignment"]["method"] == "lsh"
+    assert lsh.attrs["alignment"]["dropped"] == 0
+
+
+def test_lsh_path_agrees_with_exact_path_on_the_seed_collection(seed_corpus):
+    sentences = seed_corpus.sentences
+    exact = align_sentences(sentences, settings=AlignSettings(method="exact", **FULL))
+    lsh = align_sentences(sentences, settings=AlignSettings(method="lsh", **FULL))
+    assert len(exact) > 20  # CBC News and Action News share the AP story
+    pd.testing.assert_frame_equal(exact, lsh)
+
+
+def _edit_words(words: list[str], vocabulary: list[str], rng: random.Random) -> list[str]:
+    """One edit of a wire sentence: none, dropped, replaced or added words, or an excerpt."""
+    words = list(words)
+    roll = rng.random()
+    if roll < 0.2:
+        return words
+    if roll < 0.4:
+        for _ in range(rng.randint(1, 3)):
+            del words[rng.randrange(len(words))]
+    elif roll < 0.6:
+        for _ in range(rng.randint(1, 2)):
+            words[rng.randrange(len(words))] = rng.choice(vocabulary)
+    elif roll < 0.75:
+        words.insert(rng.randrange(len(words)), rng.choice(vocabulary))
+    else:
+        cut = max(6, round(len(words) * rng.uniform(0.4, 0.7)))
+        words = words[:cut] if rng.random() < 0.5 else words[-cut:]
+    return words
+
+
+def _synthetic_sentences(seed_sentences: list[str], n: int = 3000) -> pd.DataFrame:
+    """``n`` sentences of 20 outlets: 60% edited seed sentences, 40% random words."""
+    rng = random.Random(7)
+    vocabulary = sorted({w for s in seed_sentences for w in s.split() if w.isalpha()})
+    rows = []
+    for k in range(n):
+        article, outlet = f"s{k // 20:03d}.txt", f"Outlet {k // 20 % 20}"
+        if rng.random() < 0.6:
+            words = _edit_words(rng.choice(seed_sentences).split(), vocabulary, rng)
+        else:
+            words = rng.sample(vocabulary, rng.randint(8, 25))
+        rows.append((article, outlet, k % 20, " ".join(words) + "."))
+    return _sentences(rows)
+
+
+def test_lsh_recall_on_a_synthetic_collection_with_edits(seed_corpus):
+    corpus = _synthetic_sentences(seed_corpus.sentences["text"].tolist())
+    key = ["article_a", "position_a", "article_b", "position_b"]
+    exact = align_sentences(corpus, settings=AlignSettings(method="exact", **FULL))
+    start = time.perf_counter()
+    lsh = align_sentences(corpus, settings=AlignSettings(method="lsh", **FULL))
+    seconds = time.perf_counter() - start
+    truth = set(map(tuple, exact[key].to_numpy().tolist()))
+    found = set(map(tuple, lsh[key].to_numpy().tolist()))
+    assert len(truth) > 5000 and set(exact["kind"]) == {"identical", "edited", "excerpt"}
+    assert found <= truth  # candidates are verified with the same test: no false match
+    assert len(found) / len(truth) >= 0.95
+    assert seconds < 10
