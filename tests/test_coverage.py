@@ -134,3 +134,12 @@ def test_copy_group_path_matches_the_all_pairs_path(sentences, matches, monkeypa
     monkeypatch.setattr(coverage, "MAX_FACT_GROUPS", 1)  # only the island copies are clustered
     capped = cluster_facts(sentences, matches)
     assert capped.groupby("cluster_id")["outlet"].nunique().tolist() == [3, 2, 2, 1, 1]
+
+
+def test_select_examples_caps_rows_per_group():
+    from helpers.coverage import select_examples
+
+    table = pd.DataFrame({"outlet_a": ["A", "A", "A", "B"], "outlet_b": ["B", "B", "C", "A"],
+                          "n": [1, 2, 3, 4]})
+    assert select_examples(table, by=["outlet_a", "outlet_b"], n=1)["n"].tolist() == [1, 3, 4]
+    assert select_examples(table, by=["outlet_a"], n=5)["n"].tolist() == [1, 2, 3, 4]

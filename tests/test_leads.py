@@ -41,3 +41,14 @@ def test_compare_leads_sets_headline_standfirst_and_first_body_paragraph():
         ["Alpha", "", "", "", "", "Alpha lead."],
         ["beta", "Xi hosts Putin", "Xi", "hosts", "A summit.", "Beta lead."]]
     assert describe_leads(table) == "Of 2 headlines, 1 name an actor first: Xi in 1 (hosts)."
+
+
+def test_select_leads_keeps_the_first_per_outlet():
+    from helpers.leads import select_leads
+
+    table = pd.DataFrame({"outlet": ["A", "A", "A", "B"], "article_id": ["1", "2", "3", "4"],
+                          "headline": ["h1", "h2", "h3", "h4"], "standfirst": "",
+                          "lead": ["l1", "l2", "l3", "l4"]})
+    picked = select_leads(table, per_outlet=2)
+    assert picked.values.tolist() == [["A", "h1", "", "l1"], ["A", "h2", "", "l2"],
+                                      ["B", "h4", "", "l4"]]

@@ -87,3 +87,28 @@ def test_wildcards_and_apostrophes():
     matcher = compile_matcher({"economy": ["sanction*", "People's Republic"]})
     found = find_matches("New sanctions hit the People’s Republic; sanction-busting too.", matcher)
     assert [m[3] for m in found] == ["sanctions", "People’s Republic", "sanction-busting"]
+
+
+def test_find_matches_each_equals_find_matches_per_text():
+    from helpers.lexicons import compile_matcher, find_matches, find_matches_each
+
+    matchers = [compile_matcher({"Putin": ["Putin", "Vladimir Putin", "Mr Putin"],
+                                 "US": ["U.S.", "US", "United States"]}),
+                compile_matcher({"energy": ["gas", "sanction*", "oil and gas"]}),
+                compile_matcher({"odd": ["’s-Hertogenbosch", "élan"]})]
+    texts = ["Vladimir Putin met US officials.", "KPutin and U.S. gas", None, "",
+             "Sanctions hit oil and\ngas; gasoline is not gas.", "ÉLAN in ’s-Hertogenbosch",
+             "ſanctions and Ｕs", "the United\nStates", "Putin\x00US sanctions"]
+    expected = [[(i, *m) for i, t in enumerate(texts) for m in find_matches(t or "", matcher)]
+                for matcher in matchers]
+    assert find_matches_each(texts, matchers) == expected
+    assert find_matches_each(texts[:-1], matchers) == [
+        [hit for hit in hits if hit[0] < len(texts) - 1] for hits in expected]
+    assert expected[0][:2] == [(0, 0, 14, "Putin", "Vladimir Putin"), (0, 19, 21, "US", "US")]
+
+
+def test_compile_matcher_is_memoised_on_content():
+    from helpers.lexicons import compile_matcher
+
+    assert compile_matcher({"a": ["x", "y"]}) is compile_matcher({"a": ("x", "y")})
+    assert compile_matcher({"a": ["x"]}) is not compile_matcher({"b": ["x"]})

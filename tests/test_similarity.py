@@ -66,3 +66,36 @@ def test_describe_similarity(corpus):
     assert text.endswith("the median over 3 pairs is " + text.rsplit(" ", 1)[1])
     assert describe_similarity(compare_articles(corpus[0].iloc[:0])) == (
         "There is no pair of articles from different outlets to compare.")
+
+
+def test_compare_outlets_is_the_mean_over_every_pair(corpus):
+    from helpers.similarity import compare_outlets
+
+    sentences, articles = corpus
+    extra = pd.DataFrame([("d.txt", "Wire", 0, NAVY)], columns=sentences.columns)
+    sentences = pd.concat([sentences, extra], ignore_index=True)
+    pairs = compare_articles(sentences, articles)
+    pairs = pairs[pairs["article_a"] != pairs["article_b"]]
+    expected = pairs.groupby(["outlet_a", "outlet_b"])["cosine"].mean()
+    table = compare_outlets(sentences, articles).set_index(["outlet_a", "outlet_b"])
+    assert table["cosine"].to_dict() == pytest.approx(expected.to_dict(), abs=1e-4)
+    assert table.loc[("Wire", "Wire"), "pairs"] == 1  # a.txt with d.txt
+    assert table.loc[("Wire", "Own"), "pairs"] == 2
+    assert ("Own", "Own") not in table.index  # one article: no pair within the outlet
+
+
+def test_lsh_path_keeps_the_top_neighbours(corpus):
+    sentences, articles = corpus
+    copies = pd.DataFrame([(f"x{k}.txt", "Copy", 0, GAS) for k in range(6)],
+                          columns=sentences.columns)
+    sentences = pd.concat([sentences, copies], ignore_index=True)
+    full = compare_articles(sentences, articles, exact_max=0, min_jaccard=0.5, top_k=100)
+    capped = compare_articles(sentences, articles, exact_max=0, min_jaccard=0.5, top_k=2)
+    off = capped[capped["article_a"] != capped["article_b"]]
+    assert len(full) == 8 * 8 + 1  # the 8 gas articles all pair up; c.txt only with itself
+    assert off.groupby("article_a").size().min() >= 2  # every article keeps its top 2
+    assert len(off) // 2 <= 8 * 2  # at most top_k pairs per article
+    assert len(capped) < len(full)
+    key = ["article_a", "article_b"]
+    merged = capped.merge(full, on=key, suffixes=("", "_full"))
+    assert len(merged) == len(capped) and (merged["cosine"] == merged["cosine_full"]).all()

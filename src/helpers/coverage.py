@@ -81,19 +81,19 @@ def summarize_wire_overlap(sentences: pd.DataFrame, matches: pd.DataFrame) -> pd
     matched = _matched_keys(matches).merge(usable[["article_id", "position", "outlet", "text"]],
                                            on=["article_id", "position"])
     totals = usable.groupby("outlet").size()
-    rows = []
-    for outlet_a in sorted(totals.index):
-        for outlet_b in sorted(totals.index):
-            if outlet_a == outlet_b:
-                continue
-            shared = matched[(matched["outlet"] == outlet_a) & (matched["other"] == outlet_b)]
-            shared = shared.drop_duplicates(["article_id", "position"]).sort_values(
-                ["article_id", "position"])
-            rows.append({"outlet_a": outlet_a, "outlet_b": outlet_b,
-                         "n_sentences_a": int(totals[outlet_a]), "n_shared": len(shared),
-                         "share_of_a_in_b": len(shared) / int(totals[outlet_a]),
-                         "example": shared["text"].iloc[0] if len(shared) else ""})
-    return pd.DataFrame(rows, columns=OVERLAP_COLUMNS)
+    shared = (matched.drop_duplicates(["outlet", "other", "article_id", "position"])
+              .sort_values(["article_id", "position"], kind="stable")
+              .groupby(["outlet", "other"], sort=False))
+    counts, examples = shared.size(), shared["text"].first()
+    outlets = sorted(totals.index)
+    grid = pd.MultiIndex.from_tuples([(a, b) for a in outlets for b in outlets if a != b],
+                                     names=["outlet_a", "outlet_b"])
+    table = pd.DataFrame({"n_shared": counts.reindex(grid, fill_value=0).astype(int).to_numpy(),
+                          "example": examples.reindex(grid, fill_value="").to_numpy()},
+                         index=grid).reset_index()
+    table["n_sentences_a"] = table["outlet_a"].map(totals).astype(int)
+    table["share_of_a_in_b"] = table["n_shared"] / table["n_sentences_a"]
+    return table[OVERLAP_COLUMNS]
 
 
 def find_unique_sentences(sentences: pd.DataFrame, matches: pd.DataFrame) -> pd.DataFrame:
@@ -110,6 +110,17 @@ def find_unique_sentences(sentences: pd.DataFrame, matches: pd.DataFrame) -> pd.
     unique = merged[merged["_merge"] == "left_only"]
     return unique[["article_id", "outlet", "position", "text"]].sort_values(
         ["outlet", "article_id", "position"]).reset_index(drop=True)
+
+
+def select_examples(table: pd.DataFrame, *, by: list[str], n: int) -> pd.DataFrame:
+    """The first ``n`` rows of each group of ``by`` columns (a readable excerpt of a long table).
+
+    Returns
+    -------
+    pandas.DataFrame
+        The same columns as ``table``, at most ``n`` rows per group, in the table's order.
+    """
+    return table.groupby(by, sort=False).head(n).reset_index(drop=True)
 
 
 def describe_wire_overlap(overlap: pd.DataFrame, unique: pd.DataFrame) -> str:
@@ -234,19 +245,24 @@ def build_coverage_matrix(facts: pd.DataFrame, outlets: list[str] | None = None)
         first sentence of the fact, empty when absent), ``n_outlets`` (outlets carrying it).
     """
     outlets = sorted(outlets if outlets is not None else facts["outlet"].unique(), key=str.casefold)
-    rows = []
-    for cluster_id, group in facts.groupby("cluster_id", sort=True):
-        central = group.sort_values(["centrality", "article_id", "position"],
-                                    ascending=[False, True, True]).iloc[0]["text"]
-        label = central if len(central) <= LABEL_CHARS else central[:LABEL_CHARS - 1].rstrip() + "…"
-        carriers = set(group["outlet"])
-        for outlet in outlets:
-            own = group[group["outlet"] == outlet].sort_values(["article_id", "position"])
-            rows.append({"cluster_id": int(cluster_id), "label": label, "outlet": outlet,
-                         "present": outlet in carriers,
-                         "sentence": own["text"].iloc[0] if len(own) else "",
-                         "n_outlets": len(carriers)})
-    return pd.DataFrame(rows, columns=COVERAGE_COLUMNS)
+    if facts.empty:
+        return pd.DataFrame(columns=COVERAGE_COLUMNS)
+    central = (facts.sort_values(["cluster_id", "centrality", "article_id", "position"],
+                                 ascending=[True, False, True, True], kind="stable")
+               .groupby("cluster_id", sort=True)["text"].first())
+    labels = central.map(lambda t: t if len(t) <= LABEL_CHARS
+                         else t[:LABEL_CHARS - 1].rstrip() + "…")
+    n_outlets = facts.groupby("cluster_id", sort=True)["outlet"].nunique()
+    own = (facts.sort_values(["article_id", "position"], kind="stable")
+           .groupby(["cluster_id", "outlet"], sort=False)["text"].first())
+    grid = pd.MultiIndex.from_product([central.index, outlets], names=["cluster_id", "outlet"])
+    sentence = own.reindex(grid)
+    table = pd.DataFrame({"present": sentence.notna().to_numpy(),
+                          "sentence": sentence.fillna("").to_numpy()}, index=grid).reset_index()
+    table["cluster_id"] = table["cluster_id"].astype(int)
+    table["label"] = table["cluster_id"].map(labels)
+    table["n_outlets"] = table["cluster_id"].map(n_outlets).astype(int)
+    return table[COVERAGE_COLUMNS]
 
 
 def describe_coverage(matrix: pd.DataFrame) -> str:

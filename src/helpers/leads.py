@@ -103,6 +103,18 @@ def compare_leads(articles: pd.DataFrame, paragraphs: pd.DataFrame, *,
                              ignore_index=True)
 
 
+def select_leads(table: pd.DataFrame, *, per_outlet: int = 3) -> pd.DataFrame:
+    """The first ``per_outlet`` headlines of each outlet, to read side by side.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``outlet``, ``headline``, ``standfirst``, ``lead`` (the whole table is headlines.csv).
+    """
+    chosen = table.groupby("outlet", sort=False).head(per_outlet)
+    return chosen[["outlet", "headline", "standfirst", "lead"]].reset_index(drop=True)
+
+
 def describe_leads(table: pd.DataFrame) -> str:
     """One sentence: which actors the headlines put first, and with which verbs."""
     named = table[table["first_actor"] != ""]

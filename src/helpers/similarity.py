@@ -58,7 +58,7 @@ def _lsh_pairs(texts: list[str], *, min_jaccard: float, num_perm: int) -> list[t
 
 def compare_articles(sentences: pd.DataFrame, articles: pd.DataFrame | None = None, *,
                      exact_max: int = 400, min_jaccard: float = 0.3,
-                     num_perm: int = 128) -> pd.DataFrame:
+                     num_perm: int = 128, top_k: int = 10) -> pd.DataFrame:
     """Cosine similarity of the articles' TF-IDF vectors.
 
     Parameters
@@ -71,38 +71,117 @@ def compare_articles(sentences: pd.DataFrame, articles: pd.DataFrame | None = No
         Up to this many articles, every pair is scored; above it, only LSH candidates.
     min_jaccard, num_perm
         LSH path: estimated Jaccard similarity of term sets for a candidate; MinHash size.
+    top_k
+        LSH path: a candidate pair is kept when it is among the ``top_k`` most similar
+        candidates of either article, so the table grows linearly with the collection (many
+        near-copies would otherwise give a square number of pairs).
+        :func:`compare_outlets` gives the exact outlet-level means.
 
     Returns
     -------
     pandas.DataFrame
         One row per ordered pair of articles (both orders and the diagonal, as a heatmap wants;
-        on the LSH path only candidate pairs): ``article_a``, ``article_b``, ``outlet_a``,
-        ``outlet_b``, ``label_a``, ``label_b`` (outlet · file name), ``headline_a``,
-        ``headline_b``, ``cosine``.
+        on the LSH path only the kept candidate pairs): ``article_a``, ``article_b``,
+        ``outlet_a``, ``outlet_b``, ``label_a``, ``label_b`` (outlet · file name),
+        ``headline_a``, ``headline_b``, ``cosine``.
     """
     texts = _article_texts(sentences, articles)
     if texts.empty:
         return pd.DataFrame(columns=SIMILARITY_COLUMNS)
     matrix, _ = fit_tfidf(texts["text"].tolist())
-    if len(texts) <= exact_max:
+    n = len(texts)
+    if n <= exact_max:
         dense = (matrix @ matrix.T).toarray()
-        pairs = [(i, j) for i in range(len(texts)) for j in range(i, len(texts))]
-        cosines = [dense[i, j] for i, j in pairs]
+        first, second = np.triu_indices(n)
+        cosines = dense[first, second]
     else:
-        pairs = _lsh_pairs(texts["text"].tolist(), min_jaccard=min_jaccard, num_perm=num_perm)
-        cosines = [float(matrix[i].multiply(matrix[j]).sum()) for i, j in pairs]
+        pairs = np.array(_lsh_pairs(texts["text"].tolist(), min_jaccard=min_jaccard,
+                                    num_perm=num_perm), dtype=int).reshape(-1, 2)
+        first, second = pairs[:, 0], pairs[:, 1]
+        cosines = _pair_cosines(matrix, first, second)
+        keep = _top_neighbours(first, second, cosines, top_k=top_k)
+        first, second, cosines = first[keep], second[keep], cosines[keep]
+    cosines = np.clip(cosines, 0.0, 1.0).round(4)
+    off = first != second
+    a = np.concatenate([first, second[off]])
+    b = np.concatenate([second, first[off]])
+    table = pd.DataFrame({"cosine": np.concatenate([cosines, cosines[off]])})
+    for column in ("article_id", "outlet", "label", "headline"):
+        values = texts[column].to_numpy()
+        suffix = "article" if column == "article_id" else column
+        table[f"{suffix}_a"], table[f"{suffix}_b"] = values[a], values[b]
+    return table[SIMILARITY_COLUMNS].sort_values(["article_a", "article_b"], ignore_index=True)
+
+
+def _pair_cosines(matrix, first: np.ndarray, second: np.ndarray, *, chunk: int = 512
+                  ) -> np.ndarray:
+    """Cosine of the listed row pairs: a block of rows times all rows at a time (bounded memory)."""
+    cosines = np.zeros(len(first))
+    for start in range(0, matrix.shape[0], chunk):
+        here = np.flatnonzero((first >= start) & (first < start + chunk))
+        if len(here):
+            block = (matrix[start:start + chunk] @ matrix.T).toarray()
+            cosines[here] = block[first[here] - start, second[here]]
+    return cosines
+
+
+def _top_neighbours(first: np.ndarray, second: np.ndarray, cosines: np.ndarray, *,
+                    top_k: int) -> np.ndarray:
+    """Mask of pairs that are the diagonal or among the ``top_k`` best of either article."""
+    pairs = pd.DataFrame({"i": first, "j": second, "cosine": cosines})
+    off = pairs[pairs["i"] != pairs["j"]]
+    both = pd.concat([off.rename(columns={"i": "one", "j": "other"}),
+                      off.rename(columns={"j": "one", "i": "other"})])
+    both = both.sort_values(["one", "cosine", "other"], ascending=[True, False, True],
+                            kind="stable")
+    kept = both.groupby("one", sort=False).head(top_k).index.unique()
+    mask = pairs["i"] == pairs["j"]
+    mask.loc[kept] = True
+    return mask.to_numpy()
+
+
+def compare_outlets(sentences: pd.DataFrame, articles: pd.DataFrame | None = None
+                    ) -> pd.DataFrame:
+    """Mean cosine similarity of each outlet's articles with each outlet's, computed exactly.
+
+    With L2-normalised TF-IDF rows, the sum of the cosines between the articles of A and of B
+    is the dot product of the two outlets' summed vectors, so every pair counts without being
+    listed (the cost grows with the number of articles, not with its square). Within one
+    outlet, the self-similarities are subtracted and the mean is over distinct pairs.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per ordered pair of outlets (the diagonal included when an outlet has two
+        articles or more): ``outlet_a``, ``outlet_b``, ``pairs`` (article pairs averaged),
+        ``cosine`` (their mean cosine).
+    """
+    columns = ["outlet_a", "outlet_b", "pairs", "cosine"]
+    texts = _article_texts(sentences, articles)
+    if texts.empty:
+        return pd.DataFrame(columns=columns)
+    matrix, _ = fit_tfidf(texts["text"].tolist())
+    outlets = sorted(texts["outlet"].unique(), key=str.casefold)
+    codes = texts["outlet"].map({o: k for k, o in enumerate(outlets)}).to_numpy()
+    indicator = np.zeros((len(outlets), len(texts)))
+    indicator[codes, np.arange(len(texts))] = 1.0
+    sums = indicator @ matrix  # outlets × terms (dense)
+    totals = np.asarray(sums @ sums.T)
+    self_sim = indicator @ np.asarray(matrix.multiply(matrix).sum(axis=1)).ravel()
+    counts = indicator.sum(axis=1)
     rows = []
-    for (i, j), cosine in zip(pairs, cosines, strict=True):
-        for a, b in {(i, j), (j, i)}:
-            rows.append({"article_a": texts.at[a, "article_id"],
-                         "article_b": texts.at[b, "article_id"],
-                         "outlet_a": texts.at[a, "outlet"], "outlet_b": texts.at[b, "outlet"],
-                         "label_a": texts.at[a, "label"], "label_b": texts.at[b, "label"],
-                         "headline_a": texts.at[a, "headline"],
-                         "headline_b": texts.at[b, "headline"],
-                         "cosine": round(float(np.clip(cosine, 0.0, 1.0)), 4)})
-    return pd.DataFrame(rows, columns=SIMILARITY_COLUMNS).sort_values(
-        ["article_a", "article_b"], ignore_index=True)
+    for i, outlet_a in enumerate(outlets):
+        for j, outlet_b in enumerate(outlets):
+            if i == j:
+                pairs = counts[i] * (counts[i] - 1)
+                total = totals[i, i] - self_sim[i]
+            else:
+                pairs, total = counts[i] * counts[j], totals[i, j]
+            if pairs > 0:
+                rows.append({"outlet_a": outlet_a, "outlet_b": outlet_b,
+                             "pairs": int(pairs if i != j else pairs // 2),
+                             "cosine": round(float(np.clip(total / pairs, 0.0, 1.0)), 4)})
+    return pd.DataFrame(rows, columns=columns)
 
 
 def map_articles(sentences: pd.DataFrame, articles: pd.DataFrame | None = None) -> pd.DataFrame:

@@ -62,7 +62,8 @@ def chart_headline_actors(table: pd.DataFrame, *, max_headlines: int = MAX_HEADL
                                       ascending=[True, False, True])
         counted = counted.groupby("outlet", sort=False).head(top_labels)
         label = counted["label"] + " (" + counted["headlines"].astype(str) + ")"
-        data = (counted.assign(label=label).groupby("outlet", as_index=False)
+        counted = counted.assign(label=label, headline=_clip(counted["headline"]))
+        data = (counted.groupby("outlet", as_index=False)
                 .agg(label=("label", " · ".join), headline=("headline", "first"),
                      first_actor=("first_actor", "first"),
                      headline_verb=("headline_verb", "first"),

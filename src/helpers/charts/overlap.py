@@ -77,6 +77,7 @@ def chart_coverage_matrix(matrix: pd.DataFrame, *, max_facts: int | None = MAX_F
         facts = facts.sort_values(["single", "n_outlets", "cluster_id"],
                                   ascending=[True, False, True])
         data = data[data["cluster_id"].isin(facts["cluster_id"].head(max_facts))]
+    data = data.assign(label=_clip(data["label"], 90))
     data = data.assign(row=data["cluster_id"].astype(str).str.zfill(4) + " " + data["label"],
                        status=data["present"].map({True: "carries it", False: "leaves it out"}),
                        sentence=_clip(data["sentence"]))
@@ -152,8 +153,8 @@ def chart_similarity_heatmap(table: pd.DataFrame, *, outlet_table: pd.DataFrame 
     """
     n_articles = table["label_a"].nunique()
     if 0 < n_articles <= max_articles:
-        data = table.assign(headline_a=_clip(table["headline_a"]),
-                            headline_b=_clip(table["headline_b"]))
+        data = table.assign(headline_a=_clip(table["headline_a"], 80),
+                            headline_b=_clip(table["headline_b"], 80))
         tooltip = [alt.Tooltip("label_a:N", title="Article"),
                    alt.Tooltip("headline_a:N", title="Headline"),
                    alt.Tooltip("label_b:N", title="Compared with"),
@@ -196,10 +197,11 @@ def chart_article_map(points: pd.DataFrame, *, max_points: int = MAX_MAP_POINTS
     data = points
     if len(points) > max_points:
         share = max_points / len(points)
-        data = (points.sort_values("article_id")
-                .groupby("outlet", group_keys=False, sort=True)
-                .apply(lambda g: g.sample(n=max(1, int(len(g) * share)), random_state=0)))
-        data = data.sort_values("article_id").head(max_points)
+        ordered = points.sort_values("article_id", kind="stable")
+        chosen = [index for _, group in ordered.groupby("outlet", sort=True)
+                  for index in group.sample(n=max(1, int(len(group) * share)),
+                                            random_state=0).index]
+        data = points.loc[chosen].sort_values("article_id", kind="stable").head(max_points)
     data = data.assign(headline=_clip(data["headline"]))
     base = alt.Chart(data).encode(
         x=alt.X("x:Q", title="Component 1", axis=alt.Axis(labels=False, ticks=False)),
