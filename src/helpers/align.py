@@ -33,6 +33,7 @@ Method (text-reuse detection in journalism, cf. Clough et al. 2002, the METER co
 from __future__ import annotations
 
 import difflib
+import functools
 import re
 from collections import Counter
 from dataclasses import dataclass
@@ -128,14 +129,17 @@ def normalize_sentence(text: str) -> str:
     text = _DASHES.sub(" ", text)
     text = _INNER_HYPHEN.sub("", text)
     text = _APOSTROPHE.sub("", text)
-    words = []
-    for word in _NON_WORD.sub(" ", text).split():
-        word = SPELLING_WORDS.get(word, word)
-        if word not in SPELLING_EXCEPTIONS:
-            for pattern, replacement in SPELLING_RULES:
-                word = pattern.sub(replacement, word)
-        words.append(word)
-    return " ".join(words)
+    return " ".join(map(_fold_spelling, _NON_WORD.sub(" ", text).split()))
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _fold_spelling(word: str) -> str:
+    """One word's matching form (:data:`SPELLING_WORDS`, then :data:`SPELLING_RULES`); cached."""
+    word = SPELLING_WORDS.get(word, word)
+    if word not in SPELLING_EXCEPTIONS:
+        for pattern, replacement in SPELLING_RULES:
+            word = pattern.sub(replacement, word)
+    return word
 
 
 def score_sentence_pair(words_a: list[str], words_b: list[str]) -> tuple[float, float]:
