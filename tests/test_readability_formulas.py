@@ -108,3 +108,12 @@ def test_fre_grade_votes_follow_textstat_bands(score):
     expected = {100.0: (13,), 95.0: (5,), 65.0: (8, 9), 30.0: (12,), 29.9: (13,),
                 -5.0: (13,)}[score]
     assert formulas._fre_grades(score) == expected
+
+
+def test_score_text_keeps_its_column_order():
+    assert list(readability.score_text("One short sentence here. And another one.")) == [
+        "words", "sentences", "kit_sentences", "kit_words_per_sentence",
+        "long_sentence_share", "mtld", "mattr", "syllables", "words_per_sentence",
+        "syllables_per_word", "difficult_word_share", "flesch_reading_ease",
+        "flesch_kincaid_grade", "gunning_fog", "smog_index", "coleman_liau_index",
+        "automated_readability_index", "dale_chall", "linsear_write", "text_standard"]

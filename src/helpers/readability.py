@@ -116,10 +116,13 @@ def score_text(text: str, *, english: bool = True) -> dict[str, float]:
         if english:
             row["syllables"] = 0
         return row
+    values = formulas.compute_formulas(counts)
     row["syllables"] = counts.syllables
+    row["words_per_sentence"] = values.pop("words_per_sentence")
+    row["syllables_per_word"] = values.pop("syllables_per_word")
     # Dale–Chall's difficult words: not on its familiar-word list (threshold 0, every token).
     row["difficult_word_share"] = counts.difficult_dale_chall / words
-    row.update(formulas.compute_formulas(counts))
+    row.update(values)
     return row
 
 
