@@ -64,3 +64,9 @@ def test_select_keywords_and_describe():
     text = describe_frames(count_frames(SENTENCES, lexicon=LEXICON))
     assert text.startswith("The densest frame is")
     assert "Alpha" in text and "Beta" in text
+
+
+def test_count_frames_reuses_given_keywords():
+    keywords = find_frame_keywords(SENTENCES, lexicon=LEXICON, width=30)
+    reused = count_frames(SENTENCES, lexicon=LEXICON, keywords=keywords)
+    pd.testing.assert_frame_equal(reused, count_frames(SENTENCES, lexicon=LEXICON))

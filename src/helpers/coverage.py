@@ -43,11 +43,20 @@ MAX_FACT_GROUPS = 3000
 OVERLAP_COLUMNS = ["outlet_a", "outlet_b", "n_sentences_a", "n_shared", "share_of_a_in_b",
                    "example"]
 COVERAGE_COLUMNS = ["cluster_id", "label", "outlet", "present", "sentence", "n_outlets"]
+_USABLE: dict = {}  # fingerprint of a sentences table → its usable sentences
 
 
 def _usable(sentences: pd.DataFrame) -> pd.DataFrame:
-    keys = sentences["text"].astype(str).map(normalize_sentence)
-    return sentences.loc[keys.str.split().str.len() >= MIN_WORDS].reset_index(drop=True)
+    """Sentences of at least ``MIN_WORDS`` normalised words (memoised on the table's content:
+    the notebook asks three times, and normalising every sentence takes seconds)."""
+    key = (len(sentences), tuple(sentences.columns),
+           int(pd.util.hash_pandas_object(sentences, index=False).sum()))
+    if key not in _USABLE:
+        keys = sentences["text"].astype(str).map(normalize_sentence)
+        _USABLE.clear()  # keep only the latest collection
+        _USABLE[key] = sentences.loc[keys.str.split().str.len() >= MIN_WORDS].reset_index(
+            drop=True)
+    return _USABLE[key].copy()
 
 
 def _matched_keys(matches: pd.DataFrame) -> pd.DataFrame:

@@ -66,7 +66,8 @@ def find_frame_keywords(sentences: pd.DataFrame, *, lexicon: Mapping[str, dict],
     return pd.DataFrame(rows, columns=KEYWORD_COLUMNS)
 
 
-def count_frames(sentences: pd.DataFrame, *, lexicon: Mapping[str, dict]) -> pd.DataFrame:
+def count_frames(sentences: pd.DataFrame, *, lexicon: Mapping[str, dict],
+                 keywords: pd.DataFrame | None = None) -> pd.DataFrame:
     """Count frame hits per outlet and normalise per 1,000 body words.
 
     Parameters
@@ -76,6 +77,9 @@ def count_frames(sentences: pd.DataFrame, *, lexicon: Mapping[str, dict]) -> pd.
         ``words``).
     lexicon
         Frame → ``{"type", "label", "terms"}``.
+    keywords
+        :func:`find_frame_keywords` of the same sentences and lexicon, when already computed
+        (any ``width``); found here otherwise.
 
     Returns
     -------
@@ -85,7 +89,8 @@ def count_frames(sentences: pd.DataFrame, *, lexicon: Mapping[str, dict]) -> pd.
         frequent matched terms with counts, e.g. ``"troops (4), military (2)"``), ``example``
         (the first matching sentence, "" when none).
     """
-    keywords = find_frame_keywords(sentences, lexicon=lexicon, width=0)
+    if keywords is None:
+        keywords = find_frame_keywords(sentences, lexicon=lexicon, width=0)
     words = sentences.groupby("outlet")["words"].sum()
     text = sentences.set_index(["article_id", "position"])["text"]
     grouped = keywords.groupby(["outlet", "frame"], sort=False)

@@ -25,6 +25,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+import numpy as np
+import pandas as pd
 import yaml
 
 from helpers import paths
@@ -245,8 +247,11 @@ def find_matches_each(texts: Iterable[str | None], matchers: Sequence[Matcher]
         offsets.append(total)
         total += len(text) + 1
     joined = _SEPARATOR.join(texts)
-    starts = [m.start() for m in _WORD_START.finditer(joined)]
-    heads = [joined[p:p + 2].lower() for p in starts]
+    starts = np.fromiter((m.start() for m in _WORD_START.finditer(joined)), dtype=np.int64)
+    heads = pd.Series([joined[p:p + 2].lower() for p in starts.tolist()], dtype=object)
+    first = heads.str[0]
+    other = ~heads.map(str.isascii).to_numpy(dtype=bool)  # a non-ASCII character in the head
+    first_other = ~first.map(str.isascii).to_numpy(dtype=bool)
     results = []
     for matcher in matchers:
         prefixes = {term[:2].lower() for term in matcher.terms}
@@ -256,9 +261,10 @@ def find_matches_each(texts: Iterable[str | None], matchers: Sequence[Matcher]
             pairs = {prefix for prefix in prefixes if _ASCII_HEAD.match(prefix)}
             singles = {prefix[0] for prefix in prefixes if prefix not in pairs}
             firsts = {prefix[0] for prefix in prefixes}
-            candidates = [p for p, head in zip(starts, heads, strict=True)
-                          if head in pairs or head[0] in singles or (not head.isascii() and (
-                              not head[0].isascii() or head[0] in firsts))]
+            in_firsts = first.isin(firsts).to_numpy()
+            mask = (heads.isin(pairs).to_numpy() | first.isin(singles).to_numpy()
+                    | (other & (first_other | in_firsts)))
+            candidates = starts[mask].tolist()
         found, cursor = [], 0
         for position in candidates:
             if position < cursor:

@@ -26,6 +26,7 @@ from helpers.vectorize import analyze, fit_tfidf
 SIMILARITY_COLUMNS = ["article_a", "article_b", "outlet_a", "outlet_b", "label_a", "label_b",
                       "headline_a", "headline_b", "cosine"]
 MAP_COLUMNS = ["article_id", "outlet", "label", "headline", "x", "y"]
+_FITTED: dict = {}  # fingerprint of the input tables → (article texts, TF-IDF matrix)
 
 
 def _article_texts(sentences: pd.DataFrame, articles: pd.DataFrame | None) -> pd.DataFrame:
@@ -38,6 +39,31 @@ def _article_texts(sentences: pd.DataFrame, articles: pd.DataFrame | None) -> pd
                          for a in texts["article_id"]]
     texts["label"] = texts["outlet"] + " · " + texts["article_id"].str.slice(0, 16)
     return texts
+
+
+def _fingerprint(frame: pd.DataFrame | None, columns: list[str]) -> tuple[int, int]:
+    """Rows and a content hash of ``columns`` (pandas' row hashes, summed)."""
+    if frame is None:
+        return (-1, 0)
+    present = [c for c in columns if c in frame.columns]
+    return len(frame), int(pd.util.hash_pandas_object(frame[present], index=False).sum())
+
+
+def _fit_articles(sentences: pd.DataFrame, articles: pd.DataFrame | None):
+    """The article texts and their TF-IDF matrix, memoised on the tables' content.
+
+    The notebook asks for the same vectors three times (pairs, outlet means, map); hashing the
+    tables costs milliseconds, fitting TF-IDF on a large collection seconds.
+    """
+    key = (_fingerprint(sentences, ["article_id", "outlet", "position", "text"]),
+           _fingerprint(articles, ["article_id", "headline"]))
+    if key not in _FITTED:
+        texts = _article_texts(sentences, articles)
+        matrix = fit_tfidf(texts["text"].tolist())[0] if len(texts) else None
+        _FITTED.clear()  # keep only the latest collection
+        _FITTED[key] = (texts, matrix)
+    texts, matrix = _FITTED[key]
+    return texts.copy(), matrix
 
 
 def _lsh_pairs(texts: list[str], *, min_jaccard: float, num_perm: int) -> list[tuple[int, int]]:
@@ -85,10 +111,9 @@ def compare_articles(sentences: pd.DataFrame, articles: pd.DataFrame | None = No
         ``outlet_a``, ``outlet_b``, ``label_a``, ``label_b`` (outlet · file name),
         ``headline_a``, ``headline_b``, ``cosine``.
     """
-    texts = _article_texts(sentences, articles)
+    texts, matrix = _fit_articles(sentences, articles)
     if texts.empty:
         return pd.DataFrame(columns=SIMILARITY_COLUMNS)
-    matrix, _ = fit_tfidf(texts["text"].tolist())
     n = len(texts)
     if n <= exact_max:
         dense = (matrix @ matrix.T).toarray()
@@ -157,10 +182,9 @@ def compare_outlets(sentences: pd.DataFrame, articles: pd.DataFrame | None = Non
         ``cosine`` (their mean cosine).
     """
     columns = ["outlet_a", "outlet_b", "pairs", "cosine"]
-    texts = _article_texts(sentences, articles)
+    texts, matrix = _fit_articles(sentences, articles)
     if texts.empty:
         return pd.DataFrame(columns=columns)
-    matrix, _ = fit_tfidf(texts["text"].tolist())
     outlets = sorted(texts["outlet"].unique(), key=str.casefold)
     codes = texts["outlet"].map({o: k for k, o in enumerate(outlets)}).to_numpy()
     indicator = np.zeros((len(outlets), len(texts)))
@@ -193,10 +217,9 @@ def map_articles(sentences: pd.DataFrame, articles: pd.DataFrame | None = None) 
         ``article_id``, ``outlet``, ``label``, ``headline``, ``x``, ``y`` (first and second SVD
         component; 0 when the collection is too small to have that component).
     """
-    texts = _article_texts(sentences, articles)
+    texts, matrix = _fit_articles(sentences, articles)
     if texts.empty:
         return pd.DataFrame(columns=MAP_COLUMNS)
-    matrix, _ = fit_tfidf(texts["text"].tolist())
     coords = np.zeros((len(texts), 2))
     n_components = min(2, len(texts) - 1, matrix.shape[1] - 1)
     if n_components >= 1:
