@@ -86,10 +86,10 @@ def test_find_candidate_pairs_bounds_labels_and_stats():
     found = list(minhash.find_candidate_pairs(words, ["A", "B", "C", "A", "D", "E"],
                                               settings=AlignSettings(), min_length=3,
                                               stats=stats))
-    # 0 and 3 share a label (one outlet): never a candidate. The reversed key 2 passes the bag
-    # bound (the same words) and is left for the match test to reject; key 5 is too short.
-    assert found == [(0, 1), (0, 2), (1, 2), (1, 3), (2, 3)]
-    assert stats["bounded"] == 5 and stats["candidates"] >= 5 and stats["dropped"] == 0
+    # 0 and 3 share a label (one outlet): never a candidate. The reversed key 2 shares no word
+    # pair and no 3-gram with the others; key 5 is too short.
+    assert found == [(0, 1), (1, 3)]
+    assert stats == {"candidates": 2, "bounded": 2, "dropped": 0}
 
 
 def test_find_candidate_pairs_without_two_keys():
@@ -106,3 +106,31 @@ def test_identical_keys_always_share_every_band(rows):
                                              max_bucket=100)
     assert (0, 6) in set(zip(np.minimum(left, right).tolist(), np.maximum(left, right).tolist(),
                              strict=True))
+
+
+def test_encode_shingles_codes_and_offsets():
+    ids, offsets = minhash.encode_words([["a", "b", "c"], ["b", "c"], ["a"]])
+    codes, shingle_offsets = minhash.encode_shingles(ids, offsets, size=2)
+    assert codes.tolist() == [0, 1, 1]  # (a, b), (b, c), (b, c)
+    assert shingle_offsets.tolist() == [0, 2, 3, 3]  # "a" alone has no word pair
+
+
+def test_a_key_without_ids_gets_a_signature_of_its_own():
+    signatures = minhash.compute_signatures(np.array([0, 1, 0]), np.array([0, 2, 2, 3]),
+                                            num_perm=2, seed=1)
+    assert signatures[1].tolist() == [-2, -2]
+    assert (signatures[[0, 2]] >= 0).all()
+
+
+def test_large_bucket_is_split_by_the_next_min_hashes():
+    signatures = np.array([[1, 5], [1, 5], [1, 7], [1, 7]])
+    lengths = np.array([10, 11, 12, 13])
+    left, right, dropped = minhash.band_candidates(signatures, lengths, rows=1, max_bucket=2)
+    assert _pairs(np.minimum(left, right), np.maximum(left, right)) == [(0, 1), (0, 1), (2, 3),
+                                                                          (2, 3)]
+    assert dropped == 0
+    # Identical signatures cannot be split: each key with the next one by length (counted).
+    same = np.ones((4, 2), dtype=np.int64)
+    left, right, dropped = minhash.band_candidates(same, lengths, rows=1, max_bucket=2)
+    assert _pairs(left, right) == [(0, 1), (0, 1), (1, 2), (1, 2), (2, 3), (2, 3)]
+    assert dropped == 6  # 3 of the 6 pairs in each of the 2 bands

@@ -87,9 +87,9 @@ class AlignSettings:
         ``"auto"`` (exact up to ``exact_max`` sentences, else LSH), ``"exact"`` or ``"lsh"``.
     exact_max
         Largest number of sentences aligned exactly under ``"auto"``.
-    num_perm, band_rows, seed
-        LSH path: MinHash functions, min-hashes per band (``num_perm / band_rows`` bands) and
-        the seed of the hash functions.
+    num_perm, band_rows, band_shingle, seed
+        LSH path: MinHash functions, min-hashes per band (``num_perm / band_rows`` bands), words
+        per hashed shingle (2: word pairs) and the seed of the hash functions.
     shingle, prefix
         LSH path: words per shingle and the number of rarest shingles each key queries.
     max_bucket
@@ -104,8 +104,9 @@ class AlignSettings:
     min_words: int = 6
     method: str = "auto"
     exact_max: int = 1500
-    num_perm: int = 48
-    band_rows: int = 3
+    num_perm: int = 32
+    band_rows: int = 2
+    band_shingle: int = 2
     seed: int = 1
     shingle: int = 3
     prefix: int = 3
