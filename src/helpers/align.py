@@ -291,7 +291,8 @@ def align_sentences(sentences: pd.DataFrame, *,
             pairs.append((p, q, kind, ratio, coverage))
     pairs += [(k, k, "identical", 1.0, 1.0) for k in range(len(keys))
               if len(words[k]) >= _WORD_OVERLAP_FLOOR and labels[k].startswith("*")]
-    key_pairs = pd.DataFrame(pairs, columns=["p", "q", "kind", "ratio", "coverage"])
+    key_pairs = pd.DataFrame(pairs, columns=["p", "q", "kind", "ratio", "coverage"]).astype(
+        {"p": np.int64, "q": np.int64, "ratio": float, "coverage": float})
     sizes = np.bincount(codes, minlength=len(keys))
     total = int((sizes[key_pairs["p"].to_numpy()] * sizes[key_pairs["q"].to_numpy()]).sum())
     if settings.max_pairs is None or total <= settings.max_pairs:
