@@ -285,7 +285,8 @@ def test_lsh_recall_on_a_synthetic_collection_with_edits(seed_corpus):
 @pytest.mark.parametrize("method", ["exact", "lsh"])
 def test_no_match_gives_an_empty_table(method):
     corpus = _sentences([("a.txt", "A", 0, "One two three four."),
-                         ("b.txt", "B", 0, "Five six seven eight."), ("c.txt", "C", 0, "Too short")])
+                         ("b.txt", "B", 0, "Five six seven eight."),
+                         ("c.txt", "C", 0, "Too short")])
     matches = align_sentences(corpus, settings=AlignSettings(method=method))
     assert matches.empty and list(matches.columns) == align.MATCH_COLUMNS
     assert matches.attrs["alignment"]["method"] == method
