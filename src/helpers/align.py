@@ -28,7 +28,7 @@ Method (text-reuse detection in journalism, cf. Clough et al. 2002, the METER co
    Candidates pass the same lossless bound (vectorised) and then the same match test, so the LSH
    path can miss a matching pair of keys but never adds one. ``method="auto"`` uses the exact
    path up to ``exact_max`` sentences. Measured: 257,794 sentences (10,000 synthetic articles)
-   in 8-12 s on 2 shared cores with every exact match found but 2 of 44,231 key pairs.
+   in 8-12 s on 2 shared cores, recall 0.999996 of the exact path's 4,119,200 sentence pairs.
 """
 
 from __future__ import annotations
