@@ -66,7 +66,9 @@ def _fit_articles(sentences: pd.DataFrame, articles: pd.DataFrame | None):
     return texts.copy(), matrix
 
 
-def _lsh_pairs(texts: list[str], *, min_jaccard: float, num_perm: int) -> list[tuple[int, int]]:
+def _lsh_pairs(texts: list[str], *, min_jaccard: float, num_perm: int
+               ) -> tuple[np.ndarray, np.ndarray]:
+    """Candidate pairs ``(i, j)``, ``i <= j``, diagonal included, sorted (numpy, no tuples)."""
     from datasketch import MinHash, MinHashLSH
 
     lsh = MinHashLSH(threshold=min_jaccard, num_perm=num_perm)
@@ -76,10 +78,14 @@ def _lsh_pairs(texts: list[str], *, min_jaccard: float, num_perm: int) -> list[t
         minhash.update_batch([t.encode("utf-8") for t in set(analyze(text))])
         hashes.append(minhash)
         lsh.insert(i, minhash)
-    pairs = {(i, i) for i in range(len(texts))}
+    n = len(texts)
+    keys = [np.arange(n, dtype=np.int64) * (n + 1)]  # the diagonal
     for i, minhash in enumerate(hashes):
-        pairs.update((min(i, j), max(i, j)) for j in lsh.query(minhash))
-    return sorted(pairs)
+        found = np.fromiter(lsh.query(minhash), dtype=np.int64)
+        keys.append(np.minimum(found, i) * n + np.maximum(found, i))
+    keys = np.sort(np.concatenate(keys))
+    keys = keys[np.concatenate([[True], np.diff(keys) != 0])]
+    return keys // n, keys % n
 
 
 def compare_articles(sentences: pd.DataFrame, articles: pd.DataFrame | None = None, *,
@@ -120,9 +126,8 @@ def compare_articles(sentences: pd.DataFrame, articles: pd.DataFrame | None = No
         first, second = np.triu_indices(n)
         cosines = dense[first, second]
     else:
-        pairs = np.array(_lsh_pairs(texts["text"].tolist(), min_jaccard=min_jaccard,
-                                    num_perm=num_perm), dtype=int).reshape(-1, 2)
-        first, second = pairs[:, 0], pairs[:, 1]
+        first, second = _lsh_pairs(texts["text"].tolist(), min_jaccard=min_jaccard,
+                                   num_perm=num_perm)
         cosines = _pair_cosines(matrix, first, second)
         keep = _top_neighbours(first, second, cosines, top_k=top_k)
         first, second, cosines = first[keep], second[keep], cosines[keep]
@@ -152,17 +157,20 @@ def _pair_cosines(matrix, first: np.ndarray, second: np.ndarray, *, chunk: int =
 
 def _top_neighbours(first: np.ndarray, second: np.ndarray, cosines: np.ndarray, *,
                     top_k: int) -> np.ndarray:
-    """Mask of pairs that are the diagonal or among the ``top_k`` best of either article."""
-    pairs = pd.DataFrame({"i": first, "j": second, "cosine": cosines})
-    off = pairs[pairs["i"] != pairs["j"]]
-    both = pd.concat([off.rename(columns={"i": "one", "j": "other"}),
-                      off.rename(columns={"j": "one", "i": "other"})])
-    both = both.sort_values(["one", "cosine", "other"], ascending=[True, False, True],
-                            kind="stable")
-    kept = both.groupby("one", sort=False).head(top_k).index.unique()
-    mask = pairs["i"] == pairs["j"]
-    mask.loc[kept] = True
-    return mask.to_numpy()
+    """Mask of pairs that are the diagonal or among the ``top_k`` best of either article
+    (ties broken by the other article's index)."""
+    index = np.flatnonzero(first != second)
+    one = np.concatenate([first[index], second[index]])
+    other = np.concatenate([second[index], first[index]])
+    cosine = np.concatenate([cosines[index], cosines[index]])
+    pair = np.concatenate([index, index])
+    order = np.lexsort((other, -cosine, one))
+    one, pair = one[order], pair[order]
+    starts = np.concatenate([[True], one[1:] != one[:-1]]) if len(one) else np.array([], bool)
+    group_start = np.maximum.accumulate(np.where(starts, np.arange(len(one)), 0))
+    mask = first == second
+    mask[pair[np.arange(len(one)) - group_start < top_k]] = True
+    return mask
 
 
 def compare_outlets(sentences: pd.DataFrame, articles: pd.DataFrame | None = None
