@@ -4,22 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import nbformat
 import pandas as pd
 import pytest
 
 from helpers import paths
 
 NOTEBOOK = paths.NOTEBOOKS / "02_readability.ipynb"
-
-
-def test_notebook_is_committed_without_outputs():
-    nb = nbformat.read(NOTEBOOK, as_version=4)
-    nbformat.validate(nb)
-    assert nb.metadata["kernelspec"]["name"] == "python3"
-    code = [c for c in nb.cells if c.cell_type == "code"]
-    assert all(c.outputs == [] and c.execution_count is None for c in code)
-    assert code[0].metadata["tags"] == ["parameters"]
 
 
 @pytest.mark.slow
