@@ -57,13 +57,13 @@ def test_one_row_per_article_with_exact_counts(folder):
 def test_rerun_reads_the_cache_and_new_articles_only_are_computed(folder, monkeypatch):
     first = compute_article_features(_corpus(folder, names=("a.txt",)), workers=1)
     computed = []
-    original = features.score_article
+    original = features.score_articles
 
-    def spy(payload, **kwargs):
-        computed.append(payload["article_id"])
-        return original(payload, **kwargs)
+    def spy(payloads, **kwargs):
+        computed.extend(payload["article_id"] for payload in payloads)
+        return original(payloads, **kwargs)
 
-    monkeypatch.setattr(features, "score_article", spy)
+    monkeypatch.setattr(features, "score_articles", spy)
     both = compute_article_features(_corpus(folder), workers=1)
     assert computed == ["b.txt"]
     pd.testing.assert_frame_equal(both.iloc[:1], first)
@@ -78,3 +78,11 @@ def test_worker_processes_give_the_same_table(folder):
     local = compute_article_features(_corpus(folder), workers=1, use_cache=False)
     parallel = compute_article_features(_corpus(folder), workers=2, use_cache=False)
     pd.testing.assert_frame_equal(local, parallel)
+
+
+def test_batches_give_the_same_rows_as_one_article_at_a_time(seed_corpus):
+    lexicons = features.load_lexicons(seed_corpus.folder)
+    payloads = features._payloads(seed_corpus)
+    one_by_one = [features.score_article(p, lexicons=lexicons) for p in payloads]
+    batched = features.score_articles(payloads, lexicons=lexicons)
+    assert pd.DataFrame(batched).equals(pd.DataFrame(one_by_one))

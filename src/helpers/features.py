@@ -39,6 +39,8 @@ from helpers.lexicons import Lexicons, load_lexicons
 FEATURES_VERSION = 1
 #: Compute in worker processes when at least this many articles need computing.
 PARALLEL_THRESHOLD = 64
+#: Articles per batch handed to one worker (the helpers' per-call overhead is paid per batch).
+BATCH_SIZE = 100
 #: Readability measures kept from :func:`helpers.readability.score_text`.
 READABILITY_COLUMNS: tuple[str, ...] = (
     "flesch_reading_ease", "flesch_kincaid_grade", "gunning_fog", "smog_index",
@@ -62,7 +64,7 @@ def hash_lexicons(lexicons: Lexicons) -> str:
 
 
 def score_article(payload: dict, *, lexicons: Lexicons) -> dict:
-    """Compute the features of one article (runs in worker processes and on Dask workers).
+    """Compute the features of one article (a batch of one; see :func:`score_articles`).
 
     Parameters
     ----------
@@ -79,43 +81,78 @@ def score_article(payload: dict, *, lexicons: Lexicons) -> dict:
         The feature values of :func:`compute_article_features` without ``article_id``,
         ``outlet`` and ``language`` (the caller adds those from the corpus).
     """
+    return score_articles([payload], lexicons=lexicons)[0]
+
+
+def score_articles(payloads: list[dict], *, lexicons: Lexicons) -> list[dict]:
+    """Compute the features of a batch of articles (runs in worker processes and on Dask).
+
+    The collection-level helpers (quotes, tone, actor and frame matching) run once on the
+    batch's tables and are split per article afterwards: their per-call overhead is paid once
+    per batch, not once per article, and each article's values are the same as on its own
+    (every helper works article by article inside its tables).
+
+    Returns
+    -------
+    list of dict
+        One dict per payload, in order, as :func:`score_article` returns.
+    """
     from helpers import readability
     from helpers.actors import find_actor_mentions
     from helpers.frames import find_frame_keywords
     from helpers.quotes import extract_quotes
     from helpers.tone import score_sentences
 
-    aid, outlet = payload["article_id"], payload["outlet"]
-    paragraphs = pd.DataFrame(payload["paragraphs"], columns=["position", "kind", "text"])
-    paragraphs.insert(0, "outlet", outlet)
-    paragraphs.insert(0, "article_id", aid)
-    sentences = pd.DataFrame(payload["sentences"],
-                             columns=["paragraph", "position", "text", "words"])
-    sentences.insert(0, "outlet", outlet)
-    sentences.insert(0, "article_id", aid)
-    words = int(sentences["words"].sum())
-    body = "\n".join(str(t) for t, k in zip(paragraphs["text"], paragraphs["kind"], strict=True)
-                     if k == "body")
-    scores = readability.score_text(body, english=readability.is_english(payload["language"]))
-    row: dict = {"words": words, "sentences": len(sentences)}
-    row.update({column: _number(scores.get(column)) for column in READABILITY_COLUMNS})
+    if not payloads:
+        return []
+    paragraphs = pd.DataFrame(
+        [{"article_id": p["article_id"], "outlet": p["outlet"], **row}
+         for p in payloads for row in p["paragraphs"]],
+        columns=["article_id", "outlet", "position", "kind", "text"])
+    sentences = pd.DataFrame(
+        [{"article_id": p["article_id"], "outlet": p["outlet"], **row}
+         for p in payloads for row in p["sentences"]],
+        columns=["article_id", "outlet", "paragraph", "position", "text", "words"])
     quotes, attributions = extract_quotes(paragraphs, actors=lexicons.actors,
                                           verbs=lexicons.verbs)
-    quoted = int(quotes["words"].sum())
-    row.update({"quotes": len(quotes), "quoted_words": quoted,
-                "quoted_share": quoted / words if words else math.nan,
-                "loaded_verbs": int((attributions["verb_class"] == "loaded").sum()),
-                "neutral_verbs": int((attributions["verb_class"] == "neutral").sum()),
-                "indirect_attributions": int((attributions["kind"] == "indirect").sum())})
-    tone = score_sentences(sentences)["compound"]
-    row.update({"tone_mean": float(tone.mean()) if len(tone) else math.nan,
-                "tone_positive": float((tone >= 0.05).mean()) if len(tone) else math.nan,
-                "tone_negative": float((tone <= -0.05).mean()) if len(tone) else math.nan})
-    mentions = find_actor_mentions(sentences, lexicon=lexicons.actors)["actor"].value_counts()
-    row.update({f"mentions_{actor}": int(mentions.get(actor, 0)) for actor in lexicons.actors})
-    hits = find_frame_keywords(sentences, lexicon=lexicons.frames, width=0)["frame"].value_counts()
-    row.update({f"frame_{frame}": int(hits.get(frame, 0)) for frame in lexicons.frames})
-    return row
+    quoted = quotes.groupby("article_id")["words"].sum()
+    n_quotes = quotes.groupby("article_id").size()
+    verb_classes = attributions.groupby(["article_id", "verb_class"]).size()
+    kinds = attributions.groupby(["article_id", "kind"]).size()
+    tone = score_sentences(sentences)[["article_id", "compound"]]
+    tone_by_article = dict(iter(tone.groupby("article_id")["compound"]))
+    mentions = find_actor_mentions(sentences, lexicon=lexicons.actors)
+    mention_counts = mentions.groupby(["article_id", "actor"]).size()
+    hits = find_frame_keywords(sentences, lexicon=lexicons.frames, width=0)
+    hit_counts = hits.groupby(["article_id", "frame"]).size()
+    words = sentences.groupby("article_id")["words"].sum()
+    n_sentences = sentences.groupby("article_id").size()
+    rows = []
+    for payload in payloads:
+        aid = payload["article_id"]
+        body = "\n".join(str(p["text"]) for p in payload["paragraphs"] if p["kind"] == "body")
+        scores = readability.score_text(body,
+                                        english=readability.is_english(payload["language"]))
+        n_words = int(words.get(aid, 0))
+        row: dict = {"words": n_words, "sentences": int(n_sentences.get(aid, 0))}
+        row.update({column: _number(scores.get(column)) for column in READABILITY_COLUMNS})
+        quoted_words = int(quoted.get(aid, 0))
+        row.update({"quotes": int(n_quotes.get(aid, 0)), "quoted_words": quoted_words,
+                    "quoted_share": quoted_words / n_words if n_words else math.nan,
+                    "loaded_verbs": int(verb_classes.get((aid, "loaded"), 0)),
+                    "neutral_verbs": int(verb_classes.get((aid, "neutral"), 0)),
+                    "indirect_attributions": int(kinds.get((aid, "indirect"), 0))})
+        compound = tone_by_article.get(aid, pd.Series(dtype=float))
+        row.update({
+            "tone_mean": float(compound.mean()) if len(compound) else math.nan,
+            "tone_positive": float((compound >= 0.05).mean()) if len(compound) else math.nan,
+            "tone_negative": float((compound <= -0.05).mean()) if len(compound) else math.nan})
+        row.update({f"mentions_{actor}": int(mention_counts.get((aid, actor), 0))
+                    for actor in lexicons.actors})
+        row.update({f"frame_{frame}": int(hit_counts.get((aid, frame), 0))
+                    for frame in lexicons.frames})
+        rows.append(row)
+    return rows
 
 
 def _number(value) -> float:
@@ -153,12 +190,16 @@ def _init_worker(lexicons: Lexicons) -> None:
     _WORKER_LEXICONS = lexicons
 
 
-def _score_and_cache(job: tuple[dict, Path | None]) -> dict:
-    payload, cached = job
-    row = score_article(payload, lexicons=_WORKER_LEXICONS)
-    if cached is not None:
-        _write_cache(cached, row)
-    return row
+def _score_and_cache(jobs: list[tuple[dict, Path | None]]) -> list[dict]:
+    rows = score_articles([payload for payload, _ in jobs], lexicons=_WORKER_LEXICONS)
+    for (_, cached), row in zip(jobs, rows, strict=True):
+        if cached is not None:
+            _write_cache(cached, row)
+    return rows
+
+
+def _batches(items: list, size: int) -> list[list]:
+    return [items[i:i + size] for i in range(0, len(items), size)]
 
 
 def _write_cache(cached: Path, row: dict) -> None:
@@ -227,8 +268,10 @@ def compute_article_features(corpus, *, workers: int | None = None,
     if dask_address and todo:
         from helpers.cluster import map_on_dask
 
-        rows = map_on_dask(partial(score_article, lexicons=lexicons), [p for p, _ in todo],
-                           address=dask_address)
+        batches = map_on_dask(partial(score_articles, lexicons=lexicons),
+                              _batches([p for p, _ in todo], BATCH_SIZE),
+                              address=dask_address, partition_size=1)
+        rows = [row for batch in batches for row in batch]
         for (payload, cached), row in zip(todo, rows, strict=True):
             if cached is not None:
                 _write_cache(cached, row)
@@ -248,9 +291,11 @@ def _score_locally(todo: list[tuple[dict, Path | None]], *, lexicons: Lexicons,
         os.cpu_count() or 1 if len(todo) >= PARALLEL_THRESHOLD else 1)
     if n_workers <= 1 or len(todo) < 2:
         _init_worker(lexicons)
-        return {job[0]["article_id"]: _score_and_cache(job) for job in todo}
-    chunksize = max(1, min(32, len(todo) // (4 * n_workers)))
-    with ProcessPoolExecutor(max_workers=n_workers, initializer=_init_worker,
-                             initargs=(lexicons,)) as pool:
-        rows = list(pool.map(_score_and_cache, todo, chunksize=chunksize))
+        rows = [row for batch in _batches(todo, BATCH_SIZE) for row in _score_and_cache(batch)]
+    else:
+        size = max(1, min(BATCH_SIZE, -(-len(todo) // (4 * n_workers))))
+        with ProcessPoolExecutor(max_workers=n_workers, initializer=_init_worker,
+                                 initargs=(lexicons,)) as pool:
+            rows = [row for batch in pool.map(_score_and_cache, _batches(todo, size))
+                    for row in batch]
     return {job[0]["article_id"]: row for job, row in zip(todo, rows, strict=True)}
