@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 import altair as alt
+import pandas as pd
 
 #: Colour-blind-safe categorical palette (Okabe–Ito first, then Tableau 10 for larger sets).
 PALETTE: tuple[str, ...] = (
@@ -18,6 +19,13 @@ PALETTE: tuple[str, ...] = (
 )
 
 _OUTLETS: list[str] = []
+#: Longest text kept in a chart's data (tooltips); the complete text stays in the CSV tables.
+TOOLTIP_CHARS = 160
+
+
+def clip_text(text: pd.Series, limit: int = TOOLTIP_CHARS) -> pd.Series:
+    """Text cut to ``limit`` characters with an ellipsis (keeps large charts small in bytes)."""
+    return text.fillna("").astype(str).map(lambda t: t if len(t) <= limit else t[:limit - 1] + "…")
 
 
 def use_outlets(outlets: Iterable[str]) -> None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from helpers.charts.base import outlet_color
+from helpers.charts.base import clip_text, outlet_color
 
 _HEAT = alt.Scale(scheme="blues")
 _CLASS = alt.Scale(domain=["neutral", "loaded"], range=["#9E9E9E", "#D55E00"])
@@ -22,12 +22,6 @@ TOP_LABELS = 3  # most frequent subject → verb labels kept per outlet when cou
 TOP_ACTORS = 25
 TOP_SPEAKERS = 15
 TOP_VERBS = 25
-TOOLTIP_CHARS = 160
-
-
-def _clip(text: pd.Series, limit: int = TOOLTIP_CHARS) -> pd.Series:
-    """Tooltip text cut to ``limit`` characters (keeps large charts small in bytes)."""
-    return text.fillna("").astype(str).map(lambda t: t if len(t) <= limit else t[:limit - 1] + "…")
 
 
 def _top(table: pd.DataFrame, key: str, weight: str, n: int) -> list:
@@ -62,7 +56,7 @@ def chart_headline_actors(table: pd.DataFrame, *, max_headlines: int = MAX_HEADL
                                       ascending=[True, False, True])
         counted = counted.groupby("outlet", sort=False).head(top_labels)
         label = counted["label"] + " (" + counted["headlines"].astype(str) + ")"
-        counted = counted.assign(label=label, headline=_clip(counted["headline"]))
+        counted = counted.assign(label=label, headline=clip_text(counted["headline"]))
         data = (counted.groupby("outlet", as_index=False)
                 .agg(label=("label", " · ".join), headline=("headline", "first"),
                      first_actor=("first_actor", "first"),
@@ -72,7 +66,7 @@ def chart_headline_actors(table: pd.DataFrame, *, max_headlines: int = MAX_HEADL
                    alt.Tooltip("headline:N", title="example headline")]
         title = "Who the headlines put first, and what they do (most frequent per outlet)"
     else:
-        data = data.assign(standfirst=_clip(data["standfirst"]), lead=_clip(data["lead"]))
+        data = data.assign(standfirst=clip_text(data["standfirst"]), lead=clip_text(data["lead"]))
         tooltip = ["outlet:N", "headline:N", "first_actor:N", "headline_verb:N",
                    "verb_class:N", "standfirst:N", "lead:N"]
         title = "Who the headline puts first, and what they do"
@@ -97,7 +91,7 @@ def chart_actor_heatmap(table: pd.DataFrame, *, top: int = TOP_ACTORS) -> alt.Ch
     order = (table.groupby("actor")["per_1000_words"].mean().sort_values(ascending=False)
              .index.tolist())[:top]
     table = table[table["actor"].isin(order)].assign(
-        example=lambda t: _clip(t["example"]))
+        example=lambda t: clip_text(t["example"]))
     return alt.Chart(table, title="Actor mentions per 1,000 words").mark_rect().encode(
         x=alt.X("outlet:N", title=None, axis=alt.Axis(labelAngle=-30)),
         y=alt.Y("actor:N", title=None, sort=order),
@@ -139,7 +133,7 @@ def chart_quotes_by_speaker(table: pd.DataFrame, *, top: int = TOP_SPEAKERS) -> 
     """
     order = table.groupby("speaker")["quotes"].sum().sort_values(ascending=False).index.tolist()
     order = order[:top]
-    table = table[table["speaker"].isin(order)].assign(example=lambda t: _clip(t["example"]))
+    table = table[table["speaker"].isin(order)].assign(example=lambda t: clip_text(t["example"]))
     return alt.Chart(table, title="Who is quoted, by outlet").mark_bar().encode(
         y=alt.Y("speaker:N", title=None, sort=order),
         yOffset=alt.YOffset("outlet:N"),
@@ -161,7 +155,7 @@ def chart_attribution_verbs(table: pd.DataFrame, *, top: int = TOP_VERBS) -> alt
         Verbs shown: the most used over all outlets.
     """
     table = table[table["verb"].isin(_top(table, "verb", "count", top))].assign(
-        example=lambda t: _clip(t["example"]), speakers=lambda t: _clip(t["speakers"]))
+        example=lambda t: clip_text(t["example"]), speakers=lambda t: clip_text(t["speakers"]))
     order = (table.sort_values(["verb_class", "verb"], ascending=[False, True])["verb"]
              .drop_duplicates().tolist())
     return alt.Chart(table, title="Attribution verbs: neutral or loaded").mark_circle().encode(
@@ -183,7 +177,7 @@ def chart_frame_heatmap(table: pd.DataFrame) -> alt.Chart:
         Output of :func:`helpers.frames.count_frames`.
     """
     order = table.sort_values(["type", "frame"])["frame"].drop_duplicates().tolist()
-    table = table.assign(example=_clip(table["example"]))
+    table = table.assign(example=clip_text(table["example"]))
     return alt.Chart(table, title="Frame terms per 1,000 words").mark_rect().encode(
         x=alt.X("outlet:N", title=None, axis=alt.Axis(labelAngle=-30)),
         y=alt.Y("frame:N", title=None, sort=order),
@@ -201,8 +195,8 @@ def chart_tone(summary: pd.DataFrame) -> alt.LayerChart:
     summary
         Output of :func:`helpers.tone.summarise_tone`.
     """
-    summary = summary.assign(most_positive=_clip(summary["most_positive"]),
-                             most_negative=_clip(summary["most_negative"]))
+    summary = summary.assign(most_positive=clip_text(summary["most_positive"]),
+                             most_negative=clip_text(summary["most_negative"]))
     base = alt.Chart(summary, title="Average sentence tone (VADER compound, 95% interval)")
     y = alt.Y("outlet:N", title=None)
     tooltip = ["outlet:N", "sentences:Q", alt.Tooltip("mean:Q", format="+.3f"),
@@ -233,7 +227,7 @@ def chart_actor_tone(table: pd.DataFrame, *, actors: list[str] | None = None,
     if actors is None:
         totals = table.groupby("actor")["sentences"].sum()
         actors = sorted(totals.index, key=lambda a: (-totals[a], a))[:top]
-    data = table[table["actor"].isin(actors)].assign(example=lambda t: _clip(t["example"]))
+    data = table[table["actor"].isin(actors)].assign(example=lambda t: clip_text(t["example"]))
     base = alt.Chart(data, title="Tone of sentences that name each actor (95% interval)")
     y, offset = alt.Y("actor:N", title=None, sort=list(actors)), alt.YOffset("outlet:N")
     tooltip = ["outlet:N", "actor:N", "sentences:Q", alt.Tooltip("mean:Q", format="+.3f"),

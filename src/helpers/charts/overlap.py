@@ -10,7 +10,7 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from helpers.charts.base import outlet_color
+from helpers.charts.base import clip_text, outlet_color
 
 SHARE_SCALE = alt.Scale(scheme="blues", domain=[0, 1])
 ABSENT_COLOUR = "#e3e3e3"
@@ -21,12 +21,6 @@ MAX_FACTS = 40
 MAX_HEATMAP_ARTICLES = 40
 MAX_MAP_POINTS = 2000
 MAX_LABELLED_POINTS = 40
-TOOLTIP_CHARS = 160
-
-
-def _clip(text: pd.Series, limit: int = TOOLTIP_CHARS) -> pd.Series:
-    """Tooltip text cut to ``limit`` characters (keeps large charts small in bytes)."""
-    return text.fillna("").astype(str).map(lambda t: t if len(t) <= limit else t[:limit - 1] + "…")
 
 
 def chart_wire_overlap(overlap: pd.DataFrame) -> alt.LayerChart:
@@ -36,7 +30,7 @@ def chart_wire_overlap(overlap: pd.DataFrame) -> alt.LayerChart:
     the counts and one shared sentence.
     """
     data = overlap.assign(percent=(overlap["share_of_a_in_b"] * 100).round().astype(int),
-                          example=_clip(overlap["example"]))
+                          example=clip_text(overlap["example"]))
     base = alt.Chart(data).encode(
         x=alt.X("outlet_b:N", title="…also found in", axis=alt.Axis(labelAngle=-30)),
         y=alt.Y("outlet_a:N", title="Sentences of"),
@@ -77,10 +71,10 @@ def chart_coverage_matrix(matrix: pd.DataFrame, *, max_facts: int | None = MAX_F
         facts = facts.sort_values(["single", "n_outlets", "cluster_id"],
                                   ascending=[True, False, True])
         data = data[data["cluster_id"].isin(facts["cluster_id"].head(max_facts))]
-    data = data.assign(label=_clip(data["label"], 90))
+    data = data.assign(label=clip_text(data["label"], 90))
     data = data.assign(row=data["cluster_id"].astype(str).str.zfill(4) + " " + data["label"],
                        status=data["present"].map({True: "carries it", False: "leaves it out"}),
-                       sentence=_clip(data["sentence"]))
+                       sentence=clip_text(data["sentence"]))
     n_rows = max(data["cluster_id"].nunique(), 1)
     return alt.Chart(data).mark_circle(size=110, opacity=1).encode(
         x=alt.X("outlet:N", title=None, axis=alt.Axis(labelAngle=-30, orient="top")),
@@ -127,8 +121,7 @@ def chart_distinctive_scatter(table: pd.DataFrame, *, max_points: int = 400) -> 
     data = data.sort_values(["abs_z", "outlet", "term"], ascending=[False, True, True])
     data = data.head(max_points)[["outlet", "term", "z", "count", "count_rest", "total",
                                   "example"]]
-    data = data.assign(example=data["example"].fillna("").astype(str).map(
-        lambda text: text if len(text) <= 160 else text[:159] + "…"))
+    data = data.assign(example=clip_text(data["example"]))
     return alt.Chart(data).mark_circle(size=45, opacity=0.75).encode(
         x=alt.X("total:Q", title="Uses in the whole collection (log scale)",
                 scale=alt.Scale(type="log")),
@@ -153,8 +146,8 @@ def chart_similarity_heatmap(table: pd.DataFrame, *, outlet_table: pd.DataFrame 
     """
     n_articles = table["label_a"].nunique()
     if 0 < n_articles <= max_articles:
-        data = table.assign(headline_a=_clip(table["headline_a"], 80),
-                            headline_b=_clip(table["headline_b"], 80))
+        data = table.assign(headline_a=clip_text(table["headline_a"], 80),
+                            headline_b=clip_text(table["headline_b"], 80))
         tooltip = [alt.Tooltip("label_a:N", title="Article"),
                    alt.Tooltip("headline_a:N", title="Headline"),
                    alt.Tooltip("label_b:N", title="Compared with"),
@@ -202,7 +195,7 @@ def chart_article_map(points: pd.DataFrame, *, max_points: int = MAX_MAP_POINTS
                   for index in group.sample(n=max(1, int(len(group) * share)),
                                             random_state=0).index]
         data = points.loc[chosen].sort_values("article_id", kind="stable").head(max_points)
-    data = data.assign(headline=_clip(data["headline"]))
+    data = data.assign(headline=clip_text(data["headline"]))
     base = alt.Chart(data).encode(
         x=alt.X("x:Q", title="Component 1", axis=alt.Axis(labels=False, ticks=False)),
         y=alt.Y("y:Q", title="Component 2", axis=alt.Axis(labels=False, ticks=False)),
