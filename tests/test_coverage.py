@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -65,9 +66,9 @@ def test_find_unique_sentences(sentences, matches):
 def test_describe_wire_overlap(sentences, matches):
     text = describe_wire_overlap(summarize_wire_overlap(sentences, matches),
                                  find_unique_sentences(sentences, matches))
-    assert text == ("100% of Wire B's sentences (3 of 3) also appear, copied or lightly edited, in "
-                    "Wire A, the largest overlap in this collection; sentences found in no other "
-                    "outlet: Own 1, Wire A 1, Wire B 0.")
+    assert text == ("100% of Wire B's sentences (3 of 3, 95% interval 44%–100%) also appear, "
+                    "copied or lightly edited, in Wire A, the largest overlap in this collection; "
+                    "sentences found in no other outlet: Own 1, Wire A 1, Wire B 0.")
 
 
 def test_describe_wire_overlap_escapes_outlet_names():
@@ -143,3 +144,16 @@ def test_select_examples_caps_rows_per_group():
                           "n": [1, 2, 3, 4]})
     assert select_examples(table, by=["outlet_a", "outlet_b"], n=1)["n"].tolist() == [1, 3, 4]
     assert select_examples(table, by=["outlet_a"], n=5)["n"].tolist() == [1, 2, 3, 4]
+
+
+@pytest.mark.parametrize(("k", "n", "low", "high"), [
+    # Wilson (1927) 95% intervals computed by hand: centre (p + z²/2n)/(1 + z²/n) ± ...
+    (34, 35, 0.8547, 0.9949),
+    (0, 10, 0.0, 0.2775),
+    (5, 10, 0.2366, 0.7634),
+])
+def test_wilson_interval_matches_hand_values(k, n, low, high):
+    from helpers.coverage import wilson_interval
+
+    lo, hi = wilson_interval(np.array([k]), np.array([n]))
+    assert (round(float(lo[0]), 4), round(float(hi[0]), 4)) == (low, high)

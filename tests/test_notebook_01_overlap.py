@@ -52,6 +52,7 @@ def test_wire_overlap_csv_shows_the_shared_ap_story(run):
                    & overlap["outlet_b"].isin(["CBC News", "Action News"])]
     smaller = pair.sort_values("n_sentences_a").iloc[0]
     assert smaller["share_of_a_in_b"] >= 0.8
+    assert smaller["share_low"] <= smaller["share_of_a_in_b"] <= smaller["share_high"]
     others = overlap[~overlap.index.isin(pair.index)]
     assert smaller["share_of_a_in_b"] > others["share_of_a_in_b"].max()
 

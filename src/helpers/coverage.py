@@ -41,6 +41,7 @@ EXACT_FACT_SENTENCES = 4000
 #: Above it, at most this many copy groups are clustered; the rest are facts of their own.
 MAX_FACT_GROUPS = 3000
 OVERLAP_COLUMNS = ["outlet_a", "outlet_b", "n_sentences_a", "n_shared", "share_of_a_in_b",
+                   "share_low", "share_high",
                    "example"]
 COVERAGE_COLUMNS = ["cluster_id", "label", "outlet", "present", "sentence", "n_outlets"]
 _USABLE: dict = {}  # fingerprint of a sentences table → its usable sentences
@@ -83,8 +84,10 @@ def summarize_wire_overlap(sentences: pd.DataFrame, matches: pd.DataFrame) -> pd
     pandas.DataFrame
         One row per ordered pair of different outlets: ``outlet_a``, ``outlet_b``,
         ``n_sentences_a`` (A's sentences of at least three words), ``n_shared`` (how many of
-        them have a match in B), ``share_of_a_in_b`` (``n_shared / n_sentences_a``), ``example``
-        (A's first shared sentence, empty when none).
+        them have a match in B), ``share_of_a_in_b`` (``n_shared / n_sentences_a``),
+        ``share_low`` / ``share_high`` (Wilson 95% interval of that share: with a few dozen
+        sentences per outlet a share is uncertain by several points), ``example`` (A's first
+        shared sentence, empty when none).
     """
     usable = _usable(sentences)
     matched = _matched_keys(matches).merge(usable[["article_id", "position", "outlet", "text"]],
@@ -102,7 +105,28 @@ def summarize_wire_overlap(sentences: pd.DataFrame, matches: pd.DataFrame) -> pd
                          index=grid).reset_index()
     table["n_sentences_a"] = table["outlet_a"].map(totals).astype(int)
     table["share_of_a_in_b"] = table["n_shared"] / table["n_sentences_a"]
+    table["share_low"], table["share_high"] = wilson_interval(table["n_shared"].to_numpy(),
+                                                              table["n_sentences_a"].to_numpy())
     return table[OVERLAP_COLUMNS]
+
+
+def wilson_interval(successes: np.ndarray, totals: np.ndarray, *,
+                    z: float = 1.959964) -> tuple[np.ndarray, np.ndarray]:
+    """Wilson score interval of proportions (Wilson 1927); 95% by default.
+
+    Returns
+    -------
+    tuple of numpy.ndarray
+        ``(low, high)`` per proportion; NaN where the total is 0.
+    """
+    k = np.asarray(successes, dtype=float)
+    n = np.asarray(totals, dtype=float)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        p = k / n
+        denominator = 1 + z**2 / n
+        centre = (p + z**2 / (2 * n)) / denominator
+        half = z * np.sqrt(p * (1 - p) / n + z**2 / (4 * n**2)) / denominator
+    return np.clip(centre - half, 0, 1), np.clip(centre + half, 0, 1)
 
 
 def find_unique_sentences(sentences: pd.DataFrame, matches: pd.DataFrame) -> pd.DataFrame:
@@ -143,9 +167,12 @@ def describe_wire_overlap(overlap: pd.DataFrame, unique: pd.DataFrame) -> str:
     if top["n_shared"] == 0:
         lead = "No outlet shares a sentence with another"
     else:
+        interval = (f", 95% interval {top['share_low']:.0%}–{top['share_high']:.0%}"
+                    if "share_low" in top else "")
         lead = (f"{top['share_of_a_in_b']:.0%} of {escape(top['outlet_a'])}'s sentences "
-                f"({top['n_shared']} of {top['n_sentences_a']}) also appear, copied or lightly "
-                f"edited, in {escape(top['outlet_b'])}, the largest overlap in this collection")
+                f"({top['n_shared']} of {top['n_sentences_a']}{interval}) also appear, copied "
+                f"or lightly edited, in {escape(top['outlet_b'])}, the largest overlap in this "
+                "collection")
     return f"{lead}; sentences found in no other outlet: {own}."
 
 

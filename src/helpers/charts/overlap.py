@@ -27,7 +27,7 @@ def chart_wire_overlap(overlap: pd.DataFrame) -> alt.LayerChart:
     """Heatmap: share of the row outlet's sentences found in the column outlet.
 
     ``overlap`` is :func:`helpers.coverage.summarize_wire_overlap`'s table; the tooltip shows
-    the counts and one shared sentence.
+    the counts, the share's 95% interval and one shared sentence.
     """
     data = overlap.assign(percent=(overlap["share_of_a_in_b"] * 100).round().astype(int),
                           example=clip_text(overlap["example"]))
@@ -40,6 +40,9 @@ def chart_wire_overlap(overlap: pd.DataFrame) -> alt.LayerChart:
                alt.Tooltip("n_shared:Q", title="Shared"),
                alt.Tooltip("n_sentences_a:Q", title="Out of"),
                alt.Tooltip("share_of_a_in_b:Q", title="Share", format=".0%"),
+               *([alt.Tooltip("share_low:Q", title="95% interval from", format=".0%"),
+                  alt.Tooltip("share_high:Q", title="95% interval to", format=".0%")]
+                 if "share_low" in data else []),
                alt.Tooltip("example:N", title="Example")]
     cells = base.mark_rect().encode(
         color=alt.Color("share_of_a_in_b:Q", scale=SHARE_SCALE, title="Share",
