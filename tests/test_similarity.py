@@ -43,7 +43,7 @@ def test_compare_articles_exact(corpus):
 
 def test_lsh_path_agrees_with_exact_on_the_pairs_it_keeps(corpus):
     exact = compare_articles(*corpus).set_index(["article_a", "article_b"])["cosine"]
-    lsh = compare_articles(*corpus, exact_max=0, min_jaccard=0.5).set_index(
+    lsh = compare_articles(*corpus, exact_max=0, blockwise_max=0, min_jaccard=0.5).set_index(
         ["article_a", "article_b"])["cosine"]
     assert set(lsh.index) == {("a.txt", "a.txt"), ("b.txt", "b.txt"), ("c.txt", "c.txt"),
                               ("a.txt", "b.txt"), ("b.txt", "a.txt")}
@@ -89,8 +89,9 @@ def test_lsh_path_keeps_the_top_neighbours(corpus):
     copies = pd.DataFrame([(f"x{k}.txt", "Copy", 0, GAS) for k in range(6)],
                           columns=sentences.columns)
     sentences = pd.concat([sentences, copies], ignore_index=True)
-    full = compare_articles(sentences, articles, exact_max=0, min_jaccard=0.5, top_k=100)
-    capped = compare_articles(sentences, articles, exact_max=0, min_jaccard=0.5, top_k=2)
+    lsh = {"exact_max": 0, "blockwise_max": 0, "min_jaccard": 0.5}
+    full = compare_articles(sentences, articles, **lsh, top_k=100)
+    capped = compare_articles(sentences, articles, **lsh, top_k=2)
     off = capped[capped["article_a"] != capped["article_b"]]
     assert len(full) == 8 * 8 + 1  # the 8 gas articles all pair up; c.txt only with itself
     assert off.groupby("article_a").size().min() >= 2  # every article keeps its top 2
@@ -99,3 +100,23 @@ def test_lsh_path_keeps_the_top_neighbours(corpus):
     key = ["article_a", "article_b"]
     merged = capped.merge(full, on=key, suffixes=("", "_full"))
     assert len(merged) == len(capped) and (merged["cosine"] == merged["cosine_full"]).all()
+
+
+def test_blockwise_path_keeps_each_articles_exact_top_neighbours(corpus):
+    sentences, articles = corpus
+    extra = pd.DataFrame([(f"x{k}.txt", f"Outlet {k % 3}", 0, f"{GAS} {NAVY} item{k} " * (k + 1))
+                          for k in range(12)], columns=sentences.columns)
+    sentences = pd.concat([sentences, extra], ignore_index=True)
+    exact = compare_articles(sentences, articles)
+    kept = compare_articles(sentences, articles, exact_max=0, top_k=2)
+    exact = exact[exact["article_a"] != exact["article_b"]]
+    off = kept[kept["article_a"] != kept["article_b"]]
+    key = ["article_a", "article_b"]
+    merged = off.merge(exact, on=key, suffixes=("", "_exact"))
+    assert len(merged) == len(off) and (merged["cosine"] == merged["cosine_exact"]).all()
+    for article, group in exact[exact["cosine"] > 0].groupby("article_a"):
+        best = set(group.nlargest(2, "cosine")["article_b"])
+        mine = set(off.loc[off["article_a"] == article, "article_b"])
+        if group["cosine"].nlargest(3).nunique() == 3:  # no tie at the cut
+            assert best <= mine, article
+    assert (kept["article_a"] == kept["article_b"]).sum() == 15  # every diagonal

@@ -3,9 +3,11 @@
 Each article's body (its sentences joined) becomes a TF-IDF vector with the kit's one tokenizer
 (:func:`helpers.vectorize.fit_tfidf`, sublinear term frequency, L2-normalised rows), and two
 articles are compared by the cosine of their vectors (Salton & Buckley 1988): 1 = the same word
-weights, 0 = no shared content word. For small collections every pair is computed exactly. For
-large ones (more than ``exact_max`` articles) only candidate pairs are scored: MinHash signatures
-of each article's term set are indexed with locality-sensitive hashing (Broder 1997; ``datasketch``
+weights, 0 = no shared content word. For small collections (up to ``exact_max`` articles) every
+pair is computed exactly and kept. Up to ``blockwise_max`` articles, every cosine is still
+computed exactly, a block of rows at a time (bounded memory), but only each article's ``top_k``
+nearest neighbours are kept. Above that, only candidate pairs are scored: MinHash signatures of
+each article's term set are indexed with locality-sensitive hashing (Broder 1997; ``datasketch``
 ``MinHashLSH``) and pairs whose estimated Jaccard similarity reaches ``min_jaccard`` are kept, so
 the work grows with the number of similar pairs rather than with the square of the collection.
 
@@ -89,8 +91,9 @@ def _lsh_pairs(texts: list[str], *, min_jaccard: float, num_perm: int
 
 
 def compare_articles(sentences: pd.DataFrame, articles: pd.DataFrame | None = None, *,
-                     exact_max: int = 400, min_jaccard: float = 0.3,
-                     num_perm: int = 128, top_k: int = 10) -> pd.DataFrame:
+                     exact_max: int = 400, blockwise_max: int = 20000,
+                     min_jaccard: float = 0.3, num_perm: int = 128,
+                     top_k: int = 10) -> pd.DataFrame:
     """Cosine similarity of the articles' TF-IDF vectors.
 
     Parameters
@@ -100,7 +103,10 @@ def compare_articles(sentences: pd.DataFrame, articles: pd.DataFrame | None = No
     articles
         The corpus ``articles`` table, for headlines (optional).
     exact_max
-        Up to this many articles, every pair is scored; above it, only LSH candidates.
+        Up to this many articles, every pair is scored and kept.
+    blockwise_max
+        Up to this many articles, every pair is scored block by block and each article keeps
+        its ``top_k`` nearest neighbours (cosine above 0); above it, only LSH candidates.
     min_jaccard, num_perm
         LSH path: estimated Jaccard similarity of term sets for a candidate; MinHash size.
     top_k
@@ -125,6 +131,8 @@ def compare_articles(sentences: pd.DataFrame, articles: pd.DataFrame | None = No
         dense = (matrix @ matrix.T).toarray()
         first, second = np.triu_indices(n)
         cosines = dense[first, second]
+    elif n <= blockwise_max:
+        first, second, cosines = _blockwise_neighbours(matrix, top_k=top_k)
     else:
         first, second = _lsh_pairs(texts["text"].tolist(), min_jaccard=min_jaccard,
                                    num_perm=num_perm)
@@ -153,6 +161,41 @@ def _pair_cosines(matrix, first: np.ndarray, second: np.ndarray, *, chunk: int =
             block = (matrix[start:start + chunk] @ matrix.T).toarray()
             cosines[here] = block[first[here] - start, second[here]]
     return cosines
+
+
+#: Below this many matrix cells the TF-IDF matrix is made dense for the blockwise products
+#: (BLAS is much faster than sparse products when articles share much of their vocabulary).
+DENSE_CELLS = 60_000_000
+
+
+def _blockwise_neighbours(matrix, *, top_k: int, chunk: int = 1000
+                          ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Pairs ``(i <= j)`` where ``j`` is among ``i``'s ``top_k`` nearest (or the reverse), with
+    the diagonal, and their cosines; exact, a block of ``chunk`` rows at a time."""
+    n = matrix.shape[0]
+    k = min(top_k, n - 1)
+    dense = matrix.toarray() if n * matrix.shape[1] <= DENSE_CELLS else None
+    diagonal = np.asarray(matrix.multiply(matrix).sum(axis=1)).ravel()  # 1, or 0 if empty
+    firsts, seconds, values = [np.arange(n)], [np.arange(n)], [diagonal]
+    for start in range(0, n, chunk):
+        if dense is not None:
+            block = dense[start:start + chunk] @ dense.T
+        else:
+            block = (matrix[start:start + chunk] @ matrix.T).toarray()
+        rows = np.arange(block.shape[0])
+        block[rows, rows + start] = -1.0  # an article is not its own neighbour
+        if k <= 0:
+            continue
+        nearest = np.argpartition(-block, k - 1, axis=1)[:, :k]
+        cosines = block[rows[:, None], nearest]
+        good = (cosines > 0).ravel()
+        firsts.append(np.repeat(rows + start, k)[good])
+        seconds.append(nearest.ravel()[good])
+        values.append(cosines.ravel()[good])
+    first, second = np.concatenate(firsts), np.concatenate(seconds)
+    keys = np.minimum(first, second) * n + np.maximum(first, second)
+    keys, where = np.unique(keys, return_index=True)
+    return keys // n, keys % n, np.concatenate(values)[where]
 
 
 def _top_neighbours(first: np.ndarray, second: np.ndarray, cosines: np.ndarray, *,
