@@ -24,6 +24,7 @@ import pandas as pd
 
 from helpers import paths
 from helpers.article import Article
+from helpers.cache import write_cache_entry
 from helpers.ingest import decode_bytes, hash_bytes, list_article_files, read_document
 from helpers.segment import split_sentences
 
@@ -239,7 +240,7 @@ def _parse_and_cache(job: tuple[Path, dict | None, Path | None]) -> Article:
     path, row, cached = job
     article = parse_path(path, row)
     if cached is not None:
-        _write_cache(cached, article)
+        write_cache_entry(cached, article.to_cache())
     return article
 
 
@@ -265,16 +266,9 @@ def _parse_on_dask(todo: list, *, address: str) -> dict[str, Article]:
     for (path, _, cached), data in zip(todo, results, strict=True):
         article = Article.from_cache(data)
         if cached is not None:
-            _write_cache(cached, article)
+            write_cache_entry(cached, article.to_cache())
         out[path.name] = article
     return out
-
-
-def _write_cache(cached: Path, article: Article) -> None:
-    cached.parent.mkdir(parents=True, exist_ok=True)
-    tmp = cached.with_suffix(f".{os.getpid()}.tmp")
-    tmp.write_text(json.dumps(article.to_cache(), ensure_ascii=False), "utf-8")
-    tmp.replace(cached)
 
 
 def _parse_many(todo: list, *, progress: bool | None, workers: int | None) -> dict[str, Article]:

@@ -33,6 +33,7 @@ from pathlib import Path
 import pandas as pd
 
 from helpers import paths
+from helpers.cache import write_cache_entry
 from helpers.lexicons import Lexicons, load_lexicons
 
 #: Bump when the computed features change, so cached rows are recomputed.
@@ -194,19 +195,12 @@ def _score_and_cache(jobs: list[tuple[dict, Path | None]]) -> list[dict]:
     rows = score_articles([payload for payload, _ in jobs], lexicons=_WORKER_LEXICONS)
     for (_, cached), row in zip(jobs, rows, strict=True):
         if cached is not None:
-            _write_cache(cached, row)
+            write_cache_entry(cached, row)
     return rows
 
 
 def _batches(items: list, size: int) -> list[list]:
     return [items[i:i + size] for i in range(0, len(items), size)]
-
-
-def _write_cache(cached: Path, row: dict) -> None:
-    cached.parent.mkdir(parents=True, exist_ok=True)
-    tmp = cached.with_suffix(f".{os.getpid()}.tmp")
-    tmp.write_text(json.dumps(row, allow_nan=True), "utf-8")
-    tmp.replace(cached)
 
 
 def compute_article_features(corpus, *, workers: int | None = None,
@@ -274,7 +268,7 @@ def compute_article_features(corpus, *, workers: int | None = None,
         rows = [row for batch in batches for row in batch]
         for (payload, cached), row in zip(todo, rows, strict=True):
             if cached is not None:
-                _write_cache(cached, row)
+                write_cache_entry(cached, row)
             results[payload["article_id"]] = row
     else:
         results.update(_score_locally(todo, lexicons=lexicons, workers=workers))
