@@ -43,7 +43,7 @@ bench: $(STAMP) ## Benchmark 1,000 and 10,000 synthetic articles (not part of ma
 
 lint: $(STAMP) ## ruff check and notebook-output check
 	$(BIN)/ruff check src tests scripts
-	$(BIN)/nbstripout --verify notebooks/*.ipynb
+	$(BIN)/nbstripout --verify --keep-id notebooks/*.ipynb
 
 lock: ## Re-pin requirements.lock from pyproject.toml (needs network)
 	rm -rf .lock-venv && $(PYTHON) -m venv .lock-venv

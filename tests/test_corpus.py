@@ -121,3 +121,32 @@ def test_parallel_parsing_gives_the_same_tables(isolated):
     parallel = load_collection(isolated, use_cache=False, workers=2)
     assert serial.articles.equals(parallel.articles)
     assert serial.sentences.equals(parallel.sentences)
+
+
+def test_warm_load_reads_cached_rows_and_equals_a_cold_load(isolated, monkeypatch):
+    import json
+
+    import pandas as pd
+
+    _write(isolated, "a.txt", "Leaders meet in Sochi")
+    _write(isolated, "b.txt", "Talks end", lead="The talks ended. Nobody spoke after that.")
+    cold = load_collection(isolated, use_cache=False)
+    load_collection(isolated)  # fills the cache (entries hold the derived rows)
+    entries = list(paths.cache_dir(isolated).glob("parsed/*.json"))
+    assert entries and all("_rows" in json.loads(e.read_text("utf-8")) for e in entries)
+    # An entry written before rows were cached is read, then rewritten with its rows.
+    old = json.loads(entries[0].read_text("utf-8"))
+    del old["_rows"]
+    entries[0].write_text(json.dumps(old), "utf-8")
+    with monkeypatch.context() as patched:
+        patched.setattr(corpus_module, "split_sentences",
+                        lambda text: pytest.fail("a warm load must not split sentences"))
+        with pytest.raises(pytest.fail.Exception):
+            load_collection(isolated)
+    load_collection(isolated)
+    assert "_rows" in json.loads(entries[0].read_text("utf-8"))
+    monkeypatch.setattr(corpus_module, "split_sentences",
+                        lambda text: pytest.fail("a warm load must not split sentences"))
+    warm = load_collection(isolated)
+    for name in ("articles", "paragraphs", "sentences", "removed", "audit"):
+        pd.testing.assert_frame_equal(getattr(warm, name), getattr(cold, name))

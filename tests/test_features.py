@@ -7,8 +7,9 @@ from types import SimpleNamespace
 import pandas as pd
 import pytest
 
-from helpers import features, paths
+from helpers import article_tables, paths
 from helpers.features import BASE_COLUMNS, compute_article_features
+from helpers.lexicons import load_lexicons
 
 SENTENCES = {
     "a.txt": ["Putin met Xi in Beijing on Friday.", "“We are friends,” Putin said."],
@@ -22,7 +23,7 @@ def _corpus(folder, names=("a.txt", "b.txt")):
         texts = SENTENCES[name]
         words = [len(t.split()) for t in texts]
         articles.append({"article_id": name, "outlet": f"Outlet {name[0]}", "language": "en",
-                         "content_hash": f"hash-{name}"})
+                         "headline": f"Headline {name}", "content_hash": f"hash-{name}"})
         for position, text in enumerate(texts):
             paragraphs.append({"article_id": name, "outlet": f"Outlet {name[0]}",
                                "position": position, "kind": "body", "text": text})
@@ -57,13 +58,13 @@ def test_one_row_per_article_with_exact_counts(folder):
 def test_rerun_reads_the_cache_and_new_articles_only_are_computed(folder, monkeypatch):
     first = compute_article_features(_corpus(folder, names=("a.txt",)), workers=1)
     computed = []
-    original = features.score_articles
+    original = article_tables.analyse_articles
 
     def spy(payloads, **kwargs):
         computed.extend(payload["article_id"] for payload in payloads)
         return original(payloads, **kwargs)
 
-    monkeypatch.setattr(features, "score_articles", spy)
+    monkeypatch.setattr(article_tables, "analyse_articles", spy)
     both = compute_article_features(_corpus(folder), workers=1)
     assert computed == ["b.txt"]
     pd.testing.assert_frame_equal(both.iloc[:1], first)
@@ -81,8 +82,8 @@ def test_worker_processes_give_the_same_table(folder):
 
 
 def test_batches_give_the_same_rows_as_one_article_at_a_time(seed_corpus):
-    lexicons = features.load_lexicons(seed_corpus.folder)
-    payloads = features._payloads(seed_corpus)
-    one_by_one = [features.score_article(p, lexicons=lexicons) for p in payloads]
-    batched = features.score_articles(payloads, lexicons=lexicons)
-    assert pd.DataFrame(batched).equals(pd.DataFrame(one_by_one))
+    lexicons = load_lexicons(seed_corpus.folder)
+    payloads = article_tables.make_payloads(seed_corpus)
+    one_by_one = [article_tables.analyse_articles([p], lexicons=lexicons)[0] for p in payloads]
+    batched = article_tables.analyse_articles(payloads, lexicons=lexicons)
+    assert batched == one_by_one

@@ -20,9 +20,9 @@ from __future__ import annotations
 
 import html
 import re
-from collections import Counter
 from collections.abc import Mapping
 
+import numpy as np
 import pandas as pd
 
 from helpers.lexicons import compile_matcher, find_matches, find_matches_each
@@ -32,6 +32,7 @@ MENTION_COLUMNS = ["article_id", "outlet", "position", "relative_position", "act
 ACTOR_COLUMNS = ["outlet", "actor", "mentions", "per_1000_words", "first_position", "articles",
                  "origin", "example"]
 CANDIDATE_COLUMNS = ["candidate", "count", "outlets", "example"]
+CANDIDATE_OCCURRENCE_COLUMNS = ["article_id", "outlet", "position", "candidate", "text"]
 
 #: A capitalised word sequence, allowing "of"/"of the"/"for" inside ("Secretary of State").
 _CAPITALISED = re.compile(
@@ -100,9 +101,9 @@ def _clean_candidate(phrase: str) -> str:
     return " ".join(words)
 
 
-def suggest_actors(sentences: pd.DataFrame, *, lexicon: Mapping[str, list[str]],
-                   min_count: int = 3, min_outlets: int = 2, top: int = 10) -> pd.DataFrame:
-    """Suggest actors from frequent capitalised word sequences that the lexicon does not cover.
+def find_actor_candidates(sentences: pd.DataFrame, *, lexicon: Mapping[str, list[str]]
+                          ) -> pd.DataFrame:
+    """Find every occurrence of a possible actor: a capitalised word sequence no alias covers.
 
     A single word counts only where it is not the first word of a sentence, and nationality or
     direction adjectives ("Russian", "Western"), titles, months and weekdays are ignored.
@@ -110,30 +111,23 @@ def suggest_actors(sentences: pd.DataFrame, *, lexicon: Mapping[str, list[str]],
     Parameters
     ----------
     sentences
-        The corpus ``sentences`` table.
+        The corpus ``sentences`` table (``article_id``, ``outlet``, ``position``, ``text``).
     lexicon
-        Known actors; phrases that contain one of their aliases are not suggested.
-    min_count, min_outlets
-        A candidate must occur at least ``min_count`` times in at least ``min_outlets`` outlets.
-    top
-        At most this many candidates, most frequent first (ties alphabetical).
+        Known actors; phrases that contain one of their aliases are not candidates.
 
     Returns
     -------
     pandas.DataFrame
-        ``candidate``, ``count`` (occurrences), ``outlets`` (number of outlets), ``example``
-        (first sentence that contains it).
+        One row per occurrence, in sentence order: ``article_id``, ``outlet``, ``position``
+        (sentence position in the article), ``candidate``, ``text`` (the sentence).
     """
     known = compile_matcher(lexicon)
     texts = sentences["text"].fillna("").astype(str).tolist()
-    outlet_of = sentences["outlet"].tolist()
     covered: dict[int, list[tuple[int, int]]] = {}
     for i, start, end, _, _ in find_matches_each(texts, [known])[0]:
         covered.setdefault(i, []).append((start, end))
     cleaned: dict[str, str] = {}  # phrase → candidate ("" when it is no candidate)
-    counts: Counter[str] = Counter()
-    outlets: dict[str, set[str]] = {}
-    examples: dict[str, str] = {}
+    found: list[tuple[int, str]] = []
     for i, text in enumerate(texts):
         spans = covered.get(i, ())
         for match in _CAPITALISED.finditer(text):
@@ -150,17 +144,57 @@ def suggest_actors(sentences: pd.DataFrame, *, lexicon: Mapping[str, list[str]],
             if single and (match.start() == 0 or _ADJECTIVE_END.search(candidate)
                            or candidate.lower() in NOT_ACTORS or len(candidate) < 3):
                 continue
-            counts[candidate] += 1
-            outlets.setdefault(candidate, set()).add(outlet_of[i])
-            examples.setdefault(candidate, text)
-    rows = [{"candidate": c, "count": n, "outlets": len(outlets[c]), "example": examples[c]}
-            for c, n in counts.items() if n >= min_count and len(outlets[c]) >= min_outlets]
-    rows.sort(key=lambda r: (-r["count"], r["candidate"]))
-    return pd.DataFrame(rows[:top], columns=CANDIDATE_COLUMNS)
+            found.append((i, candidate))
+    rows = [i for i, _ in found]
+    return pd.DataFrame({
+        "article_id": sentences["article_id"].to_numpy()[rows] if rows else [],
+        "outlet": sentences["outlet"].to_numpy()[rows] if rows else [],
+        "position": sentences["position"].to_numpy(dtype="int64")[rows] if rows else [],
+        "candidate": [c for _, c in found],
+        "text": [texts[i] for i in rows]}, columns=CANDIDATE_OCCURRENCE_COLUMNS)
+
+
+def suggest_actors(sentences: pd.DataFrame, *, lexicon: Mapping[str, list[str]],
+                   min_count: int = 3, min_outlets: int = 2, top: int = 10,
+                   candidates: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Suggest actors from frequent capitalised word sequences that the lexicon does not cover.
+
+    Parameters
+    ----------
+    sentences
+        The corpus ``sentences`` table.
+    lexicon
+        Known actors (see :func:`find_actor_candidates`).
+    min_count, min_outlets
+        A candidate must occur at least ``min_count`` times in at least ``min_outlets`` outlets.
+    top
+        At most this many candidates, most frequent first (ties alphabetical).
+    candidates
+        :func:`find_actor_candidates` of the same sentences and lexicon, when already
+        computed (e.g. :mod:`helpers.article_tables`); found here otherwise.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``candidate``, ``count`` (occurrences), ``outlets`` (number of outlets), ``example``
+        (first sentence that contains it).
+    """
+    if candidates is None:
+        candidates = find_actor_candidates(sentences, lexicon=lexicon)
+    if candidates.empty:
+        return pd.DataFrame(columns=CANDIDATE_COLUMNS)
+    grouped = candidates.groupby("candidate", sort=False)
+    table = pd.DataFrame({"count": grouped.size(), "outlets": grouped["outlet"].nunique(),
+                          "example": grouped["text"].first()})
+    table = table[(table["count"] >= min_count) & (table["outlets"] >= min_outlets)]
+    table = table.rename_axis("candidate").reset_index()
+    table = table.sort_values(["count", "candidate"], ascending=[False, True], kind="stable")
+    return table.head(top).reset_index(drop=True)[CANDIDATE_COLUMNS]
 
 
 def count_actor_mentions(sentences: pd.DataFrame, *, lexicon: Mapping[str, list[str]],
-                         suggest: int = 5) -> pd.DataFrame:
+                         suggest: int = 5, mentions: pd.DataFrame | None = None,
+                         candidates: pd.DataFrame | None = None) -> pd.DataFrame:
     """Count actor mentions per outlet (lexicon actors plus up to ``suggest`` suggested ones).
 
     Parameters
@@ -172,6 +206,10 @@ def count_actor_mentions(sentences: pd.DataFrame, *, lexicon: Mapping[str, list[
         Canonical actor → aliases.
     suggest
         How many candidates from :func:`suggest_actors` to add (0 for the lexicon only).
+    mentions, candidates
+        :func:`find_actor_mentions` (with ``lexicon``) and :func:`find_actor_candidates` of
+        the same sentences, when already computed (e.g. :mod:`helpers.article_tables`); only
+        the sentences naming a suggested actor are matched again.
 
     Returns
     -------
@@ -185,11 +223,18 @@ def count_actor_mentions(sentences: pd.DataFrame, *, lexicon: Mapping[str, list[
     """
     lexicon = {name: list(aliases) for name, aliases in lexicon.items()}
     origin = dict.fromkeys(lexicon, "lexicon")
+    suggested: list[str] = []
     if suggest > 0:
-        for candidate in suggest_actors(sentences, lexicon=lexicon, top=suggest)["candidate"]:
+        suggested = suggest_actors(sentences, lexicon=lexicon, top=suggest,
+                                   candidates=candidates)["candidate"].tolist()
+        for candidate in suggested:
             lexicon[candidate] = [candidate]
             origin[candidate] = "suggested"
-    mentions = find_actor_mentions(sentences, lexicon=lexicon)
+    if mentions is None:
+        mentions = find_actor_mentions(sentences, lexicon=lexicon)
+    elif suggested:
+        mentions = _add_suggested_mentions(sentences, mentions, lexicon=lexicon,
+                                           suggested=suggested)
     words = sentences.groupby("outlet")["words"].sum()
     actors = sorted(mentions["actor"].unique(), key=str.casefold)
     outlets = sorted(words.index, key=str.casefold)
@@ -210,6 +255,32 @@ def count_actor_mentions(sentences: pd.DataFrame, *, lexicon: Mapping[str, list[
                                ).fillna(0.0)
     table["origin"] = table["actor"].map(origin)
     return table[ACTOR_COLUMNS]
+
+
+def _add_suggested_mentions(sentences: pd.DataFrame, mentions: pd.DataFrame, *,
+                            lexicon: Mapping[str, list[str]], suggested: list[str]
+                            ) -> pd.DataFrame:
+    """Lexicon mentions plus those of the suggested actors, as one joint matching would give.
+
+    Only sentences that contain a suggested name can change: they are matched again with the
+    whole lexicon and replace their rows; the others keep their (cached) lexicon mentions.
+    """
+    texts = sentences["text"].fillna("").astype(str)
+    pattern = "|".join(re.escape(name) for name in suggested)
+    touched = sentences[texts.str.contains(pattern, case=False, regex=True)]
+    if touched.empty:
+        return mentions
+    again = find_actor_mentions(touched, lexicon=lexicon)
+    totals = sentences.groupby("article_id")["position"].count()
+    again["relative_position"] = (again["position"].astype(float)
+                                  / again["article_id"].map(totals).astype(float))
+    keys = pd.MultiIndex.from_frame(touched[["article_id", "position"]])
+    keep = ~pd.MultiIndex.from_frame(mentions[["article_id", "position"]]).isin(keys)
+    joined = pd.concat([mentions[keep], again], ignore_index=True)
+    order = {aid: i for i, aid in enumerate(dict.fromkeys(sentences["article_id"]))}
+    rank = joined["article_id"].map(order) * (1 + int(sentences["position"].max())) \
+        + joined["position"]
+    return joined.iloc[np.argsort(rank.to_numpy(), kind="stable")].reset_index(drop=True)
 
 
 def describe_actors(table: pd.DataFrame) -> str:

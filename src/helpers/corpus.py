@@ -43,6 +43,7 @@ PARAGRAPH_COLUMNS = ["article_id", "outlet", "position", "kind", "text", "words"
 SENTENCE_COLUMNS = ["article_id", "outlet", "paragraph", "position", "text", "words"]
 REMOVED_COLUMNS = ["article_id", "outlet", "text", "reason"]
 _WORD = re.compile(r"[^\W_]+(?:['’\-.][^\W_]+)*")
+_ROWS_KEY = "_rows"
 
 
 class CollectionError(ValueError):
@@ -180,6 +181,8 @@ def load_collection(collection: str | os.PathLike[str] = paths.DEFAULT_COLLECTIO
     seen: dict[str, str] = {}
     duplicates: list[dict] = []
     results: dict[str, Article] = {}
+    rows: dict[str, dict] = {}  # cached table rows per file (see _table_rows)
+    stale: list[tuple[Path, Article]] = []
     todo: list[tuple[Path, dict | None, Path | None]] = []
     for path in candidates:
         try:
@@ -198,9 +201,15 @@ def load_collection(collection: str | os.PathLike[str] = paths.DEFAULT_COLLECTIO
         cached = cache / f"{key}.json"
         if use_cache and cached.exists():
             try:
-                article = Article.from_cache(json.loads(cached.read_text("utf-8")))
+                entry = json.loads(cached.read_text("utf-8"))
+                derived = entry.pop(_ROWS_KEY, None)
+                article = Article.from_cache(entry)
                 article.source = path.name
                 results[path.name] = article
+                if derived is not None:
+                    rows[path.name] = derived
+                else:  # an entry from before derived rows were cached: add them
+                    stale.append((cached, article))
                 continue
             except (ValueError, TypeError, KeyError):
                 pass  # a corrupt cache entry is parsed again
@@ -219,7 +228,10 @@ def load_collection(collection: str | os.PathLike[str] = paths.DEFAULT_COLLECTIO
         audit.append({"source": article.source, "status": status, "reason": article.reason or ""})
     audit.extend({"source": d["source"], "status": "duplicate",
                   "reason": f"same content as {d['duplicate_of']}"} for d in duplicates)
-    return _build_corpus(folder, articles, duplicates, audit, n_parsed_now=len(parsed))
+    for cached, article in stale:
+        write_cache_entry(cached, _cache_entry(article))
+    return _build_corpus(folder, articles, duplicates, audit, n_parsed_now=len(parsed),
+                         rows=rows)
 
 
 def _cache_key(digest: str, row: Mapping[str, str] | None) -> str:
@@ -236,11 +248,35 @@ def parse_path(path: Path, row: Mapping[str, str] | None = None) -> Article:
     return parse_document(read_document(path), sources_row=row)
 
 
+def _cache_entry(article: Article) -> dict:
+    """The parse-cache entry: the Article plus its derived table rows (so a warm load does not
+    split sentences and count words again)."""
+    return {**article.to_cache(), _ROWS_KEY: _table_rows(article)}
+
+
+def _table_rows(article: Article) -> dict:
+    """Word counts of the paragraphs and the body sentences of one article.
+
+    Returns
+    -------
+    dict
+        ``paragraph_words`` (one count per paragraph) and ``sentences`` (``[paragraph
+        position, text, words]`` per body sentence, in order).
+    """
+    paragraph_words, sentences = [], []
+    for position, paragraph in enumerate(article.paragraphs):
+        paragraph_words.append(count_words(paragraph.text))
+        if paragraph.kind == "body":
+            sentences.extend([position, sentence, count_words(sentence)]
+                             for sentence in split_sentences(paragraph.text))
+    return {"paragraph_words": paragraph_words, "sentences": sentences}
+
+
 def _parse_and_cache(job: tuple[Path, dict | None, Path | None]) -> Article:
     path, row, cached = job
     article = parse_path(path, row)
     if cached is not None:
-        write_cache_entry(cached, article.to_cache())
+        write_cache_entry(cached, _cache_entry(article))
     return article
 
 
@@ -266,7 +302,7 @@ def _parse_on_dask(todo: list, *, address: str) -> dict[str, Article]:
     for (path, _, cached), data in zip(todo, results, strict=True):
         article = Article.from_cache(data)
         if cached is not None:
-            write_cache_entry(cached, article.to_cache())
+            write_cache_entry(cached, _cache_entry(article))
         out[path.name] = article
     return out
 
@@ -298,31 +334,33 @@ def _parse_many(todo: list, *, progress: bool | None, workers: int | None) -> di
 
 
 def _build_corpus(folder: Path, articles: list[Article], duplicates: list[dict],
-                  audit: list[dict], *, n_parsed_now: int) -> Corpus:
+                  audit: list[dict], *, n_parsed_now: int,
+                  rows: Mapping[str, dict] | None = None) -> Corpus:
     ok = [a for a in articles if a.status == "ok"]
+    rows = rows or {}
     article_rows, paragraph_rows, sentence_rows, removed_rows = [], [], [], []
     for article in ok:
         aid = article.source
-        sentence_index = 0
-        for position, paragraph in enumerate(article.paragraphs):
-            paragraph_rows.append({"article_id": aid, "outlet": article.outlet,
-                                   "position": position, "kind": paragraph.kind,
-                                   "text": paragraph.text, "words": count_words(paragraph.text)})
-            if paragraph.kind != "body":
-                continue
-            for sentence in split_sentences(paragraph.text):
-                sentence_rows.append({"article_id": aid, "outlet": article.outlet,
-                                      "paragraph": position, "position": sentence_index,
-                                      "text": sentence, "words": count_words(sentence)})
-                sentence_index += 1
+        derived = rows.get(aid)
+        if derived is None or len(derived["paragraph_words"]) != len(article.paragraphs):
+            derived = _table_rows(article)
+        body_words = 0
+        for position, (paragraph, words) in enumerate(zip(
+                article.paragraphs, derived["paragraph_words"], strict=True)):
+            paragraph_rows.append((aid, article.outlet, position, paragraph.kind,
+                                   paragraph.text, words))
+            if paragraph.kind == "body":
+                body_words += words
+        sentence_rows.extend((aid, article.outlet, paragraph, index, text, words)
+                             for index, (paragraph, text, words) in enumerate(
+                                 derived["sentences"]))
         removed_rows.extend({"article_id": aid, "outlet": article.outlet, "text": r.text,
                              "reason": r.reason} for r in article.removed)
         article_rows.append({
             "article_id": aid, "source": article.source, "outlet": article.outlet,
             "url": article.url, "published": article.published, "headline": article.headline,
             "standfirst": article.standfirst, "byline": article.byline,
-            "language": article.language,
-            "words": sum(count_words(p.text) for p in article.paragraphs if p.kind == "body"),
+            "language": article.language, "words": body_words,
             "n_paragraphs": sum(1 for p in article.paragraphs if p.kind == "body"),
             "n_removed": len(article.removed), "content_hash": article.content_hash,
             "warnings": "; ".join(article.warnings),

@@ -24,7 +24,7 @@ import pandas as pd
 from helpers.lexicons import compile_matcher, find_matches_each
 
 KEYWORD_COLUMNS = ["article_id", "outlet", "position", "frame", "type", "term", "left",
-                   "keyword", "right"]
+                   "keyword", "right", "start"]
 _POSSESSIVE = re.compile(r"['’]s$")
 FRAME_COLUMNS = ["outlet", "frame", "hits", "per_1000_words", "type", "top_terms", "example"]
 
@@ -47,7 +47,8 @@ def find_frame_keywords(sentences: pd.DataFrame, *, lexicon: Mapping[str, dict],
     pandas.DataFrame
         One row per hit: ``article_id``, ``outlet``, ``position`` (sentence position),
         ``frame``, ``type`` ("generic"/"issue"), ``term`` (matched text, lower case), ``left``,
-        ``keyword`` (matched text as written), ``right`` (context, at most ``width`` characters).
+        ``keyword`` (matched text as written), ``right`` (context, at most ``width`` characters),
+        ``start`` (offset of the keyword in the sentence).
     """
     texts = sentences["text"].fillna("").astype(str).tolist()
     matchers = [compile_matcher({frame: entry["terms"]}) for frame, entry in lexicon.items()]
@@ -61,7 +62,7 @@ def find_frame_keywords(sentences: pd.DataFrame, *, lexicon: Mapping[str, dict],
     positions = sentences["position"].tolist()
     rows = [(article_ids[i], outlets[i], int(positions[i]), frames[f], lexicon[frames[f]]["type"],
              _POSSESSIVE.sub("", " ".join(text.lower().split())),
-             texts[i][max(0, start - width):start], text, texts[i][end:end + width])
+             texts[i][max(0, start - width):start], text, texts[i][end:end + width], start)
             for i, f, start, end, text in found]
     return pd.DataFrame(rows, columns=KEYWORD_COLUMNS)
 

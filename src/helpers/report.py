@@ -3,7 +3,8 @@
 Method
 ------
 :func:`build_report` checks the collection first (``helpers.corpus.load_collection``: the folder
-exists, ``sources.csv`` is readable, at least one article parses), then executes
+exists, ``sources.csv`` is readable, at least one article parses) and computes the per-article
+tables into their cache (:mod:`helpers.article_tables`, all cores), then executes
 ``notebooks/NN_*.ipynb`` with papermill, side by side (one kernel per core: the notebooks are
 independent; pages keep the notebooks' order) (Papermill, nteract; kernel ``python3``, working
 folder ``notebooks/``) with the parameters ``collection`` (absolute folder) and ``tables_dir``
@@ -85,6 +86,12 @@ def build_report(data_dir: Path, out_dir: Path, *, notebooks_dir: Path | None = 
     notebooks_dir = Path(notebooks_dir or paths.NOTEBOOKS).resolve()
     corpus = check_collection(data_dir, dask_address=dask_address)
     notebooks = list_notebooks(notebooks_dir)
+    if notebooks:
+        # Per-article tables once, on every core (or the Dask cluster), before the kernels
+        # start: the notebooks then read them from the cache instead of computing them twice.
+        from helpers.article_tables import compute_article_tables
+
+        compute_article_tables(corpus, progress=None if progress else False)
     if not notebooks:
         raise ReportError(f"no notebooks (NN_name.ipynb) found in {notebooks_dir}")
     tables_dir = out_dir / "tables"

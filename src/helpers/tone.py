@@ -98,7 +98,8 @@ def summarise_tone(scores: pd.DataFrame, *, n_boot: int = 2000, seed: int = 0) -
 
 
 def score_actor_tone(scores: pd.DataFrame, *, lexicon: Mapping[str, list[str]],
-                     min_sentences: int = 1, n_boot: int = 2000, seed: int = 0) -> pd.DataFrame:
+                     min_sentences: int = 1, n_boot: int = 2000, seed: int = 0,
+                     mentions: pd.DataFrame | None = None) -> pd.DataFrame:
     """Tone of the sentences that name each actor, per outlet.
 
     Parameters
@@ -109,6 +110,9 @@ def score_actor_tone(scores: pd.DataFrame, *, lexicon: Mapping[str, list[str]],
         Canonical actor → aliases.
     min_sentences
         Drop outlet–actor pairs with fewer sentences.
+    mentions
+        :func:`helpers.actors.find_actor_mentions` of the same sentences and lexicon, when
+        already computed (e.g. :mod:`helpers.article_tables`); found here otherwise.
 
     Returns
     -------
@@ -116,7 +120,8 @@ def score_actor_tone(scores: pd.DataFrame, *, lexicon: Mapping[str, list[str]],
         ``outlet``, ``actor``, ``sentences`` (sentences naming the actor), ``mean``, ``low``,
         ``high`` (bootstrap 95% interval), ``example`` (the sentence closest to the mean).
     """
-    mentions = find_actor_mentions(scores, lexicon=lexicon)
+    if mentions is None:
+        mentions = find_actor_mentions(scores, lexicon=lexicon)
     pairs = mentions[["article_id", "position", "outlet", "actor"]].drop_duplicates()
     merged = pairs.merge(scores[["article_id", "position", "compound", "text"]],
                          on=["article_id", "position"])

@@ -1,0 +1,139 @@
+"""Per-article tables (map, cache, join) equal the helpers run on the whole collection."""
+
+from __future__ import annotations
+
+import shutil
+
+import pandas as pd
+import pytest
+
+from helpers import actors, article_tables, frames, paths, quotes, readability, tone
+from helpers.article_tables import compute_article_tables
+from helpers.corpus import load_collection
+from helpers.lexicons import load_lexicons
+
+
+@pytest.fixture()
+def cache(tmp_path, monkeypatch):
+    monkeypatch.setattr(paths, "DATA_PROCESSED", tmp_path / "processed")
+    return tmp_path / "processed"
+
+
+def _whole_collection(corpus, lexicons) -> dict[str, pd.DataFrame]:
+    tables = {
+        "readability": readability.score_articles(corpus.paragraphs, corpus.articles),
+        "paragraph_readability": readability.score_paragraphs(corpus.paragraphs,
+                                                              corpus.articles),
+        "sentence_lengths": readability.measure_sentence_lengths(corpus.paragraphs,
+                                                                 corpus.articles),
+        "mentions": actors.find_actor_mentions(corpus.sentences, lexicon=lexicons.actors),
+        "candidates": actors.find_actor_candidates(corpus.sentences, lexicon=lexicons.actors),
+        "frame_keywords": frames.find_frame_keywords(corpus.sentences, lexicon=lexicons.frames),
+        "sentence_tone": tone.score_sentences(corpus.sentences),
+    }
+    tables["quotes"], tables["attributions"] = quotes.extract_quotes(
+        corpus.paragraphs, actors=lexicons.actors, verbs=lexicons.verbs)
+    return tables
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_joined_tables_equal_the_helpers_on_the_whole_collection(seed_dir, cache, workers):
+    corpus = load_collection(seed_dir, use_cache=False)
+    lexicons = load_lexicons(corpus.folder)
+    expected = _whole_collection(corpus, lexicons)
+    computed = compute_article_tables(corpus, workers=workers)
+    cached = compute_article_tables(corpus, workers=workers)
+    for name, table in expected.items():
+        assert len(table), name  # the seeds exercise every table
+        pd.testing.assert_frame_equal(getattr(computed, name), table, check_dtype=False,
+                                      obj=name)
+        pd.testing.assert_frame_equal(getattr(cached, name), table, check_dtype=False,
+                                      obj=f"{name} (from the cache)")
+    pd.testing.assert_frame_equal(cached.features, computed.features)
+
+
+def test_counts_from_cached_tables_equal_counts_from_sentences(seed_corpus, cache):
+    lexicons = load_lexicons(seed_corpus.folder)
+    per_article = compute_article_tables(seed_corpus, workers=1)
+    direct = actors.count_actor_mentions(seed_corpus.sentences, lexicon=lexicons.actors,
+                                         suggest=5)
+    joined = actors.count_actor_mentions(seed_corpus.sentences, lexicon=lexicons.actors,
+                                         suggest=5, mentions=per_article.mentions,
+                                         candidates=per_article.candidates)
+    assert (direct["origin"] == "suggested").any()
+    pd.testing.assert_frame_equal(joined, direct)
+    pd.testing.assert_frame_equal(
+        actors.suggest_actors(seed_corpus.sentences, lexicon=lexicons.actors,
+                              candidates=per_article.candidates),
+        actors.suggest_actors(seed_corpus.sentences, lexicon=lexicons.actors),
+        check_dtype=False)
+    scores = tone.score_sentences(seed_corpus.sentences)
+    pd.testing.assert_frame_equal(
+        tone.score_actor_tone(per_article.sentence_tone, lexicon=lexicons.actors,
+                              mentions=per_article.mentions),
+        tone.score_actor_tone(scores, lexicon=lexicons.actors))
+
+
+def test_suggested_actor_inside_a_cached_sentence_is_matched_jointly():
+    """A sentence naming a lexicon actor and a suggested one is matched again as a whole."""
+    sentences = pd.DataFrame({
+        "article_id": ["a", "a", "b", "b", "c"], "outlet": ["A", "A", "B", "B", "C"],
+        "paragraph": [0, 1, 0, 1, 0], "position": [0, 1, 0, 1, 0],
+        "text": ["Putin met Kevin Rudd in Sochi.", "Later Kevin Rudd left.",
+                 "Then Kevin Rudd spoke.", "Putin smiled.", "He left with Kevin Rudd."],
+        "words": [6, 4, 4, 2, 5]})
+    lexicon = {"Putin": ["Putin"]}
+    cached = actors.find_actor_mentions(sentences, lexicon=lexicon)
+    direct = actors.count_actor_mentions(sentences, lexicon=lexicon, suggest=1)
+    joined = actors.count_actor_mentions(sentences, lexicon=lexicon, suggest=1, mentions=cached)
+    pd.testing.assert_frame_equal(joined, direct)
+    rudd = direct.set_index(["outlet", "actor"]).loc[("A", "Kevin Rudd")]
+    assert (rudd["mentions"], rudd["origin"]) == (2, "suggested")
+    assert rudd["first_position"] == 0.0
+
+
+def test_only_new_articles_are_analysed_on_a_rerun(seed_dir, tmp_path, cache, monkeypatch):
+    folder = tmp_path / "event"
+    folder.mkdir()
+    names = sorted(p.name for p in seed_dir.glob("*.txt"))
+    for name in names[:3]:
+        shutil.copy(seed_dir / name, folder / name)
+    shutil.copy(seed_dir / "sources.csv", folder / "sources.csv")
+    first = compute_article_tables(load_collection(folder), workers=1)
+    analysed: list[str] = []
+    original = article_tables.analyse_articles
+
+    def spy(payloads, **kwargs):
+        analysed.extend(p["article_id"] for p in payloads)
+        return original(payloads, **kwargs)
+
+    monkeypatch.setattr(article_tables, "analyse_articles", spy)
+    for name in names[3:]:
+        shutil.copy(seed_dir / name, folder / name)
+    both = compute_article_tables(load_collection(folder), workers=1)
+    assert analysed == names[3:]
+    kept = both.features[both.features["article_id"].isin(names[:3])].reset_index(drop=True)
+    pd.testing.assert_frame_equal(kept, first.features)
+    # Editing a lexicon analyses every article again.
+    (folder / "actors.yml").write_text("actors:\n  Rudd: [Kevin Rudd]\n", "utf-8")
+    analysed.clear()
+    compute_article_tables(load_collection(folder), workers=1)
+    assert sorted(analysed) == names
+
+
+def test_keyword_context_is_rebuilt_from_the_sentence(cache, tmp_path):
+    folder = tmp_path / "event"
+    folder.mkdir()
+    text = ("Headline of the day\n\n" + "x " * 40 + "troops massed at the border while "
+            + "y " * 40 + "\n")
+    (folder / "a.txt").write_text(text, "utf-8")
+    corpus = load_collection(folder)
+    lexicons = load_lexicons(folder)
+    joined = compute_article_tables(corpus, workers=1).frame_keywords
+    cached = compute_article_tables(corpus, workers=1).frame_keywords
+    direct = frames.find_frame_keywords(corpus.sentences, lexicon=lexicons.frames)
+    row = cached[cached["keyword"] == "troops"].iloc[0]
+    assert row["left"] == ("x " * 25)[:50] and len(row["left"]) == 50
+    assert row["right"].startswith(" massed at the border")
+    pd.testing.assert_frame_equal(cached, direct, check_dtype=False)
+    pd.testing.assert_frame_equal(joined, direct, check_dtype=False)
