@@ -200,16 +200,18 @@ def cluster_facts(sentences: pd.DataFrame, matches: pd.DataFrame, *,
     if usable.empty:
         return pd.DataFrame(columns=columns)
     matrix, _ = fit_tfidf(usable["text"].astype(str).tolist())
-    keys = zip(usable["article_id"], usable["position"], strict=True)
-    index = {key: i for i, key in enumerate(keys)}
-    pairs = [(i, j) for i, j in zip(
-        (index.get(k) for k in zip(matches["article_a"], matches["position_a"], strict=True)),
-        (index.get(k) for k in zip(matches["article_b"], matches["position_b"], strict=True)),
-        strict=True) if i is not None and j is not None]
+    keys = pd.MultiIndex.from_arrays([usable["article_id"], usable["position"]])
+    rows = keys.get_indexer(pd.MultiIndex.from_arrays([matches["article_a"],
+                                                       matches["position_a"]]))
+    cols = keys.get_indexer(pd.MultiIndex.from_arrays([matches["article_b"],
+                                                       matches["position_b"]]))
+    both = (rows >= 0) & (cols >= 0)  # pairs of usable sentences (others are too short)
+    rows, cols = rows[both], cols[both]
     if len(usable) <= EXACT_FACT_SENTENCES:
+        pairs = list(zip(rows.tolist(), cols.tolist(), strict=True))
         labels, centrality = _cluster_rows(matrix, pairs, min_similarity)
     else:
-        labels, centrality = _cluster_groups(usable, matrix, pairs, min_similarity)
+        labels, centrality = _cluster_groups(usable, matrix, (rows, cols), min_similarity)
     table = usable[["article_id", "outlet", "position", "text"]].copy()
     table["cluster"] = labels
     table["centrality"] = centrality
@@ -239,20 +241,20 @@ def _cluster_rows(matrix, pairs: list[tuple[int, int]], min_similarity: float,
     return labels, [_centrality(similarity, labels, i) for i in range(len(labels))]
 
 
-def _cluster_groups(usable: pd.DataFrame, matrix, pairs: list[tuple[int, int]],
+def _cluster_groups(usable: pd.DataFrame, matrix, pairs: tuple[np.ndarray, np.ndarray],
                     min_similarity: float) -> tuple[np.ndarray, np.ndarray]:
     """Cluster copy groups (large collections): see the module docstring."""
     n = len(usable)
-    rows, cols = (np.array(x, dtype=int) for x in zip(*pairs, strict=True)) if pairs else (
-        np.array([], dtype=int), np.array([], dtype=int))
+    rows, cols = pairs
     graph = sparse.coo_matrix((np.ones(len(rows)), (rows, cols)), shape=(n, n))
     _, group = connected_components(graph, directed=False)
     stats = pd.DataFrame({"group": group, "outlet": usable["outlet"].to_numpy()}).groupby(
         "group").agg(outlets=("outlet", "nunique"), size=("outlet", "size"))
     chosen = stats.sort_values(["outlets", "size"], ascending=False,
                                kind="stable").index[:MAX_FACT_GROUPS].to_numpy()
-    position = {g: k for k, g in enumerate(chosen)}
-    member = np.array([position.get(g, -1) for g in group])
+    lookup = np.full(int(group.max()) + 1 if n else 0, -1, dtype=np.int64)
+    lookup[chosen] = np.arange(len(chosen))
+    member = lookup[group]
     picked = np.flatnonzero(member >= 0)
     summing = sparse.csr_matrix((np.ones(len(picked)), (member[picked], picked)),
                                 shape=(len(chosen), n))

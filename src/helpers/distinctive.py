@@ -5,9 +5,10 @@ Method: the log-odds ratio with an informative Dirichlet prior (Monroe, Colaresi
 :func:`helpers.vectorize.compute_log_odds` (the kit's one tokenizer; the prior is the collection's
 own term distribution). The z-score divides the log-odds ratio by its estimated standard error,
 so a term used a few times does not outrank a term used often. Beside it, each outlet's TF-IDF
-weight (its sentences joined into one document; :func:`helpers.vectorize.fit_tfidf`), and one
-example sentence per outlet and term, so every number leads back to the text. With a handful of
-articles per outlet, a z-score is a pointer for reading, not a significance test.
+weight (its sentences joined into one document; :func:`helpers.vectorize.weigh_group_tfidf`),
+and one example sentence per outlet and term, so every number leads back to the text. With a
+handful of articles per outlet, a z-score is a pointer for reading, not a significance test.
+Each sentence is tokenised once (:func:`helpers.vectorize.analyze_all`) for all three.
 """
 
 from __future__ import annotations
@@ -15,26 +16,32 @@ from __future__ import annotations
 import pandas as pd
 
 from helpers.safe_text import escape_text
-from helpers.vectorize import LOG_ODDS_ALPHA0, analyze, compute_log_odds, fit_tfidf
+from helpers.vectorize import (
+    LOG_ODDS_ALPHA0,
+    analyze_all,
+    count_terms_by_group,
+    log_odds_from_counts,
+    weigh_group_tfidf,
+)
 
 DISTINCTIVE_COLUMNS = ["outlet", "term", "count", "count_rest", "log_odds", "z", "tfidf",
                        "example"]
 
 
-def _examples(sentences: pd.DataFrame) -> dict[tuple[str, str], str]:
+def _examples(sentences: pd.DataFrame, tokens: list[list[str]]) -> dict[tuple[str, str], str]:
     """The first sentence (by article and position) of each outlet that contains each term."""
     found: dict[tuple[str, str], str] = {}
-    for row in sentences.sort_values(["outlet", "article_id", "position"]).itertuples():
-        for term in analyze(str(row.text)):
-            found.setdefault((row.outlet, term), row.text)
+    order = sentences.reset_index(drop=True).sort_values(["outlet", "article_id", "position"])
+    outlets, texts = order["outlet"].tolist(), order["text"].tolist()
+    for i, outlet, text in zip(order.index, outlets, texts, strict=True):
+        for term in tokens[i]:
+            found.setdefault((outlet, term), text)
     return found
 
 
-def _tfidf_by_outlet(sentences: pd.DataFrame) -> pd.DataFrame:
-    joined = sentences.groupby("outlet", sort=True)["text"].apply(lambda s: " ".join(map(str, s)))
-    matrix, vectorizer = fit_tfidf(joined.tolist())
-    weights = pd.DataFrame(matrix.toarray(), index=joined.index,
-                           columns=vectorizer.get_feature_names_out())
+def _tfidf_by_outlet(counts: pd.DataFrame) -> pd.DataFrame:
+    """Each outlet's TF-IDF weights (its sentences joined into one document)."""
+    weights = weigh_group_tfidf(counts)
     return weights.stack().rename("tfidf").reset_index().rename(columns={"level_1": "term"})
 
 
@@ -60,11 +67,14 @@ def find_distinctive_terms(sentences: pd.DataFrame, *,
     """
     if sentences.empty or sentences["outlet"].nunique() < 2:
         return pd.DataFrame(columns=DISTINCTIVE_COLUMNS)
-    table = compute_log_odds(sentences["text"].astype(str).tolist(),
-                             sentences["outlet"].astype(str).tolist(), alpha0=alpha0)
-    table = table.merge(_tfidf_by_outlet(sentences), on=["outlet", "term"], how="left")
+    texts = sentences["text"].astype(str).tolist()
+    tokens = analyze_all(texts)  # tokenised once for counts, TF-IDF and examples
+    counts = count_terms_by_group(texts, sentences["outlet"].astype(str).tolist(),
+                                  tokens=tokens)
+    table = log_odds_from_counts(counts, alpha0=alpha0)
+    table = table.merge(_tfidf_by_outlet(counts), on=["outlet", "term"], how="left")
     table["tfidf"] = table["tfidf"].fillna(0.0)
-    examples = _examples(sentences)
+    examples = _examples(sentences, tokens)
     table["example"] = [examples.get((o, t), "") for o, t in zip(table["outlet"], table["term"],
                                                                   strict=True)]
     return table[DISTINCTIVE_COLUMNS]

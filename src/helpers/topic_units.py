@@ -34,7 +34,7 @@ from scipy import sparse
 from scipy.sparse.csgraph import connected_components
 
 from helpers.segment import split_sentences
-from helpers.vectorize import analyze, build_vectorizer
+from helpers.vectorize import analyze_all, build_vectorizer
 
 UNIT_KINDS: tuple[str, ...] = ("paragraph", "sentences", "article")
 UNIT_COLUMNS: tuple[str, ...] = ("article_id", "outlet", "position", "paragraph", "text", "words")
@@ -113,7 +113,7 @@ def group_duplicates(texts: Sequence[str], *, threshold: float = 0.8) -> np.ndar
     n = len(texts)
     if n == 0:
         return np.zeros(0, dtype=np.int64)
-    tokens = [analyze(t) for t in texts]
+    tokens = analyze_all(texts)
     keys = [" ".join(t) for t in tokens]
     first_of_key: dict[str, int] = {}
     edges_a, edges_b = [], []
