@@ -105,6 +105,11 @@ def test_find_matches_each_equals_find_matches_per_text():
     assert find_matches_each(texts[:-1], matchers) == [
         [hit for hit in hits if hit[0] < len(texts) - 1] for hits in expected]
     assert expected[0][:2] == [(0, 0, 14, "Putin", "Vladimir Putin"), (0, 19, 21, "US", "US")]
+    # Repeated texts (wire copy) are matched once and the matches copied to every repeat.
+    repeated = [texts[4], texts[0], texts[4], texts[7], texts[0], texts[4]]
+    assert find_matches_each(repeated, matchers) == [
+        [(i, *m) for i, t in enumerate(repeated) for m in find_matches(t, matcher)]
+        for matcher in matchers]
 
 
 def test_compile_matcher_is_memoised_on_content():

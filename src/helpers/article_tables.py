@@ -30,7 +30,7 @@ import numpy as np
 import pandas as pd
 
 from helpers import paths
-from helpers.cache import write_cache_entry
+from helpers.cache import paused_gc, read_cache_entry, write_cache_entry
 from helpers.lexicons import Lexicons, load_lexicons
 
 #: Bump when any per-article table changes, so cached entries are recomputed.
@@ -288,7 +288,8 @@ def _batches(items: list, size: int) -> list[list]:
 def compute_article_tables(corpus, *, workers: int | None = None,
                            dask_address: str | None = None, use_cache: bool = True,
                            lexicons: Lexicons | None = None,
-                           progress: bool | None = None) -> ArticleTables:
+                           progress: bool | None = None,
+                           tables: tuple[str, ...] | None = None) -> ArticleTables:
     """Compute (or read from the cache) every per-article table of a collection.
 
     Parameters
@@ -306,6 +307,9 @@ def compute_article_tables(corpus, *, workers: int | None = None,
         Lexicons to use; default: those of the collection folder.
     progress
         Show a progress bar; default: when many articles need computing.
+    tables
+        Names of the tables to join (default: all); the others are left empty, which saves
+        time on large collections. ``features`` is always joined.
 
     Returns
     -------
@@ -322,15 +326,14 @@ def compute_article_tables(corpus, *, workers: int | None = None,
     keys = _cache_keys(corpus, lexicon_hash)
     entries: dict[str, dict] = {}
     missing: dict[str, Path | None] = {}
-    for aid, key in keys.items():
-        cached = folder / f"{key}.json" if use_cache else None
-        if cached is not None and cached.exists():
-            try:
-                entries[aid] = json.loads(cached.read_text("utf-8"))
-                continue
-            except ValueError:
-                pass  # a corrupt entry is computed again
-        missing[aid] = cached
+    with paused_gc():
+        for aid, key in keys.items():
+            cached = folder / f"{key}.json" if use_cache else None
+            entry = read_cache_entry(cached) if cached is not None else None
+            if entry is not None:
+                entries[aid] = entry
+            else:
+                missing[aid] = cached
     todo = [(payload, missing[payload["article_id"]])
             for payload in make_payloads(corpus, only=set(missing))] if missing else []
     if dask_address and todo:
@@ -346,7 +349,9 @@ def compute_article_tables(corpus, *, workers: int | None = None,
     else:
         entries.update(_analyse_locally(todo, lexicons=lexicons, workers=workers,
                                         progress=progress))
-    return join_tables(corpus, [entries[aid] for aid in keys], lexicons=lexicons)
+    with paused_gc():
+        return join_tables(corpus, [entries[aid] for aid in keys], lexicons=lexicons,
+                           tables=tables)
 
 
 def _analyse_locally(todo: list[tuple[dict, Path | None]], *, lexicons: Lexicons,
@@ -376,26 +381,34 @@ def _analyse_locally(todo: list[tuple[dict, Path | None]], *, lexicons: Lexicons
     return {job[0]["article_id"]: entry for job, entry in zip(todo, entries, strict=True)}
 
 
-def join_tables(corpus, entries: list[dict], *, lexicons: Lexicons) -> ArticleTables:
-    """Concatenate the cache entries of the corpus's articles (in corpus order) into tables."""
+def join_tables(corpus, entries: list[dict], *, lexicons: Lexicons,
+                tables: tuple[str, ...] | None = None) -> ArticleTables:
+    """Concatenate the cache entries of the corpus's articles (in corpus order) into tables
+    (only those named in ``tables``, default all; the others are empty)."""
     from helpers.features import build_feature_table
 
     ids = corpus.articles["article_id"].tolist()
     outlets = dict(zip(ids, corpus.articles["outlet"], strict=True))
     by_id = sorted(range(len(ids)), key=lambda i: ids[i])
     texts = corpus.sentences.set_index(["article_id", "position"])["text"]
-    tables: dict[str, pd.DataFrame] = {}
+    joined: dict[str, pd.DataFrame] = {}
     names = [f.name for f in fields(ArticleTables) if f.name != "features"]
+    unknown = set(tables or ()) - set(names) - {"features"}
+    if unknown:
+        raise ValueError(f"unknown tables {sorted(unknown)}; choose from {names}")
     for name in names:
+        if tables is not None and name not in tables:
+            joined[name] = pd.DataFrame()
+            continue
         order = by_id if name in ARTICLE_ID_ORDER else range(len(ids))
-        tables[name] = _join_one(name, [(ids[i], entries[i]["tables"][name]) for i in order],
+        joined[name] = _join_one(name, [(ids[i], entries[i]["tables"][name]) for i in order],
                                  outlets, texts)
-    tables["readability"] = _finish_readability(tables["readability"])
+    joined["readability"] = _finish_readability(joined["readability"])
     features = build_feature_table(
         [{"article_id": aid, "outlet": outlets[aid],
           "language": corpus.articles["language"].iloc[i], **entries[i]["features"]}
          for i, aid in enumerate(ids)], lexicons=lexicons)
-    return ArticleTables(features=features, **tables)
+    return ArticleTables(features=features, **joined)
 
 
 def _join_one(name: str, parts: list[tuple[str, dict]], outlets: dict, texts: pd.Series

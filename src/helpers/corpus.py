@@ -24,7 +24,7 @@ import pandas as pd
 
 from helpers import paths
 from helpers.article import Article
-from helpers.cache import write_cache_entry
+from helpers.cache import paused_gc, write_cache_entry
 from helpers.ingest import decode_bytes, hash_bytes, list_article_files, read_document
 from helpers.segment import split_sentences
 
@@ -173,6 +173,13 @@ def load_collection(collection: str | os.PathLike[str] = paths.DEFAULT_COLLECTIO
     folder = paths.resolve_collection(collection)
     if not folder.is_dir():
         raise CollectionError(f"collection folder not found: {folder}")
+    with paused_gc():  # thousands of cache entries: see helpers.cache.paused_gc
+        return _load(folder, use_cache=use_cache, progress=progress, workers=workers,
+                     dask_address=dask_address)
+
+
+def _load(folder: Path, *, use_cache: bool, progress: bool | None, workers: int | None,
+          dask_address: str | None) -> Corpus:
     sources = read_sources(folder)
     candidates, unsupported = list_article_files(folder)
     cache = paths.cache_dir(folder) / "parsed"

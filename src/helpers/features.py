@@ -139,4 +139,4 @@ def compute_article_features(corpus, *, workers: int | None = None,
     from helpers.article_tables import compute_article_tables
 
     return compute_article_tables(corpus, workers=workers, dask_address=dask_address,
-                                  use_cache=use_cache, lexicons=lexicons).features
+                                  use_cache=use_cache, lexicons=lexicons, tables=()).features

@@ -239,6 +239,23 @@ def find_matches_each(texts: Iterable[str | None], matchers: Sequence[Matcher]
         order, offsets within the text.
     """
     texts = ["" if text is None or text != text else str(text) for text in texts]
+    distinct: dict[str, int] = {}
+    codes = [distinct.setdefault(text, len(distinct)) for text in texts]
+    if len(distinct) < len(texts):  # repeated texts (wire copy): match each distinct text once
+        holders: list[list[int]] = [[] for _ in distinct]
+        for i, code in enumerate(codes):
+            holders[code].append(i)
+        results = []
+        for hits in _find_matches_distinct(list(distinct), matchers):
+            expanded = [(i, *hit[1:]) for hit in hits for i in holders[hit[0]]]
+            expanded.sort(key=lambda hit: hit[0])  # stable: each text's matches stay in order
+            results.append(expanded)
+        return results
+    return _find_matches_distinct(texts, matchers)
+
+
+def _find_matches_distinct(texts: list[str], matchers: Sequence[Matcher]
+                           ) -> list[list[tuple[int, int, int, str, str]]]:
     if any(_SEPARATOR in text for text in texts):
         return [[(i, *match) for i, text in enumerate(texts) for match in find_matches(text, m)]
                 for m in matchers]

@@ -91,7 +91,7 @@ def build_report(data_dir: Path, out_dir: Path, *, notebooks_dir: Path | None = 
         # start: the notebooks then read them from the cache instead of computing them twice.
         from helpers.article_tables import compute_article_tables
 
-        compute_article_tables(corpus, progress=None if progress else False)
+        compute_article_tables(corpus, progress=None if progress else False, tables=())
     if not notebooks:
         raise ReportError(f"no notebooks (NN_name.ipynb) found in {notebooks_dir}")
     tables_dir = out_dir / "tables"

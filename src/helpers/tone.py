@@ -49,14 +49,21 @@ def score_sentences(sentences: pd.DataFrame) -> pd.DataFrame:
         ``article_id``, ``outlet``, ``position``, ``text``, ``compound`` (-1..1), ``pos``,
         ``neg``, ``neu`` (proportions of the sentence's words).
     """
-    analyzer = _analyzer()
     rows = []
     for row in sentences.itertuples(index=False):
-        score = analyzer.polarity_scores(str(row.text))
+        compound, pos, neg, neu = score_text(str(row.text))
         rows.append({"article_id": row.article_id, "outlet": row.outlet,
-                     "position": int(row.position), "text": row.text, **{
-                         k: float(score[k]) for k in ("compound", "pos", "neg", "neu")}})
+                     "position": int(row.position), "text": row.text, "compound": compound,
+                     "pos": pos, "neg": neg, "neu": neu})
     return pd.DataFrame(rows, columns=SCORE_COLUMNS)
+
+
+@lru_cache(maxsize=200_000)
+def score_text(text: str) -> tuple[float, float, float, float]:
+    """VADER's ``(compound, pos, neg, neu)`` of one text, remembered per text (wire copy
+    repeats sentences word for word; VADER gives a text the same scores every time)."""
+    score = _analyzer().polarity_scores(text)
+    return tuple(float(score[k]) for k in ("compound", "pos", "neg", "neu"))
 
 
 def bootstrap_mean(values, *, n_boot: int = 2000, seed: int = 0) -> tuple[float, float, float]:

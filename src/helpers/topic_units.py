@@ -41,6 +41,8 @@ UNIT_COLUMNS: tuple[str, ...] = ("article_id", "outlet", "position", "paragraph"
 REQUIRED_COLUMNS: tuple[str, ...] = ("article_id", "outlet", "position", "text")
 #: Above this many distinct units, candidate pairs come from prefix filtering, not all pairs.
 EXACT_LIMIT = 2000
+#: Above it, dense blocks are multiplied when rows × terms is at most this many cells.
+DENSE_CELLS = 60_000_000
 _BLOCK = 1000
 _PAIR_CHUNK = 200_000
 
@@ -130,8 +132,12 @@ def group_duplicates(texts: Sequence[str], *, threshold: float = 0.8) -> np.ndar
             analyzer=_given_tokens, preprocessor=None, stop_words=None, token_pattern=None,
             strip_accents=None)
         matrix = vectorizer.fit_transform(tokens).tocsr()[distinct]
-        pairs = _similar_pairs(matrix, threshold) if len(distinct) <= EXACT_LIMIT else \
-            _similar_pairs_prefix(matrix, threshold)
+        if len(distinct) <= EXACT_LIMIT:
+            pairs = _similar_pairs(matrix, threshold)
+        elif matrix.shape[0] * matrix.shape[1] <= DENSE_CELLS:
+            pairs = _similar_pairs(matrix, threshold, dense=True)
+        else:
+            pairs = _similar_pairs_prefix(matrix, threshold)
         edges_a.extend(distinct[pairs[0]].tolist())
         edges_b.extend(distinct[pairs[1]].tolist())
     graph = sparse.coo_matrix((np.ones(len(edges_a)), (edges_a, edges_b)), shape=(n, n))
@@ -147,10 +153,23 @@ def _given_tokens(tokens: list[str]) -> list[str]:
     return tokens
 
 
-def _similar_pairs(matrix: sparse.csr_matrix, threshold: float) -> tuple[np.ndarray, np.ndarray]:
-    """All pairs i < j with cosine >= threshold (rows are L2-normalised), in row blocks."""
+def _similar_pairs(matrix: sparse.csr_matrix, threshold: float, *, dense: bool = False
+                   ) -> tuple[np.ndarray, np.ndarray]:
+    """All pairs i < j with cosine >= threshold (rows are L2-normalised), in row blocks.
+
+    ``dense=True`` multiplies dense blocks (BLAS): much faster when the vocabulary is small
+    and rows share many terms, as in copy-heavy collections (the caller checks the size).
+    """
     a_all, b_all = [], []
+    full = matrix.toarray() if dense else None
     for start in range(0, matrix.shape[0], _BLOCK):
+        if full is not None:
+            block_rows, cols = np.nonzero(full[start:start + _BLOCK] @ full.T
+                                          >= threshold - 1e-12)
+            keep = block_rows + start < cols
+            a_all.extend((block_rows[keep] + start).tolist())
+            b_all.extend(cols[keep].tolist())
+            continue
         block = (matrix[start:start + _BLOCK] @ matrix.T).tocoo()
         keep = (block.data >= threshold - 1e-12) & (block.row + start < block.col)
         a_all.extend((block.row[keep] + start).tolist())
