@@ -125,3 +125,18 @@ def test_article_map_samples_by_outlet():
     assert shares[OUTLETS[0]] == 1000  # half of the articles, half of the points
     assert chart.data.equals(charts.chart_article_map(points).data)  # deterministic
     assert _rows(charts.chart_article_map(points.head(30))) == 30
+
+
+def test_article_lengths_become_a_histogram_above_the_limit():
+    articles = pd.DataFrame({"outlet": [OUTLETS[k % 20] for k in range(N_ARTICLES)],
+                             "source": [f"a{k:05d}.txt" for k in range(N_ARTICLES)],
+                             "headline": LONG, "words": np.arange(N_ARTICLES) % 1000 + 100,
+                             "paragraphs": 10, "removed": 2})
+    chart = charts.chart_article_lengths(articles)
+    spec = chart.to_dict()
+    rows = next(iter(spec["datasets"].values()))
+    assert len(rows) <= len(OUTLETS) * 30
+    assert sum(row["articles"] for row in rows) == N_ARTICLES
+    assert min(row["from"] for row in rows) == 100 and max(row["to"] for row in rows) == 1099
+    small = charts.chart_article_lengths(articles.head(50))
+    assert len(next(iter(small.to_dict()["datasets"].values()))) == 50

@@ -119,8 +119,9 @@ MATCH_COLUMNS = ["article_a", "outlet_a", "position_a", "text_a", "article_b", "
                  "position_b", "text_b", "ratio", "coverage", "kind"]
 
 
+@functools.lru_cache(maxsize=1 << 19)
 def normalize_sentence(text: str) -> str:
-    """Return the matching key of a sentence (see the module docstring).
+    """Return the matching key of a sentence (see the module docstring); remembered per text.
 
     Examples
     --------

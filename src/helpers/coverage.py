@@ -44,29 +44,47 @@ OVERLAP_COLUMNS = ["outlet_a", "outlet_b", "n_sentences_a", "n_shared", "share_o
                    "share_low", "share_high",
                    "example"]
 COVERAGE_COLUMNS = ["cluster_id", "label", "outlet", "present", "sentence", "n_outlets"]
-_USABLE: dict = {}  # fingerprint of a sentences table → its usable sentences
-
-
 def _usable(sentences: pd.DataFrame) -> pd.DataFrame:
-    """Sentences of at least ``MIN_WORDS`` normalised words (memoised on the table's content:
-    the notebook asks three times, and normalising every sentence takes seconds)."""
-    key = (len(sentences), tuple(sentences.columns),
-           int(pd.util.hash_pandas_object(sentences, index=False).sum()))
-    if key not in _USABLE:
-        keys = sentences["text"].astype(str).map(normalize_sentence)
-        _USABLE.clear()  # keep only the latest collection
-        _USABLE[key] = sentences.loc[keys.str.split().str.len() >= MIN_WORDS].reset_index(
-            drop=True)
-    return _USABLE[key].copy()
+    """Sentences of at least ``MIN_WORDS`` normalised words (normalising is remembered per
+    text by :func:`helpers.align.normalize_sentence`, so asking again is cheap)."""
+    words = np.fromiter((len(normalize_sentence(str(t)).split()) for t in sentences["text"]),
+                        dtype=np.int64, count=len(sentences))
+    return sentences.loc[words >= MIN_WORDS].reset_index(drop=True)
 
 
-def _matched_keys(matches: pd.DataFrame) -> pd.DataFrame:
-    """Both directions of every match: article_id, position (the sentence) and the other outlet."""
-    forward = matches.rename(columns={"article_a": "article_id", "position_a": "position",
-                                      "outlet_b": "other"})[["article_id", "position", "other"]]
-    backward = matches.rename(columns={"article_b": "article_id", "position_b": "position",
-                                       "outlet_a": "other"})[["article_id", "position", "other"]]
-    return pd.concat([forward, backward], ignore_index=True).drop_duplicates()
+def _sentence_rows(usable: pd.DataFrame, article_ids: pd.Series, positions: pd.Series
+                   ) -> np.ndarray:
+    """Row of each ``(article_id, position)`` in ``usable`` (-1 when absent), by integer keys
+    (much faster than a MultiIndex look-up for millions of matches)."""
+    if usable.empty or len(article_ids) == 0:
+        return np.full(len(article_ids), -1, dtype=np.int64)
+    articles = pd.Index(usable["article_id"].unique())
+    width = int(max(usable["position"].max(), positions.max())) + 1
+    keys = articles.get_indexer(usable["article_id"]).astype(np.int64) * width \
+        + usable["position"].to_numpy(dtype=np.int64)
+    order = np.argsort(keys, kind="stable")
+    ordered = keys[order]
+    codes = articles.get_indexer(article_ids).astype(np.int64)
+    wanted = codes * width + positions.to_numpy(dtype=np.int64)
+    at = np.minimum(np.searchsorted(ordered, wanted), len(ordered) - 1)
+    return np.where((codes >= 0) & (ordered[at] == wanted), order[at], -1)
+
+
+def _matched_rows(usable: pd.DataFrame, matches: pd.DataFrame
+                  ) -> tuple[np.ndarray, np.ndarray]:
+    """Both directions of every match as ``(row, other)``: the usable row of a matched
+    sentence and the code of the other outlet (in ``sorted(usable.outlet)``), distinct pairs."""
+    outlets = pd.Index(sorted(usable["outlet"].unique()))
+    rows_a = _sentence_rows(usable, matches["article_a"], matches["position_a"])
+    rows_b = _sentence_rows(usable, matches["article_b"], matches["position_b"])
+    other_b = outlets.get_indexer(matches["outlet_b"])
+    other_a = outlets.get_indexer(matches["outlet_a"])
+    rows = np.concatenate([rows_a, rows_b])
+    others = np.concatenate([other_b, other_a])
+    keep = (rows >= 0) & (others >= 0)
+    pairs = np.sort(rows[keep].astype(np.int64) * max(len(outlets), 1) + others[keep])
+    pairs = pairs[np.r_[True, pairs[1:] != pairs[:-1]]] if len(pairs) else pairs
+    return pairs // max(len(outlets), 1), pairs % max(len(outlets), 1)
 
 
 def summarize_wire_overlap(sentences: pd.DataFrame, matches: pd.DataFrame) -> pd.DataFrame:
@@ -90,13 +108,23 @@ def summarize_wire_overlap(sentences: pd.DataFrame, matches: pd.DataFrame) -> pd
         shared sentence, empty when none).
     """
     usable = _usable(sentences)
-    matched = _matched_keys(matches).merge(usable[["article_id", "position", "outlet", "text"]],
-                                           on=["article_id", "position"])
     totals = usable.groupby("outlet").size()
-    shared = (matched.drop_duplicates(["outlet", "other", "article_id", "position"])
-              .sort_values(["article_id", "position"], kind="stable")
-              .groupby(["outlet", "other"], sort=False))
-    counts, examples = shared.size(), shared["text"].first()
+    rows, others = _matched_rows(usable, matches)
+    outlets = np.array(sorted(usable["outlet"].unique()), dtype=object)
+    # Each (outlet, other) pair's first shared sentence in (article, position) order.
+    rank = np.empty(len(usable), dtype=np.int64)
+    rank[np.lexsort((usable["position"].to_numpy(), usable["article_id"].to_numpy()))] = \
+        np.arange(len(usable))
+    own = pd.Index(outlets).get_indexer(usable["outlet"])[rows]
+    order = np.lexsort((rank[rows], others, own))
+    group = own[order] * len(outlets) + others[order]
+    first = np.r_[True, group[1:] != group[:-1]] if len(group) else np.zeros(0, dtype=bool)
+    texts = usable["text"].to_numpy(dtype=object)
+    index = pd.MultiIndex.from_arrays([outlets[own[order][first]],
+                                       outlets[others[order][first]]])
+    counts = pd.Series(np.bincount(group, minlength=len(outlets) ** 2)[group[first]],
+                       index=index)
+    examples = pd.Series(texts[rows[order][first]], index=index)
     outlets = sorted(totals.index)
     grid = pd.MultiIndex.from_tuples([(a, b) for a in outlets for b in outlets if a != b],
                                      names=["outlet_a", "outlet_b"])
@@ -138,9 +166,10 @@ def find_unique_sentences(sentences: pd.DataFrame, matches: pd.DataFrame) -> pd.
         ``article_id``, ``outlet``, ``position``, ``text``, sorted by outlet, article, position.
     """
     usable = _usable(sentences)
-    matched = _matched_keys(matches)[["article_id", "position"]].drop_duplicates()
-    merged = usable.merge(matched, on=["article_id", "position"], how="left", indicator=True)
-    unique = merged[merged["_merge"] == "left_only"]
+    rows, _ = _matched_rows(usable, matches)
+    matched = np.zeros(len(usable), dtype=bool)
+    matched[rows] = True
+    unique = usable[~matched]
     return unique[["article_id", "outlet", "position", "text"]].sort_values(
         ["outlet", "article_id", "position"]).reset_index(drop=True)
 
@@ -200,11 +229,8 @@ def cluster_facts(sentences: pd.DataFrame, matches: pd.DataFrame, *,
     if usable.empty:
         return pd.DataFrame(columns=columns)
     matrix, _ = fit_tfidf(usable["text"].astype(str).tolist())
-    keys = pd.MultiIndex.from_arrays([usable["article_id"], usable["position"]])
-    rows = keys.get_indexer(pd.MultiIndex.from_arrays([matches["article_a"],
-                                                       matches["position_a"]]))
-    cols = keys.get_indexer(pd.MultiIndex.from_arrays([matches["article_b"],
-                                                       matches["position_b"]]))
+    rows = _sentence_rows(usable, matches["article_a"], matches["position_a"])
+    cols = _sentence_rows(usable, matches["article_b"], matches["position_b"])
     both = (rows >= 0) & (cols >= 0)  # pairs of usable sentences (others are too short)
     rows, cols = rows[both], cols[both]
     if len(usable) <= EXACT_FACT_SENTENCES:

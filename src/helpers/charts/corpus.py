@@ -3,9 +3,15 @@
 from __future__ import annotations
 
 import altair as alt
+import numpy as np
 import pandas as pd
 
 from helpers.charts.base import outlet_color
+
+#: Up to this many articles, one bar per article; above it, a histogram per outlet.
+MAX_ARTICLE_BARS = 80
+#: Bins of the length histogram.
+LENGTH_BINS = 30
 
 
 def chart_removed(table: pd.DataFrame) -> alt.Chart:
@@ -34,12 +40,36 @@ def chart_article_lengths(table: pd.DataFrame) -> alt.Chart:
     ----------
     table
         Output of :func:`helpers.audit.summarize_articles`.
+
+    Above :data:`MAX_ARTICLE_BARS` articles one bar per article is unreadable: the chart is
+    then a histogram of body lengths stacked by outlet (binned here, so it stays small).
     """
+    if len(table) > MAX_ARTICLE_BARS:
+        return _chart_length_histogram(table)
     return alt.Chart(table, title="Body length of each article").mark_bar().encode(
         y=alt.Y("source:N", title=None, sort="-x"),
         x=alt.X("words:Q", title="Words in the cleaned body"),
         color=outlet_color(),
         tooltip=["outlet:N", "headline:N", "words:Q", "paragraphs:Q", "removed:Q"],
+    )
+
+
+def _chart_length_histogram(table: pd.DataFrame) -> alt.Chart:
+    words = table["words"].fillna(0).to_numpy(dtype=float)
+    edges = np.histogram_bin_edges(words, bins=LENGTH_BINS)
+    which = np.clip(np.searchsorted(edges, words, side="right") - 1, 0, len(edges) - 2)
+    binned = (pd.DataFrame({"outlet": table["outlet"].to_numpy(), "bin": which})
+              .groupby(["outlet", "bin"]).size().rename("articles").reset_index())
+    binned["from"] = edges[binned["bin"]].round().astype(int)
+    binned["to"] = edges[binned["bin"] + 1].round().astype(int)
+    title = f"Body length of the {len(table):,} articles (articles per length band)"
+    return alt.Chart(binned.drop(columns="bin"), title=title).mark_bar().encode(
+        x=alt.X("from:Q", title="Words in the cleaned body", bin="binned"),
+        x2="to:Q",
+        y=alt.Y("sum(articles):Q", title="Articles", stack=True),
+        color=outlet_color(),
+        tooltip=["outlet:N", alt.Tooltip("from:Q", title="from (words)"),
+                 alt.Tooltip("to:Q", title="to (words)"), "articles:Q"],
     )
 
 
