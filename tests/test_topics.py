@@ -254,7 +254,9 @@ def test_prefix_filter_path_matches_exact_grouping(monkeypatch):
              wire.replace("Russian television", "state television"), "", wire.upper()]
     exact = group_duplicates(texts).tolist()
     monkeypatch.setattr(topic_units, "EXACT_LIMIT", 2)
-    assert group_duplicates(texts).tolist() == exact == [0, 1, 0, 3, 0]
+    dense = group_duplicates(texts).tolist()
+    monkeypatch.setattr(topic_units, "DENSE_CELLS", 0)
+    assert group_duplicates(texts).tolist() == dense == exact == [0, 1, 0, 3, 0]
 
 
 def test_describe_representative_paragraphs():
@@ -281,8 +283,11 @@ def test_prefix_filter_equals_all_pairs_on_edited_copies(monkeypatch):
     monkeypatch.setattr(topic_units, "EXACT_LIMIT", 10**9)
     exact = group_duplicates(texts, threshold=0.7)
     monkeypatch.setattr(topic_units, "EXACT_LIMIT", 0)
+    dense = group_duplicates(texts, threshold=0.7)  # dense blocks: rows x terms is small
+    monkeypatch.setattr(topic_units, "DENSE_CELLS", 0)
     prefix = group_duplicates(texts, threshold=0.7)
     np.testing.assert_array_equal(prefix, exact)
+    np.testing.assert_array_equal(dense, exact)
     assert 60 <= len(np.unique(exact)) < 400  # copies were grouped, distinct texts kept apart
 
 
