@@ -9,8 +9,9 @@ written once into the system temporary folder (deterministic seed) and reused be
 Stages are timed in this process with the parse and feature caches cold (they live in a private
 temporary folder), with peak resident memory (this process plus its worker processes, sampled
 by psutil) per stage. "report" runs the code cells of every notebook in one namespace (the
-parameters injected, displays discarded, charts serialised with ``to_dict`` as the report does)
-on a cold cache: the whole report minus kernel start-up and HTML export. The last line is one
+parameters injected, tables written as CSV, displays discarded, charts serialised with
+``to_dict`` as the report does) in a fresh process on a cold cache: the whole report minus kernel
+start-up and HTML export. The last line is one
 summary of the largest run::
 
     bench: n=10000 total_s=... peak_mb=... scaling=... lsh_recall=... incremental_pct=...
@@ -196,6 +197,7 @@ def run_notebooks(collection: Path, notebooks: list[Path]) -> dict[str, float]:
     import nbformat
 
     times = {}
+    tables = tempfile.mkdtemp(prefix="framekit-bench-tables-")  # tables are written, as in a report
     for path in notebooks:
         forget_memos()  # each notebook of a report runs in a fresh kernel
         nb = nbformat.read(path, as_version=4)
@@ -206,9 +208,10 @@ def run_notebooks(collection: Path, notebooks: list[Path]) -> dict[str, float]:
                 continue
             source = cell.source
             if "parameters" in cell.metadata.get("tags", []):
-                source += f"\ncollection = {str(collection)!r}\ntables_dir = ''\n"
+                source += f"\ncollection = {str(collection)!r}\ntables_dir = {tables!r}\n"
             _exec_cell(source, namespace, f"{path.name}")
         times[path.stem] = time.perf_counter() - start
+    shutil.rmtree(tables, ignore_errors=True)
     return times
 
 

@@ -157,3 +157,35 @@ def test_wilson_interval_matches_hand_values(k, n, low, high):
 
     lo, hi = wilson_interval(np.array([k]), np.array([n]))
     assert (round(float(lo[0]), 4), round(float(hi[0]), 4)) == (low, high)
+
+
+def test_group_copies_joins_matched_sentences_transitively(sentences, matches, monkeypatch):
+    from helpers import coverage
+
+    copies = coverage.group_copies(sentences, matches)
+    assert list(copies.columns) == coverage.COPY_COLUMNS
+    groups = {g: sorted(zip(t["outlet"], t["position"], strict=True))
+              for g, t in copies.groupby("copy_group")}
+    # ISLAND is in all three outlets (group 0); BUILDUP and RUDD in the two wires.
+    assert groups[0] == [("Own", 1), ("Wire A", 1), ("Wire B", 1)]
+    assert sorted(groups.values()) == sorted([[("Own", 1), ("Wire A", 1), ("Wire B", 1)],
+                                              [("Wire A", 0), ("Wire B", 0)],
+                                              [("Wire A", 3), ("Wire B", 3)]])
+    assert copies.set_index("copy_group")["outlets"].to_dict()[0] == 3
+    assert GAS not in copies["text"].tolist() and UYGHURS not in copies["text"].tolist()
+    sentence = coverage.describe_copies(copies, matches)
+    assert sentence.startswith("7 sentences match a sentence of another outlet; they form 3 "
+                               "copy groups, the largest carried by 3 outlets (3 sentences")
+    assert "every pair is in `sentence_matches.csv`" in sentence
+    monkeypatch.setattr(coverage, "EXPORT_PAIRS", 2)
+    assert "are too many to write as a table (limit 2)" in coverage.describe_copies(copies,
+                                                                                    matches)
+    assert coverage.group_copies(sentences, matches.iloc[:0]).empty
+
+
+def test_write_table_skips_tables_over_max_rows(tmp_path, matches):
+    from helpers.export import write_table
+
+    assert write_table(matches, "pairs", tables_dir=tmp_path, max_rows=len(matches)).exists()
+    assert write_table(matches, "pairs", tables_dir=tmp_path, max_rows=len(matches) - 1) is None
+    assert not (tmp_path / "pairs.csv").exists()  # no stale file from the run before

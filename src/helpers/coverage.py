@@ -174,6 +174,61 @@ def find_unique_sentences(sentences: pd.DataFrame, matches: pd.DataFrame) -> pd.
         ["outlet", "article_id", "position"]).reset_index(drop=True)
 
 
+#: At most this many sentence pairs are written as a table; above, only the copy groups.
+EXPORT_PAIRS = 250_000
+COPY_COLUMNS = ["copy_group", "outlets", "sentences", "article_id", "outlet", "position", "text"]
+
+
+def group_copies(sentences: pd.DataFrame, matches: pd.DataFrame) -> pd.DataFrame:
+    """Every matched sentence with its copy group (sentences joined by matches, transitively).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per sentence that matches at least one sentence of another outlet:
+        ``copy_group`` (0 = the group carried by most outlets, then most sentences),
+        ``outlets`` and ``sentences`` (the group's size), ``article_id``, ``outlet``,
+        ``position``, ``text``; sorted by group, outlet, article and position.
+    """
+    usable = _usable(sentences)
+    rows = _sentence_rows(usable, matches["article_a"], matches["position_a"])
+    cols = _sentence_rows(usable, matches["article_b"], matches["position_b"])
+    both = (rows >= 0) & (cols >= 0)
+    if not both.any():
+        return pd.DataFrame(columns=COPY_COLUMNS)
+    graph = sparse.coo_matrix((np.ones(int(both.sum())), (rows[both], cols[both])),
+                              shape=(len(usable), len(usable)))
+    _, label = connected_components(graph, directed=False)
+    matched = np.zeros(len(usable), dtype=bool)
+    matched[rows[both]] = matched[cols[both]] = True
+    table = usable.loc[matched, ["article_id", "outlet", "position", "text"]].copy()
+    table["group"] = label[matched]
+    size = table.groupby("group").agg(outlets=("outlet", "nunique"),
+                                      sentences=("outlet", "size"),
+                                      first=("article_id", "min"))
+    order = size.sort_values(["outlets", "sentences", "first"],
+                             ascending=[False, False, True], kind="stable").index
+    table["copy_group"] = table["group"].map({g: k for k, g in enumerate(order)})
+    table = table.join(size[["outlets", "sentences"]], on="group")
+    return table[COPY_COLUMNS].sort_values(["copy_group", "outlet", "article_id", "position"],
+                                           kind="stable").reset_index(drop=True)
+
+
+def describe_copies(copies: pd.DataFrame, matches: pd.DataFrame) -> str:
+    """One sentence on the copy groups and where the pairs are written."""
+    if copies.empty:
+        return "No sentence is shared between outlets."
+    groups = copies.drop_duplicates("copy_group")
+    top = groups.iloc[0]
+    where = ("every pair is in `sentence_matches.csv`" if len(matches) <= EXPORT_PAIRS else
+             f"{len(matches):,} pairs are too many to write as a table (limit "
+             f"{EXPORT_PAIRS:,}): `sentence_copies.csv` lists every matched sentence with its "
+             "group instead")
+    return (f"{len(copies):,} sentences match a sentence of another outlet; they form "
+            f"{len(groups):,} copy groups, the largest carried by {int(top['outlets'])} outlets "
+            f"({int(top['sentences'])} sentences: “{escape(str(top['text'])[:90])}”); {where}.")
+
+
 def select_examples(table: pd.DataFrame, *, by: list[str], n: int) -> pd.DataFrame:
     """The first ``n`` rows of each group of ``by`` columns (a readable excerpt of a long table).
 

@@ -241,7 +241,8 @@ def _clear_previous(out_dir: Path, tables_dir: Path) -> None:
     """Remove the CSV tables and pages of an earlier run (only files this module writes)."""
     out_dir.mkdir(parents=True, exist_ok=True)
     tables_dir.mkdir(exist_ok=True)
-    for stale in [*tables_dir.glob("*.csv"), *out_dir.glob("[0-9][0-9]_*.html"),
+    for stale in [*tables_dir.glob("*.csv"), *tables_dir.glob("*.csv.gz"),
+                  *out_dir.glob("[0-9][0-9]_*.html"),
                   *out_dir.glob("[0-9][0-9]_*.failed.ipynb"),
                   *(out_dir / "notebooks").glob("[0-9][0-9]_*.ipynb")]:
         stale.unlink()

@@ -8,6 +8,7 @@ when it is ``http`` or ``https``.
 from __future__ import annotations
 
 import csv
+import gzip
 import math
 from datetime import datetime
 from html import escape
@@ -130,12 +131,13 @@ def _skipped(audit) -> str:
 
 
 def _tables(tables_dir: Path, out_dir: Path) -> str:
-    files = sorted(tables_dir.glob("*.csv"))
+    files = sorted([*tables_dir.glob("*.csv"), *tables_dir.glob("*.csv.gz")])
     if not files:
         return "<p>No tables were written.</p>"
     items = []
     for path in files:
-        with path.open(encoding="utf-8", newline="") as handle:
+        opener = gzip.open if path.suffix == ".gz" else open
+        with opener(path, "rt", encoding="utf-8", newline="") as handle:
             rows = max(sum(1 for _ in csv.reader(handle)) - 1, 0)
         href = quote(path.relative_to(out_dir).as_posix())
         items.append(f'<li><a href="{href}">{escape(path.name)}</a> '
