@@ -137,3 +137,17 @@ def test_keyword_context_is_rebuilt_from_the_sentence(cache, tmp_path):
     assert row["right"].startswith(" massed at the border")
     pd.testing.assert_frame_equal(cached, direct, check_dtype=False)
     pd.testing.assert_frame_equal(joined, direct, check_dtype=False)
+
+
+def test_chunked_join_and_a_corrupt_entry_give_the_same_tables(seed_dir, cache, monkeypatch):
+    corpus = load_collection(seed_dir, use_cache=False)
+    whole = compute_article_tables(corpus, workers=1)
+    entries = sorted((cache).rglob("articles/*.json"))
+    assert len(entries) == 5
+    entries[0].write_text("{not json", "utf-8")  # recomputed and rewritten when joined
+    monkeypatch.setattr(article_tables, "JOIN_CHUNK", 2)  # 5 articles in 3 chunks
+    chunked = compute_article_tables(corpus, workers=1)
+    for name in ("features", "readability", "paragraph_readability", "mentions", "quotes",
+                 "frame_keywords", "sentence_tone"):
+        pd.testing.assert_frame_equal(getattr(chunked, name), getattr(whole, name), obj=name)
+    assert entries[0].read_text("utf-8").startswith("{\"features\"")

@@ -324,18 +324,13 @@ def compute_article_tables(corpus, *, workers: int | None = None,
     lexicon_hash = hash_lexicons(lexicons)
     folder = paths.cache_dir(corpus.folder) / _CACHE_FOLDER
     keys = _cache_keys(corpus, lexicon_hash)
+    paths_of = {aid: folder / f"{key}.json" if use_cache else None for aid, key in keys.items()}
+    missing = {aid for aid, path in paths_of.items() if path is None or not path.exists()}
+    todo = [(payload, paths_of[payload["article_id"]])
+            for payload in make_payloads(corpus, only=missing)] if missing else []
+    # Entries written to the cache are read back chunk by chunk when the tables are joined,
+    # so the parent never holds every article's entry at once; only uncached ones are kept.
     entries: dict[str, dict] = {}
-    missing: dict[str, Path | None] = {}
-    with paused_gc():
-        for aid, key in keys.items():
-            cached = folder / f"{key}.json" if use_cache else None
-            entry = read_cache_entry(cached) if cached is not None else None
-            if entry is not None:
-                entries[aid] = entry
-            else:
-                missing[aid] = cached
-    todo = [(payload, missing[payload["article_id"]])
-            for payload in make_payloads(corpus, only=set(missing))] if missing else []
     if dask_address and todo:
         from helpers.cluster import map_on_dask
 
@@ -345,70 +340,115 @@ def compute_article_tables(corpus, *, workers: int | None = None,
         for (payload, cached), entry in zip(todo, (e for b in batches for e in b), strict=True):
             if cached is not None:
                 write_cache_entry(cached, entry)
-            entries[payload["article_id"]] = entry
+            else:
+                entries[payload["article_id"]] = entry
     else:
         entries.update(_analyse_locally(todo, lexicons=lexicons, workers=workers,
                                         progress=progress))
+
+    def entry_of(aid: str) -> dict:
+        entry = entries.get(aid)
+        if entry is None and paths_of[aid] is not None:
+            entry = read_cache_entry(paths_of[aid])
+        if entry is None:  # unreadable cache entry: compute it again
+            todo = [(p, paths_of[aid]) for p in make_payloads(corpus, only={aid})]
+            entry = _analyse_locally(todo, lexicons=lexicons, workers=1, progress=False,
+                                     keep_all=True)[aid]
+        return entry
+
     with paused_gc():
-        return join_tables(corpus, [entries[aid] for aid in keys], lexicons=lexicons,
-                           tables=tables)
+        return join_tables(corpus, entry_of, lexicons=lexicons, tables=tables)
 
 
 def _analyse_locally(todo: list[tuple[dict, Path | None]], *, lexicons: Lexicons,
-                     workers: int | None, progress: bool | None) -> dict[str, dict]:
+                     workers: int | None, progress: bool | None,
+                     keep_all: bool = False) -> dict[str, dict]:
+    """Analyse ``todo`` here (worker processes when many); return the entries that were not
+    written to the cache (all of them with ``keep_all``)."""
     from tqdm.auto import tqdm
 
     n_workers = workers if workers is not None else (
         os.cpu_count() or 1 if len(todo) >= PARALLEL_THRESHOLD else 1)
     show = progress if progress is not None else len(todo) >= PROGRESS_THRESHOLD
     bar = tqdm(total=len(todo), desc="Analysing articles", unit="article", disable=not show)
-    entries: list[dict] = []
+    kept: dict[str, dict] = {}
+
+    def keep(jobs: list[tuple[dict, Path | None]], results: list[dict]) -> None:
+        for (payload, cached), entry in zip(jobs, results, strict=True):
+            if keep_all or cached is None:
+                kept[payload["article_id"]] = entry
+        bar.update(len(jobs))
+
     try:
         if n_workers <= 1 or len(todo) < 2:
             _init_worker(lexicons)
             for batch in _batches(todo, BATCH_SIZE):
-                entries.extend(_analyse_and_cache(batch))
-                bar.update(len(batch))
+                keep(batch, _analyse_and_cache(batch))
         else:
             size = max(1, min(BATCH_SIZE, -(-len(todo) // (4 * n_workers))))
+            batches = _batches(todo, size)
             with ProcessPoolExecutor(max_workers=n_workers, initializer=_init_worker,
                                      initargs=(lexicons,)) as pool:
-                for batch in pool.map(_analyse_and_cache, _batches(todo, size)):
-                    entries.extend(batch)
-                    bar.update(len(batch))
+                for batch, results in zip(batches, pool.map(_analyse_and_cache, batches),
+                                          strict=True):
+                    keep(batch, results)
     finally:
         bar.close()
-    return {job[0]["article_id"]: entry for job, entry in zip(todo, entries, strict=True)}
+    return kept
 
 
-def join_tables(corpus, entries: list[dict], *, lexicons: Lexicons,
+#: Articles joined at a time (bounds the cache entries held in memory).
+JOIN_CHUNK = 1000
+
+
+def join_tables(corpus, entry_of: Callable[[str], dict], *, lexicons: Lexicons,
                 tables: tuple[str, ...] | None = None) -> ArticleTables:
-    """Concatenate the cache entries of the corpus's articles (in corpus order) into tables
-    (only those named in ``tables``, default all; the others are empty)."""
+    """Concatenate the cache entries of the corpus's articles into tables (only those named in
+    ``tables``, default all; the others are empty).
+
+    ``entry_of(article_id)`` gives an article's entry; entries are fetched and turned into
+    table rows :data:`JOIN_CHUNK` articles at a time, in corpus order.
+    """
     from helpers.features import build_feature_table
 
     ids = corpus.articles["article_id"].tolist()
     outlets = dict(zip(ids, corpus.articles["outlet"], strict=True))
-    by_id = sorted(range(len(ids)), key=lambda i: ids[i])
+    languages = corpus.articles["language"].tolist()
     texts = corpus.sentences.set_index(["article_id", "position"])["text"]
-    joined: dict[str, pd.DataFrame] = {}
     names = [f.name for f in fields(ArticleTables) if f.name != "features"]
     unknown = set(tables or ()) - set(names) - {"features"}
     if unknown:
         raise ValueError(f"unknown tables {sorted(unknown)}; choose from {names}")
-    for name in names:
-        if tables is not None and name not in tables:
-            joined[name] = pd.DataFrame()
-            continue
-        order = by_id if name in ARTICLE_ID_ORDER else range(len(ids))
-        joined[name] = _join_one(name, [(ids[i], entries[i]["tables"][name]) for i in order],
-                                 outlets, texts)
+    wanted = [name for name in names if tables is None or name in tables]
+    parts: dict[str, list[pd.DataFrame]] = {name: [] for name in wanted}
+    feature_rows = []
+    for start in range(0, len(ids), JOIN_CHUNK):
+        chunk = ids[start:start + JOIN_CHUNK]
+        entries = [entry_of(aid) for aid in chunk]
+        for name in wanted:
+            parts[name].append(_join_one(name, [(aid, e["tables"][name]) for aid, e in zip(
+                chunk, entries, strict=True)], outlets, texts))
+        feature_rows.extend({"article_id": aid, "outlet": outlets[aid],
+                             "language": languages[start + i], **entry["features"]}
+                            for i, (aid, entry) in enumerate(zip(chunk, entries, strict=True)))
+    joined = {name: pd.DataFrame() for name in names}
+    for name in wanted:
+        joined[name] = _concat(parts[name], by_article_id=name in ARTICLE_ID_ORDER)
     joined["readability"] = _finish_readability(joined["readability"])
-    features = build_feature_table(
-        [{"article_id": aid, "outlet": outlets[aid],
-          "language": corpus.articles["language"].iloc[i], **entries[i]["features"]}
-         for i, aid in enumerate(ids)], lexicons=lexicons)
+    features = build_feature_table(feature_rows, lexicons=lexicons)
     return ArticleTables(features=features, **joined)
+
+
+def _concat(parts: list[pd.DataFrame], *, by_article_id: bool) -> pd.DataFrame:
+    """Chunks in corpus order into one table; tables in article-id order are sorted (stable:
+    each article's rows keep their order)."""
+    full = [part for part in parts if len(part)]
+    if not full:
+        return parts[0] if parts else pd.DataFrame()
+    table = pd.concat(full, ignore_index=True) if len(full) > 1 else full[0]
+    if by_article_id:
+        table = table.sort_values("article_id", kind="stable", ignore_index=True)
+    return table
 
 
 def _join_one(name: str, parts: list[tuple[str, dict]], outlets: dict, texts: pd.Series
