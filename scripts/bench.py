@@ -7,11 +7,13 @@ sentences of its own, and is assigned one of about 20 outlets in a sources.csv. 
 written once into the system temporary folder (deterministic seed) and reused between runs.
 
 Stages are timed in this process with the parse and feature caches cold (they live in a private
-temporary folder), with peak resident memory (this process plus its worker processes, sampled
-by psutil) per stage. "report" runs the code cells of every notebook in one namespace (the
-parameters injected, tables written as CSV, displays discarded, charts serialised with
-``to_dict`` as the report does) in a fresh process on a cold cache: the whole report minus kernel
-start-up and HTML export. The last line is one
+temporary folder) and without the per-text memos of earlier stages, with peak memory (this
+process plus its worker processes, proportional set size sampled by psutil) per stage. "report"
+runs the code cells of each notebook in its own fresh process, as the report gives each notebook
+a fresh kernel (parameters injected, tables written as CSV, displays discarded, charts
+serialised with ``to_dict`` as the report does), on a cold cache: the whole report minus kernel
+start-up and HTML export; its time is the sum of the notebooks' times and its memory the
+largest notebook process's. The last line is one
 summary of the largest run::
 
     bench: n=10000 total_s=... peak_mb=... scaling=... lsh_recall=... incremental_pct=...
@@ -147,7 +149,12 @@ def ensure_collection(root: Path, n: int, *, seed: int, seed_dir: Path) -> Path:
 
 # --------------------------------------------------------------------------- measuring
 class PeakMemory:
-    """Sample the resident memory of this process and its children (psutil) every 20 ms."""
+    """Sample the memory of this process and its children (psutil) every 20 ms.
+
+    Each process counts its proportional set size (PSS: private pages plus its share of the
+    pages it shares), so worker processes forked from a large parent do not count the
+    parent's pages again, as summing resident sizes (RSS) would; RSS where PSS is unavailable.
+    """
 
     def __init__(self) -> None:
         import psutil
@@ -160,10 +167,10 @@ class PeakMemory:
     def _sample(self) -> int:
         total = 0
         with contextlib.suppress(Exception):
-            total = self._process.memory_info().rss
+            total = _memory_of(self._process)
             for child in self._process.children(recursive=True):
                 with contextlib.suppress(Exception):
-                    total += child.memory_info().rss
+                    total += _memory_of(child)
         return total
 
     def _run(self) -> None:
@@ -180,6 +187,14 @@ class PeakMemory:
         self._stop.set()
         self._thread.join()
         self.peak = max(self.peak, self._sample())
+
+
+def _memory_of(process) -> int:
+    """PSS of a process (RSS where the platform has no PSS)."""
+    try:
+        return process.memory_full_info().pss
+    except (AttributeError, OSError):
+        return process.memory_info().rss
 
 
 def measure(function: Callable[[], object]) -> tuple[object, float, float]:
