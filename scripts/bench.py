@@ -149,7 +149,7 @@ def ensure_collection(root: Path, n: int, *, seed: int, seed_dir: Path) -> Path:
 
 # --------------------------------------------------------------------------- measuring
 class PeakMemory:
-    """Sample the memory of this process and its children (psutil) every 20 ms.
+    """Sample the memory of this process and its children (psutil) every 200 ms.
 
     Each process counts its proportional set size (PSS: private pages plus its share of the
     pages it shares), so worker processes forked from a large parent do not count the
@@ -176,7 +176,7 @@ class PeakMemory:
     def _run(self) -> None:
         while not self._stop.is_set():
             self.peak = max(self.peak, self._sample())
-            self._stop.wait(0.02)
+            self._stop.wait(0.2)  # reading PSS walks page tables: not too often
 
     def __enter__(self) -> PeakMemory:
         self.peak = self._sample()
