@@ -234,22 +234,28 @@ def run_report(collection: Path, notebooks: list[Path], cache_root: Path
                ) -> tuple[dict[str, float], float]:
     """Run each notebook in a fresh Python process, as the report runs each in a fresh kernel.
 
-    Returns the seconds of each notebook (its cells, imports included; interpreter start-up
-    excluded, as kernel start-up is) and the peak memory in MB of the largest notebook
-    process; the memory of the stages measured before in this process does not count.
+    First, as ``framekit report`` does before starting kernels, one process loads the
+    collection and computes the per-article tables (all cores). Returns the seconds of that
+    step and of each notebook (its cells, imports included; interpreter start-up excluded, as
+    kernel start-up is) and the peak memory in MB of the largest process (with its workers);
+    the memory of the stages measured before in this process does not count.
     """
     import json
     import subprocess
 
     times: dict[str, float] = {}
     peak = 0.0
-    for notebook in notebooks:
-        command = [sys.executable, __file__, "--notebooks-only", str(collection),
-                   "--cache", str(cache_root), str(notebook)]
+    # As `framekit report` does: load the collection and compute the per-article tables once
+    # (all cores) before the notebooks, which then read them from the cache.
+    prepare = [sys.executable, __file__, "--prepare-only", str(collection), "--cache",
+               str(cache_root)]
+    for command in [prepare, *([sys.executable, __file__, "--notebooks-only", str(collection),
+                                "--cache", str(cache_root), str(notebook)]
+                               for notebook in notebooks)]:
         with PeakMemory() as memory:
             done = subprocess.run(command, capture_output=True, text=True, check=False)
         if done.returncode != 0:
-            raise RuntimeError(f"{notebook.name} failed:\n{done.stderr[-3000:]}")
+            raise RuntimeError(f"{command[2:]} failed:\n{done.stderr[-3000:]}")
         result = json.loads(done.stdout.strip().splitlines()[-1])
         CHART_ERRORS.extend(result.pop("_chart_errors", []))
         times.update(result)
@@ -391,9 +397,26 @@ def main(argv: list[str] | None = None) -> int:
                         help="where synthetic collections are written and reused")
     parser.add_argument("--notebooks-only", type=Path, metavar="COLLECTION",
                         help=argparse.SUPPRESS)  # internal: run_report's child process
+    parser.add_argument("--prepare-only", type=Path, metavar="COLLECTION",
+                        help=argparse.SUPPRESS)  # internal: the report's step before kernels
     parser.add_argument("--cache", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("notebooks", nargs="*", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
+    if args.prepare_only:
+        import json
+
+        from helpers import paths as helper_paths
+
+        helper_paths.DATA_PROCESSED = args.cache
+        start = time.perf_counter()
+        with contextlib.redirect_stderr(io.StringIO()):
+            from helpers.article_tables import compute_article_tables
+            from helpers.corpus import load_collection
+
+            compute_article_tables(load_collection(args.prepare_only), tables=())
+        print(json.dumps({"prepare (parse, tables)": time.perf_counter() - start,
+                          "_chart_errors": []}))
+        return 0
     if args.notebooks_only:
         import json
 
