@@ -53,6 +53,9 @@ SPELLINGS: tuple[tuple[str, str], ...] = (
 )
 #: Charts whose serialisation failed during a notebook run (reported, not fatal).
 CHART_ERRORS: list[str] = []
+#: ``(notebook, first line of the cell, seconds)`` of the cells that took over half a second.
+SLOW_CELLS: list[tuple[str, str, float]] = []
+SHOW_CELLS = False  # set by --cells
 
 
 # --------------------------------------------------------------------------- synthetic data
@@ -224,7 +227,13 @@ def run_notebooks(collection: Path, notebooks: list[Path]) -> dict[str, float]:
             source = cell.source
             if "parameters" in cell.metadata.get("tags", []):
                 source += f"\ncollection = {str(collection)!r}\ntables_dir = {tables!r}\n"
+            cell_start = time.perf_counter()
             _exec_cell(source, namespace, f"{path.name}")
+            if (cell_seconds := time.perf_counter() - cell_start) > 0.5:
+                first = next((line for line in cell.source.splitlines()
+                              if line.strip() and not line.startswith(("#", "from ", "import "))),
+                             "(imports)")
+                SLOW_CELLS.append((path.stem, first[:70], cell_seconds))
         times[path.stem] = time.perf_counter() - start
     shutil.rmtree(tables, ignore_errors=True)
     return times
@@ -258,6 +267,7 @@ def run_report(collection: Path, notebooks: list[Path], cache_root: Path
             raise RuntimeError(f"{command[2:]} failed:\n{done.stderr[-3000:]}")
         result = json.loads(done.stdout.strip().splitlines()[-1])
         CHART_ERRORS.extend(result.pop("_chart_errors", []))
+        SLOW_CELLS.extend(tuple(cell) for cell in result.pop("_slow_cells", []))
         times.update(result)
         peak = max(peak, memory.peak / 2**20)
     return times, peak
@@ -369,6 +379,7 @@ def run_size(folder: Path, cache_root: Path, notebooks: list[Path]) -> dict:
     for error in dict.fromkeys(CHART_ERRORS):
         print(f"    chart error: {error}", flush=True)
     CHART_ERRORS.clear()
+    print_slow_cells(SHOW_CELLS)
     return {"stages": stages, "n": len(corpus.articles), "corpus": corpus}
 
 
@@ -387,6 +398,58 @@ def print_table(results: dict[int, dict]) -> None:
         print(line)
 
 
+def rerun_with_new_articles(n: int, args, notebooks: list[Path], cache_root: Path) -> float:
+    """Add 10 articles to the collection of ``n`` (caches warm from its full report), rerun
+    the report and return its seconds; the collection is restored afterwards."""
+    from helpers import paths
+
+    seed_dir = paths.DATA_RAW / paths.DEFAULT_COLLECTION
+    folder = ensure_collection(args.folder, n, seed=args.seed, seed_dir=seed_dir)
+    sources = (folder / "sources.csv").read_text("utf-8")
+    paths.DATA_PROCESSED = cache_root
+    try:
+        write_collection(folder, 10, seed=args.seed, seed_dir=seed_dir, start=n)
+        SLOW_CELLS.clear()
+        rerun, _ = run_report(folder, notebooks, cache_root)
+    finally:
+        for index in range(n, n + 10):
+            (folder / f"a{index:05d}.txt").unlink(missing_ok=True)
+        (folder / "sources.csv").write_text(sources, "utf-8")
+    for name, seconds in rerun.items():
+        print(f"    rerun {name:<20} {seconds:9.2f} s", flush=True)
+    print_slow_cells(args.cells)
+    return sum(rerun.values())
+
+
+def print_slow_cells(show: bool) -> None:
+    """Print (when asked) and forget the slow cells of the last report run."""
+    if show:
+        for notebook, line, seconds in SLOW_CELLS:
+            print(f"      {seconds:7.2f} s  {notebook}: {line}", flush=True)
+    SLOW_CELLS.clear()
+
+
+def run_incremental_only(n: int, args, notebooks: list[Path]) -> int:
+    """The report on ``n`` articles from cold caches, then rerun after adding 10."""
+    from helpers import paths
+
+    seed_dir = paths.DATA_RAW / paths.DEFAULT_COLLECTION
+    folder = ensure_collection(args.folder, n, seed=args.seed, seed_dir=seed_dir)
+    cache_root = args.folder / "cache"
+    shutil.rmtree(cache_root, ignore_errors=True)
+    paths.DATA_PROCESSED = cache_root
+    times, peak = run_report(folder, notebooks, cache_root)
+    full_s = sum(times.values())
+    print(f"report n={n}: {full_s:.1f} s, peak {peak:.0f} MB")
+    for name, seconds in times.items():
+        print(f"    {name:<20} {seconds:9.2f} s", flush=True)
+    print_slow_cells(args.cells)
+    rerun_s = rerun_with_new_articles(n, args, notebooks, cache_root)
+    print(f"incremental: +10 articles to n={n}, rerun {rerun_s:.1f} s = "
+          f"{100 * rerun_s / full_s:.1f}% of the full run ({full_s:.1f} s)")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--sizes", default="1000,10000", help="comma-separated collection sizes")
@@ -395,6 +458,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--folder", type=Path,
                         default=Path(tempfile.gettempdir()) / "framekit-bench",
                         help="where synthetic collections are written and reused")
+    parser.add_argument("--cells", action="store_true",
+                        help="also list the notebook cells that took over half a second")
+    parser.add_argument("--incremental-only", type=int, metavar="N",
+                        help="only time the report on N articles, cold and after adding 10")
     parser.add_argument("--notebooks-only", type=Path, metavar="COLLECTION",
                         help=argparse.SUPPRESS)  # internal: run_report's child process
     parser.add_argument("--prepare-only", type=Path, metavar="COLLECTION",
@@ -402,6 +469,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--cache", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("notebooks", nargs="*", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
+    global SHOW_CELLS
+    SHOW_CELLS = args.cells
     if args.prepare_only:
         import json
 
@@ -425,10 +494,13 @@ def main(argv: list[str] | None = None) -> int:
         helper_paths.DATA_PROCESSED = args.cache
         with contextlib.redirect_stderr(io.StringIO()):
             times = run_notebooks(args.notebooks_only, args.notebooks)
-        print(json.dumps({**times, "_chart_errors": CHART_ERRORS}))
+        print(json.dumps({**times, "_chart_errors": CHART_ERRORS, "_slow_cells": SLOW_CELLS}))
         return 0
     from helpers import paths
 
+    if args.incremental_only:
+        return run_incremental_only(args.incremental_only, args, notebooks=sorted(
+            paths.NOTEBOOKS.glob("[0-9][0-9]_*.ipynb")))
     sizes = [200, 1000] if args.quick else sorted(int(s) for s in args.sizes.split(","))
     seed_dir = paths.DATA_RAW / paths.DEFAULT_COLLECTION
     notebooks = sorted(paths.NOTEBOOKS.glob("[0-9][0-9]_*.ipynb"))
@@ -460,20 +532,8 @@ def main(argv: list[str] | None = None) -> int:
           f"{alignment['lsh_s']:.1f} s, {alignment['lsh_pairs']} pairs; speed-up "
           f"{alignment['exact_s'] / alignment['lsh_s']:.1f}x; recall {alignment['recall']:.3f}")
 
-    # Incremental: add 10 articles to the largest collection and rerun the report on warm caches.
-    folder = ensure_collection(args.folder, large, seed=args.seed, seed_dir=seed_dir)
-    sources = (folder / "sources.csv").read_text("utf-8")
-    paths.DATA_PROCESSED = cache_root
-    run_report(folder, notebooks[:1], cache_root)  # warm the parse cache of the collection
-    try:
-        write_collection(folder, 10, seed=args.seed, seed_dir=seed_dir, start=large)
-        rerun, _ = run_report(folder, notebooks, cache_root)
-        rerun_s = sum(rerun.values())
-    finally:
-        for index in range(large, large + 10):
-            (folder / f"a{index:05d}.txt").unlink(missing_ok=True)
-        (folder / "sources.csv").write_text(sources, "utf-8")
     full_s, _ = results[large]["stages"]["report (notebooks)"]
+    rerun_s = rerun_with_new_articles(large, args, notebooks, cache_root)
     incremental = 100 * rerun_s / full_s
     print(f"incremental: +10 articles to n={large}, rerun {rerun_s:.1f} s = {incremental:.0f}% "
           f"of the full run ({full_s:.1f} s)")

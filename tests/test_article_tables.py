@@ -146,8 +146,74 @@ def test_chunked_join_and_a_corrupt_entry_give_the_same_tables(seed_dir, cache, 
     assert len(entries) == 5
     entries[0].write_text("{not json", "utf-8")  # recomputed and rewritten when joined
     monkeypatch.setattr(article_tables, "JOIN_CHUNK", 2)  # 5 articles in 3 chunks
+    for snapshot in cache.rglob(f"{article_tables.SNAPSHOT_FOLDER}/*.pkl"):
+        snapshot.unlink()  # join every entry again
     chunked = compute_article_tables(corpus, workers=1)
     for name in ("features", "readability", "paragraph_readability", "mentions", "quotes",
                  "frame_keywords", "sentence_tone"):
         pd.testing.assert_frame_equal(getattr(chunked, name), getattr(whole, name), obj=name)
     assert entries[0].read_text("utf-8").startswith("{\"features\"")
+
+
+def _all_tables(per_article) -> dict[str, pd.DataFrame]:
+    return {f.name: getattr(per_article, f.name)
+            for f in article_tables.fields(article_tables.ArticleTables)}
+
+
+def test_a_rerun_joins_only_new_articles_from_entries_and_equals_a_full_join(
+        seed_dir, tmp_path, cache, monkeypatch):
+    folder = tmp_path / "event"
+    folder.mkdir()
+    names = sorted(p.name for p in seed_dir.glob("*.txt"))
+    for name in names[:4]:
+        shutil.copy(seed_dir / name, folder / name)
+    shutil.copy(seed_dir / "sources.csv", folder / "sources.csv")
+    compute_article_tables(load_collection(folder), workers=1)
+    snapshots = sorted(p.name for p in cache.rglob(f"{article_tables.SNAPSHOT_FOLDER}/*.pkl"))
+    assert len(snapshots) == 10  # nine tables and the features
+    # Add one article, remove one, and rename an outlet (its entries stay valid).
+    shutil.copy(seed_dir / names[4], folder / names[4])
+    (folder / names[0]).unlink()
+    sources = pd.read_csv(folder / "sources.csv", dtype=str, keep_default_na=False)
+    renamed = sources.loc[sources["file"] == names[1], "outlet"].iloc[0]
+    sources.loc[sources["file"] == names[1], "outlet"] = "Renamed Outlet"
+    sources.to_csv(folder / "sources.csv", index=False)
+    read: list[str] = []
+    original = article_tables.read_cache_entry
+
+    def spy(path):
+        read.append(path.name)
+        return original(path)
+
+    monkeypatch.setattr(article_tables, "read_cache_entry", spy)
+    corpus = load_collection(folder)
+    rerun = _all_tables(compute_article_tables(corpus, workers=1))
+    assert len(read) == 1  # the new article's entry; the others come from the snapshots
+    for snapshot in cache.rglob(f"{article_tables.SNAPSHOT_FOLDER}/*.pkl"):
+        snapshot.unlink()
+    full = _all_tables(compute_article_tables(corpus, workers=1))
+    assert len(read) == 1 + 4
+    for name, table in full.items():
+        assert len(table), name
+        pd.testing.assert_frame_equal(rerun[name], table, obj=name)
+        assert names[0] not in set(table["article_id"])
+        assert names[4] in set(table["article_id"])
+        if "outlet" in table:
+            outlets = set(table.loc[table["article_id"] == names[1], "outlet"])
+            assert outlets == {"Renamed Outlet"} != {renamed}, name
+
+
+def test_an_unreadable_or_old_snapshot_is_rebuilt(seed_dir, cache):
+    corpus = load_collection(seed_dir, use_cache=False)
+    whole = _all_tables(compute_article_tables(corpus, workers=1))
+    folder = next(cache.rglob(article_tables.SNAPSHOT_FOLDER))
+    (folder / "mentions.pkl").write_bytes(b"not a pickle")
+    article_tables.write_snapshot(folder / "quotes.pkl", {"version": -1, "keys": {},
+                                                          "table": pd.DataFrame()})
+    again = _all_tables(compute_article_tables(corpus, workers=1))
+    for name, table in whole.items():
+        pd.testing.assert_frame_equal(again[name], table, obj=name)
+    assert article_tables.read_snapshot(folder / "quotes.pkl")["version"] == \
+        article_tables.TABLES_VERSION
+    assert len(article_tables.read_snapshot(folder / "mentions.pkl")["table"]) == \
+        len(whole["mentions"])

@@ -30,7 +30,13 @@ import numpy as np
 import pandas as pd
 
 from helpers import paths
-from helpers.cache import paused_gc, read_cache_entry, write_cache_entry
+from helpers.cache import (
+    paused_gc,
+    read_cache_entry,
+    read_snapshot,
+    write_cache_entry,
+    write_snapshot,
+)
 from helpers.lexicons import Lexicons, load_lexicons
 
 #: Bump when any per-article table changes, so cached entries are recomputed.
@@ -357,7 +363,9 @@ def compute_article_tables(corpus, *, workers: int | None = None,
         return entry
 
     with paused_gc():
-        return join_tables(corpus, entry_of, lexicons=lexicons, tables=tables)
+        return join_tables(corpus, entry_of, lexicons=lexicons, tables=tables, keys=keys,
+                           snapshots=paths.cache_dir(corpus.folder) / SNAPSHOT_FOLDER
+                           if use_cache else None)
 
 
 def _analyse_locally(todo: list[tuple[dict, Path | None]], *, lexicons: Lexicons,
@@ -399,44 +407,113 @@ def _analyse_locally(todo: list[tuple[dict, Path | None]], *, lexicons: Lexicons
 
 #: Articles joined at a time (bounds the cache entries held in memory).
 JOIN_CHUNK = 1000
+#: Folder (under the collection's cache) of the joined tables' snapshots.
+SNAPSHOT_FOLDER = "joined"
 
 
 def join_tables(corpus, entry_of: Callable[[str], dict], *, lexicons: Lexicons,
-                tables: tuple[str, ...] | None = None) -> ArticleTables:
+                tables: tuple[str, ...] | None = None, keys: dict[str, str] | None = None,
+                snapshots: Path | None = None) -> ArticleTables:
     """Concatenate the cache entries of the corpus's articles into tables (only those named in
     ``tables``, default all; the others are empty).
 
     ``entry_of(article_id)`` gives an article's entry; entries are fetched and turned into
     table rows :data:`JOIN_CHUNK` articles at a time, in corpus order.
+
+    With ``snapshots`` (a folder) and ``keys`` (each article's cache key), each joined table is
+    also kept there as one file (:func:`helpers.cache.write_snapshot`) with the key of every
+    article in it. The next join takes the rows of articles whose key is unchanged from the
+    snapshot and fetches entries only for the others, so a rerun after adding articles reads
+    one file per table instead of every entry. Rows are put back in corpus order and the
+    outlet column is refreshed from the corpus, so the result equals a join of every entry.
     """
     from helpers.features import build_feature_table
 
     ids = corpus.articles["article_id"].tolist()
     outlets = dict(zip(ids, corpus.articles["outlet"], strict=True))
-    languages = corpus.articles["language"].tolist()
+    languages = dict(zip(ids, corpus.articles["language"].tolist(), strict=True))
     texts = corpus.sentences.set_index(["article_id", "position"])["text"]
     names = [f.name for f in fields(ArticleTables) if f.name != "features"]
     unknown = set(tables or ()) - set(names) - {"features"}
     if unknown:
         raise ValueError(f"unknown tables {sorted(unknown)}; choose from {names}")
     wanted = [name for name in names if tables is None or name in tables]
+    use_snapshots = snapshots is not None and keys is not None
+    stored = {name: _read_table_snapshot(snapshots / f"{name}.pkl")
+              for name in [*wanted, "features"]} if use_snapshots else {}
+    reused = {name: {aid for aid in ids if snap["keys"].get(aid) == keys[aid]}
+              for name, snap in stored.items() if snap is not None}
+    reused = {name: found for name, found in reused.items() if found}
+    fresh = {name: [aid for aid in ids if aid not in reused.get(name, ())]
+             for name in [*wanted, "features"]}
+    todo = set().union(*map(set, fresh.values()))
+    pending = [aid for aid in ids if aid in todo]
     parts: dict[str, list[pd.DataFrame]] = {name: [] for name in wanted}
-    feature_rows = []
-    for start in range(0, len(ids), JOIN_CHUNK):
-        chunk = ids[start:start + JOIN_CHUNK]
-        entries = [entry_of(aid) for aid in chunk]
+    feature_rows: dict[str, dict] = {aid: stored["features"]["rows"][aid]
+                                     for aid in reused.get("features", ())}
+    need = {name: set(fresh[name]) for name in fresh}
+    for start in range(0, len(pending), JOIN_CHUNK):
+        chunk = pending[start:start + JOIN_CHUNK]
+        entries = dict(zip(chunk, (entry_of(aid) for aid in chunk), strict=True))
         for name in wanted:
-            parts[name].append(_join_one(name, [(aid, e["tables"][name]) for aid, e in zip(
-                chunk, entries, strict=True)], outlets, texts))
-        feature_rows.extend({"article_id": aid, "outlet": outlets[aid],
-                             "language": languages[start + i], **entry["features"]}
-                            for i, (aid, entry) in enumerate(zip(chunk, entries, strict=True)))
+            mine = [(aid, entries[aid]["tables"][name]) for aid in chunk if aid in need[name]]
+            if mine:
+                parts[name].append(_join_one(name, mine, outlets, texts))
+        feature_rows.update((aid, entries[aid]["features"]) for aid in chunk
+                            if aid in need["features"])
     joined = {name: pd.DataFrame() for name in names}
     for name in wanted:
-        joined[name] = _concat(parts[name], by_article_id=name in ARTICLE_ID_ORDER)
+        old = None
+        if name in reused:
+            old = stored[name]["table"]
+            old = old[old["article_id"].isin(reused[name])]
+            if "outlet" in old:
+                old = old.assign(outlet=old["article_id"].map(outlets))
+        if old is None:
+            joined[name] = _concat(parts[name], by_article_id=name in ARTICLE_ID_ORDER)
+        else:
+            joined[name] = _merge_parts(old, parts[name], ids,
+                                        by_article_id=name in ARTICLE_ID_ORDER)
+        changed = name not in reused or len(reused[name]) != len(stored[name]["keys"]) \
+            or bool(fresh[name])
+        if use_snapshots and changed:
+            write_snapshot(snapshots / f"{name}.pkl", {
+                "version": TABLES_VERSION, "keys": {aid: keys[aid] for aid in ids},
+                "table": joined[name]})
+    if use_snapshots and ("features" not in reused or fresh["features"]
+                          or len(reused["features"]) != len(stored["features"]["keys"])):
+        write_snapshot(snapshots / "features.pkl", {
+            "version": TABLES_VERSION, "keys": {aid: keys[aid] for aid in ids},
+            "rows": feature_rows})
     joined["readability"] = _finish_readability(joined["readability"])
-    features = build_feature_table(feature_rows, lexicons=lexicons)
+    features = build_feature_table(
+        [{"article_id": aid, "outlet": outlets[aid], "language": languages[aid],
+          **feature_rows[aid]} for aid in ids], lexicons=lexicons)
     return ArticleTables(features=features, **joined)
+
+
+def _read_table_snapshot(path: Path) -> dict | None:
+    """A snapshot of this :data:`TABLES_VERSION` with its article keys, else ``None``."""
+    snap = read_snapshot(path)
+    if (snap is None or snap.get("version") != TABLES_VERSION or "keys" not in snap
+            or not ("table" in snap or "rows" in snap)):
+        return None
+    return snap
+
+
+def _merge_parts(old: pd.DataFrame, new: list[pd.DataFrame], ids: list[str], *,
+                 by_article_id: bool) -> pd.DataFrame:
+    """Snapshot rows plus newly joined rows, in corpus order (each article's rows keep their
+    order), then in article-id order for the tables sorted that way."""
+    full = [part for part in [old, *new] if len(part)]
+    if not full:
+        return old.iloc[0:0].reset_index(drop=True)
+    table = pd.concat(full, ignore_index=True) if len(full) > 1 else full[0]
+    rank = pd.Index(ids).get_indexer(table["article_id"])
+    table = table.iloc[np.argsort(rank, kind="stable")].reset_index(drop=True)
+    if by_article_id:
+        table = table.sort_values("article_id", kind="stable", ignore_index=True)
+    return table
 
 
 def _concat(parts: list[pd.DataFrame], *, by_article_id: bool) -> pd.DataFrame:
