@@ -120,3 +120,36 @@ def test_blockwise_path_keeps_each_articles_exact_top_neighbours(corpus):
         if group["cosine"].nlargest(3).nunique() == 3:  # no tie at the cut
             assert best <= mine, article
     assert (kept["article_a"] == kept["article_b"]).sum() == 15  # every diagonal
+
+
+def test_lsh_path_stays_linear_on_near_copies_and_finds_the_close_pairs():
+    """400 copies of one story and 100 articles of their own: candidates stay a bounded
+    multiple of the articles (not 400 squared), every copy keeps top_k neighbours at cosine 1,
+    and every pair of distinct articles with a high cosine found by the exact path is kept."""
+    import random
+
+    from helpers import similarity
+
+    rng = random.Random(3)
+    words = sorted({"".join(rng.choices("abcdefghijklmnopqrstuvwxyz", k=7))
+                    for _ in range(3000)})
+    rows = [(f"copy{k:03d}", f"Outlet {k % 7}", 0, GAS + " " + NAVY) for k in range(400)]
+    own = [" ".join(rng.sample(words, 40)) for _ in range(100)]
+    rows += [(f"own{k:03d}", "Own", 0, text) for k, text in enumerate(own)]
+    # Ten pairs of articles of their own that share most of their words.
+    rows += [(f"twin{k:03d}", "Twin", 0, own[k] + " extra words") for k in range(10)]
+    sentences = pd.DataFrame(rows, columns=["article_id", "outlet", "position", "text"])
+    _, matrix = similarity._fit_articles(sentences, None)
+    first, second = similarity._lsh_pairs(matrix, min_jaccard=0.3, num_perm=128, max_bucket=50)
+    assert len(first) <= 510 * 50  # a square number of pairs would be 400 * 399 / 2 = 79,800
+    lsh = compare_articles(sentences, exact_max=0, blockwise_max=0, top_k=10)
+    off = lsh[lsh["article_a"] != lsh["article_b"]]
+    copies = off[off["article_a"].str.startswith("copy")]
+    assert copies.groupby("article_a").size().min() >= 10
+    assert (copies["cosine"] == 1.0).all()
+    exact = compare_articles(sentences, exact_max=1000)
+    close = exact[(exact["article_a"] < exact["article_b"]) & (exact["cosine"] >= 0.5)
+                  & ~exact["article_a"].str.startswith("copy")]
+    assert len(close) == 10  # each "own" article with its twin
+    kept = set(zip(off["article_a"], off["article_b"], strict=True))
+    assert set(zip(close["article_a"], close["article_b"], strict=True)) <= kept

@@ -7,9 +7,11 @@ weights, 0 = no shared content word. For small collections (up to ``exact_max`` 
 pair is computed exactly and kept. Up to ``blockwise_max`` articles, every cosine is still
 computed exactly, a block of rows at a time (bounded memory), but only each article's ``top_k``
 nearest neighbours are kept. Above that, only candidate pairs are scored: MinHash signatures of
-each article's term set are indexed with locality-sensitive hashing (Broder 1997; ``datasketch``
-``MinHashLSH``) and pairs whose estimated Jaccard similarity reaches ``min_jaccard`` are kept, so
-the work grows with the number of similar pairs rather than with the square of the collection.
+each article's term set are banded for locality-sensitive hashing (Broder 1997; the kit's
+vectorised :mod:`helpers.minhash`, with its bucket cap) so that pairs of Jaccard similarity from
+about ``min_jaccard`` up become candidates; their exact cosines are computed and each article's
+``top_k`` best are kept, so the work grows linearly with the collection, even when it is full of
+near-copies.
 
 The map places articles by the first two components of a truncated SVD of the TF-IDF matrix
 (latent semantic analysis, Deerwester et al. 1990): articles close together share vocabulary.
@@ -23,7 +25,7 @@ import pandas as pd
 from sklearn.decomposition import TruncatedSVD
 
 from helpers.safe_text import escape_text
-from helpers.vectorize import analyze, fit_tfidf
+from helpers.vectorize import fit_tfidf
 
 SIMILARITY_COLUMNS = ["article_a", "article_b", "outlet_a", "outlet_b", "label_a", "label_b",
                       "headline_a", "headline_b", "cosine"]
@@ -68,25 +70,36 @@ def _fit_articles(sentences: pd.DataFrame, articles: pd.DataFrame | None):
     return texts.copy(), matrix
 
 
-def _lsh_pairs(texts: list[str], *, min_jaccard: float, num_perm: int
-               ) -> tuple[np.ndarray, np.ndarray]:
-    """Candidate pairs ``(i, j)``, ``i <= j``, diagonal included, sorted (numpy, no tuples)."""
-    from datasketch import MinHash, MinHashLSH
+def _band_rows(num_perm: int, min_jaccard: float) -> int:
+    """Min-hashes per band whose S-curve threshold ``(1 / bands) ** (1 / rows)`` is nearest
+    ``min_jaccard`` (``bands = num_perm // rows``; 3 rows of 42 bands for 128 and 0.3)."""
+    def threshold(rows: int) -> float:
+        return (1 / (num_perm // rows)) ** (1 / rows)
 
-    lsh = MinHashLSH(threshold=min_jaccard, num_perm=num_perm)
-    hashes = []
-    for i, text in enumerate(texts):
-        minhash = MinHash(num_perm=num_perm, seed=1)
-        minhash.update_batch([t.encode("utf-8") for t in set(analyze(text))])
-        hashes.append(minhash)
-        lsh.insert(i, minhash)
-    n = len(texts)
-    keys = [np.arange(n, dtype=np.int64) * (n + 1)]  # the diagonal
-    for i, minhash in enumerate(hashes):
-        found = np.fromiter(lsh.query(minhash), dtype=np.int64)
-        keys.append(np.minimum(found, i) * n + np.maximum(found, i))
-    keys = np.sort(np.concatenate(keys))
-    keys = keys[np.concatenate([[True], np.diff(keys) != 0])]
+    return min(range(1, num_perm + 1), key=lambda rows: abs(threshold(rows) - min_jaccard))
+
+
+def _lsh_pairs(matrix, *, min_jaccard: float, num_perm: int, max_bucket: int
+               ) -> tuple[np.ndarray, np.ndarray]:
+    """Candidate pairs ``(i, j)``, ``i <= j``, diagonal included, sorted (numpy, no tuples).
+
+    Each article's set of TF-IDF terms gets ``num_perm`` min-hashes and articles sharing one
+    band are candidates (the kit's vectorised :mod:`helpers.minhash`, as for sentence
+    alignment). A band bucket of more than ``max_bucket`` articles (near-copies of one story)
+    is split by further min-hashes, and articles whose signatures are still identical are each
+    paired with their next ``max_bucket - 1`` by length, so the candidates grow linearly.
+    """
+    from helpers import minhash
+
+    csr = matrix.tocsr()
+    ids, offsets = csr.indices.astype(np.int64), csr.indptr.astype(np.int64)
+    signatures = minhash.compute_signatures(ids, offsets, num_perm=num_perm, seed=1)
+    left, right, _ = minhash.band_candidates(signatures, np.diff(offsets),
+                                             rows=_band_rows(num_perm, min_jaccard),
+                                             max_bucket=max_bucket)
+    n = csr.shape[0]
+    keys = np.unique(np.concatenate([np.arange(n, dtype=np.int64) * (n + 1),
+                                     np.minimum(left, right) * n + np.maximum(left, right)]))
     return keys // n, keys % n
 
 
@@ -134,8 +147,8 @@ def compare_articles(sentences: pd.DataFrame, articles: pd.DataFrame | None = No
     elif n <= blockwise_max:
         first, second, cosines = _blockwise_neighbours(matrix, top_k=top_k)
     else:
-        first, second = _lsh_pairs(texts["text"].tolist(), min_jaccard=min_jaccard,
-                                   num_perm=num_perm)
+        first, second = _lsh_pairs(matrix, min_jaccard=min_jaccard, num_perm=num_perm,
+                                   max_bucket=max(50, 5 * top_k))
         cosines = _pair_cosines(matrix, first, second)
         keep = _top_neighbours(first, second, cosines, top_k=top_k)
         first, second, cosines = first[keep], second[keep], cosines[keep]
@@ -151,15 +164,14 @@ def compare_articles(sentences: pd.DataFrame, articles: pd.DataFrame | None = No
     return table[SIMILARITY_COLUMNS].sort_values(["article_a", "article_b"], ignore_index=True)
 
 
-def _pair_cosines(matrix, first: np.ndarray, second: np.ndarray, *, chunk: int = 512
+def _pair_cosines(matrix, first: np.ndarray, second: np.ndarray, *, chunk: int = 100_000
                   ) -> np.ndarray:
-    """Cosine of the listed row pairs: a block of rows times all rows at a time (bounded memory)."""
+    """Cosine of the listed row pairs, ``chunk`` pairs at a time (work linear in the pairs)."""
+    csr = matrix.tocsr()
     cosines = np.zeros(len(first))
-    for start in range(0, matrix.shape[0], chunk):
-        here = np.flatnonzero((first >= start) & (first < start + chunk))
-        if len(here):
-            block = (matrix[start:start + chunk] @ matrix.T).toarray()
-            cosines[here] = block[first[here] - start, second[here]]
+    for start in range(0, len(first), chunk):
+        a, b = first[start:start + chunk], second[start:start + chunk]
+        cosines[start:start + chunk] = np.asarray(csr[a].multiply(csr[b]).sum(axis=1)).ravel()
     return cosines
 
 
