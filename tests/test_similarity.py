@@ -153,3 +153,19 @@ def test_lsh_path_stays_linear_on_near_copies_and_finds_the_close_pairs():
     assert len(close) == 10  # each "own" article with its twin
     kept = set(zip(off["article_a"], off["article_b"], strict=True))
     assert set(zip(close["article_a"], close["article_b"], strict=True)) <= kept
+
+
+def test_articles_are_vectorised_as_their_joined_sentences(seed_corpus):
+    """Tokens taken sentence by sentence give the matrix of TF-IDF on the joined texts, also
+    where an acronym, "U.S." or a possessive ends one sentence and the next begins."""
+    from helpers.similarity import vectorize_articles
+    from helpers.vectorize import fit_tfidf
+
+    bodies = [["Troops left the U.S.", "U.K. officials said Xi's plan stalled."],
+              ["It's the U.S. A deal was near.", "Ukraine's N.A.T.O. bid"], ["Putin’s café"]]
+    ordered = seed_corpus.sentences.sort_values(["article_id", "position"])
+    bodies += [group["text"].tolist() for _, group in ordered.groupby("article_id")]
+    by_sentence = vectorize_articles(bodies)
+    joined = fit_tfidf([" ".join(body) for body in bodies])[0]
+    assert by_sentence.shape == joined.shape
+    assert abs(by_sentence - joined).max() < 1e-12

@@ -1,7 +1,7 @@
 """How alike are the articles? TF-IDF cosine similarity and a two-dimensional map.
 
 Each article's body (its sentences joined) becomes a TF-IDF vector with the kit's one tokenizer
-(:func:`helpers.vectorize.fit_tfidf`, sublinear term frequency, L2-normalised rows), and two
+(:func:`vectorize_articles`, sublinear term frequency, L2-normalised rows), and two
 articles are compared by the cosine of their vectors (Salton & Buckley 1988): 1 = the same word
 weights, 0 = no shared content word. For small collections (up to ``exact_max`` articles) every
 pair is computed exactly and kept. Up to ``blockwise_max`` articles, every cosine is still
@@ -20,12 +20,14 @@ It is a picture of word overlap, not of stance.
 
 from __future__ import annotations
 
+from itertools import chain
+
 import numpy as np
 import pandas as pd
 from sklearn.decomposition import TruncatedSVD
 
 from helpers.safe_text import escape_text
-from helpers.vectorize import fit_tfidf
+from helpers.vectorize import analyze_all, build_vectorizer, fit_tfidf
 
 SIMILARITY_COLUMNS = ["article_a", "article_b", "outlet_a", "outlet_b", "label_a", "label_b",
                       "headline_a", "headline_b", "cosine"]
@@ -33,16 +35,44 @@ MAP_COLUMNS = ["article_id", "outlet", "label", "headline", "x", "y"]
 _FITTED: dict = {}  # fingerprint of the input tables → (article texts, TF-IDF matrix)
 
 
-def _article_texts(sentences: pd.DataFrame, articles: pd.DataFrame | None) -> pd.DataFrame:
-    ordered = sentences.sort_values(["article_id", "position"])
-    texts = ordered.groupby("article_id", sort=True).agg(
-        outlet=("outlet", "first"), text=("text", lambda s: " ".join(map(str, s)))).reset_index()
+def _article_texts(sentences: pd.DataFrame, articles: pd.DataFrame | None
+                   ) -> tuple[pd.DataFrame, list[list[str]]]:
+    """One row per article (``article_id``, ``outlet``, ``headline``, ``label``) and each
+    article's sentence texts in order."""
+    ordered = sentences.sort_values(["article_id", "position"], kind="stable")
+    ids = ordered["article_id"].to_numpy()
+    starts = np.flatnonzero(np.r_[True, ids[1:] != ids[:-1]]) if len(ids) else np.zeros(0, int)
+    stops = np.r_[starts[1:], len(ids)].astype(int) if len(ids) else np.zeros(0, int)
+    values = ordered["text"].astype(str).tolist()
+    bodies = [values[a:b] for a, b in zip(starts.tolist(), stops.tolist(), strict=True)]
+    texts = pd.DataFrame({"article_id": ids[starts],
+                          "outlet": ordered["outlet"].to_numpy()[starts]})
     headlines = {} if articles is None else dict(zip(articles["article_id"], articles["headline"],
                                                      strict=True))
     texts["headline"] = ["" if pd.isna(h := headlines.get(a)) else str(h)
                          for a in texts["article_id"]]
     texts["label"] = texts["outlet"] + " · " + texts["article_id"].str.slice(0, 16)
-    return texts
+    return texts, bodies
+
+
+def vectorize_articles(bodies: list[list[str]]):
+    """TF-IDF matrix of articles given as lists of sentences (the kit's vectorizer).
+
+    Each article's tokens are its sentences' tokens in order
+    (:func:`helpers.vectorize.analyze_all`, remembered per sentence, so sentences that earlier
+    analyses tokenised are not tokenised again): the same tokens as :func:`fit_tfidf` finds in
+    the sentences joined by spaces, since no token, acronym or "U.S." spans that space. On an
+    active Dask cluster the joined texts go to :func:`fit_tfidf`, which fits there.
+    """
+    from helpers import cluster
+
+    if cluster.active_dask_address():
+        return fit_tfidf([" ".join(body) for body in bodies])[0]
+    tokens = [list(chain.from_iterable(analyze_all(body))) for body in bodies]
+    vectorizer = build_vectorizer().set_params(
+        analyzer=_given_tokens, preprocessor=None, stop_words=None, token_pattern=None,
+        strip_accents=None)
+    return vectorizer.fit_transform(tokens).tocsr()
 
 
 def _fingerprint(frame: pd.DataFrame | None, columns: list[str]) -> tuple[int, int]:
@@ -62,8 +92,8 @@ def _fit_articles(sentences: pd.DataFrame, articles: pd.DataFrame | None):
     key = (_fingerprint(sentences, ["article_id", "outlet", "position", "text"]),
            _fingerprint(articles, ["article_id", "headline"]))
     if key not in _FITTED:
-        texts = _article_texts(sentences, articles)
-        matrix = fit_tfidf(texts["text"].tolist())[0] if len(texts) else None
+        texts, bodies = _article_texts(sentences, articles)
+        matrix = vectorize_articles(bodies) if len(texts) else None
         _FITTED.clear()  # keep only the latest collection
         _FITTED[key] = (texts, matrix)
     texts, matrix = _FITTED[key]
@@ -77,6 +107,11 @@ def _band_rows(num_perm: int, min_jaccard: float) -> int:
         return (1 / (num_perm // rows)) ** (1 / rows)
 
     return min(range(1, num_perm + 1), key=lambda rows: abs(threshold(rows) - min_jaccard))
+
+
+def _given_tokens(tokens: list[str]) -> list[str]:
+    """Analyzer for an article already tokenised by :func:`_article_texts`."""
+    return tokens
 
 
 def _lsh_pairs(matrix, *, min_jaccard: float, num_perm: int, max_bucket: int
