@@ -115,10 +115,13 @@ def test_only_new_articles_are_analysed_on_a_rerun(seed_dir, tmp_path, cache, mo
     kept = both.features[both.features["article_id"].isin(names[:3])].reset_index(drop=True)
     pd.testing.assert_frame_equal(kept, first.features)
     # Editing a lexicon analyses every article again.
-    (folder / "actors.yml").write_text("actors:\n  Rudd: [Kevin Rudd]\n", "utf-8")
+    (folder / "actors.yml").write_text(
+        "actors:\n  Rudd: [Kevin Rudd]\n  IOC: [Winter Olympics, opening ceremony]\n", "utf-8")
     analysed.clear()
-    compute_article_tables(load_collection(folder), workers=1)
+    edited = compute_article_tables(load_collection(folder), workers=1)
     assert sorted(analysed) == names
+    assert "IOC" in set(edited.mentions["actor"])  # not the joined snapshot of the old lexicon
+    assert "IOC" not in set(both.mentions["actor"])
 
 
 def test_keyword_context_is_rebuilt_from_the_sentence(cache, tmp_path):
