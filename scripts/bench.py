@@ -159,10 +159,10 @@ class PeakMemory:
     parent's pages again, as summing resident sizes (RSS) would; RSS where PSS is unavailable.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, pid: int | None = None) -> None:
         import psutil
 
-        self._process = psutil.Process()
+        self._process = psutil.Process(pid)  # this process by default
         self.peak = 0
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
@@ -261,11 +261,13 @@ def run_report(collection: Path, notebooks: list[Path], cache_root: Path
     for command in [prepare, *([sys.executable, __file__, "--notebooks-only", str(collection),
                                 "--cache", str(cache_root), str(notebook)]
                                for notebook in notebooks)]:
-        with PeakMemory() as memory:
-            done = subprocess.run(command, capture_output=True, text=True, check=False)
-        if done.returncode != 0:
-            raise RuntimeError(f"{command[2:]} failed:\n{done.stderr[-3000:]}")
-        result = json.loads(done.stdout.strip().splitlines()[-1])
+        child = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                 text=True)
+        with PeakMemory(child.pid) as memory:  # the child and its workers, not this process
+            stdout, stderr = child.communicate()
+        if child.returncode != 0:
+            raise RuntimeError(f"{command[2:]} failed:\n{stderr[-3000:]}")
+        result = json.loads(stdout.strip().splitlines()[-1])
         CHART_ERRORS.extend(result.pop("_chart_errors", []))
         SLOW_CELLS.extend(tuple(cell) for cell in result.pop("_slow_cells", []))
         times.update(result)
