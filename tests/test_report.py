@@ -221,6 +221,31 @@ def test_adding_an_article_parses_only_the_new_file(tmp_path):
     shutil.rmtree(paths.cache_dir(folder), ignore_errors=True)
 
 
+@pytest.mark.slow
+def test_a_rerun_after_adding_an_article_writes_the_tables_of_a_fresh_report(tmp_path,
+                                                                               sample_report):
+    """The second report reads parses, per-article entries and joined-table snapshots of the
+    first and computes only the new article; every table equals a report built in one go."""
+    folder = tmp_path / "flood"
+    shutil.copytree(SAMPLE, folder)
+    new = folder / "04_echo_readers_react.txt"
+    held_back = new.read_bytes()
+    new.unlink()
+    try:
+        build_report(folder, tmp_path / "first", progress=False)
+        assert list((paths.cache_dir(folder) / "joined").glob("*.pkl"))
+        new.write_bytes(held_back)
+        build_report(folder, tmp_path / "second", progress=False)
+    finally:
+        shutil.rmtree(paths.cache_dir(folder), ignore_errors=True)
+    fresh = sorted(p.name for p in (sample_report / "tables").iterdir())
+    assert fresh == sorted(p.name for p in (tmp_path / "second" / "tables").iterdir())
+    assert "frame_keywords.csv" in fresh and "article_features.csv" in fresh
+    for name in fresh:
+        assert (tmp_path / "second" / "tables" / name).read_bytes() == \
+            (sample_report / "tables" / name).read_bytes(), name
+
+
 # --- sanitiser and page export on handmade notebooks (no kernel) -----------------------------
 
 
