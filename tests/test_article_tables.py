@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import shutil
+from dataclasses import fields
 
 import pandas as pd
 import pytest
 
-from helpers import actors, article_tables, frames, paths, quotes, readability, tone
+from helpers import actors, article_tables, frames, paths, quotes, readability, table_join, tone
 from helpers.article_tables import compute_article_tables
+from helpers.cache import read_snapshot, write_snapshot
 from helpers.corpus import load_collection
 from helpers.lexicons import load_lexicons
 
@@ -148,7 +150,7 @@ def test_chunked_join_and_a_corrupt_entry_give_the_same_tables(seed_dir, cache, 
     entries = sorted((cache).rglob("articles/*.json"))
     assert len(entries) == 5
     entries[0].write_text("{not json", "utf-8")  # recomputed and rewritten when joined
-    monkeypatch.setattr(article_tables, "JOIN_CHUNK", 2)  # 5 articles in 3 chunks
+    monkeypatch.setattr(table_join, "JOIN_CHUNK", 2)  # 5 articles in 3 chunks
     for snapshot in cache.rglob(f"{article_tables.SNAPSHOT_FOLDER}/*.pkl"):
         snapshot.unlink()  # join every entry again
     chunked = compute_article_tables(corpus, workers=1)
@@ -160,7 +162,7 @@ def test_chunked_join_and_a_corrupt_entry_give_the_same_tables(seed_dir, cache, 
 
 def _all_tables(per_article) -> dict[str, pd.DataFrame]:
     return {f.name: getattr(per_article, f.name)
-            for f in article_tables.fields(article_tables.ArticleTables)}
+            for f in fields(article_tables.ArticleTables)}
 
 
 def test_a_rerun_joins_only_new_articles_from_entries_and_equals_a_full_join(
@@ -211,12 +213,11 @@ def test_an_unreadable_or_old_snapshot_is_rebuilt(seed_dir, cache):
     whole = _all_tables(compute_article_tables(corpus, workers=1))
     folder = next(cache.rglob(article_tables.SNAPSHOT_FOLDER))
     (folder / "mentions.pkl").write_bytes(b"not a pickle")
-    article_tables.write_snapshot(folder / "quotes.pkl", {"version": -1, "keys": {},
+    write_snapshot(folder / "quotes.pkl", {"version": -1, "keys": {},
                                                           "table": pd.DataFrame()})
     again = _all_tables(compute_article_tables(corpus, workers=1))
     for name, table in whole.items():
         pd.testing.assert_frame_equal(again[name], table, obj=name)
-    assert article_tables.read_snapshot(folder / "quotes.pkl")["version"] == \
-        article_tables.TABLES_VERSION
-    assert len(article_tables.read_snapshot(folder / "mentions.pkl")["table"]) == \
+    assert read_snapshot(folder / "quotes.pkl")["version"] == table_join.SNAPSHOT_VERSION
+    assert len(read_snapshot(folder / "mentions.pkl")["table"]) == \
         len(whole["mentions"])

@@ -12,7 +12,9 @@ and the work is spread over all cores (worker processes) or a Dask cluster
 Cache. One JSON file per article under ``data/processed/<collection>/articles/``, keyed by a
 hash of what is analysed (the article's paragraphs, headline, language and content hash), of
 the lexicons and of :data:`TABLES_VERSION`; editing a lexicon recomputes everything. Sentence
-texts are not stored twice: they are restored from the corpus when the tables are joined.
+texts are not stored twice: they are restored from the corpus when the tables are joined
+(:mod:`helpers.table_join`, which also keeps each joined table as a snapshot so that a rerun
+joins only the new articles' entries).
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ import json
 import os
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import asdict, dataclass, fields
+from dataclasses import asdict
 from functools import partial
 from pathlib import Path
 
@@ -30,14 +32,15 @@ import numpy as np
 import pandas as pd
 
 from helpers import paths
-from helpers.cache import (
-    paused_gc,
-    read_cache_entry,
-    read_snapshot,
-    write_cache_entry,
-    write_snapshot,
-)
+from helpers.cache import paused_gc, read_cache_entry, write_cache_entry
 from helpers.lexicons import Lexicons, load_lexicons
+from helpers.table_join import (
+    KWIC_WIDTH,
+    SENTENCE_TEXT_TABLES,
+    SNAPSHOT_FOLDER,
+    ArticleTables,
+    join_tables,
+)
 
 #: Bump when any per-article table changes, so cached entries are recomputed.
 TABLES_VERSION = 1
@@ -47,52 +50,7 @@ PARALLEL_THRESHOLD = 64
 BATCH_SIZE = 100
 #: Show a progress bar when at least this many articles need computing.
 PROGRESS_THRESHOLD = 200
-#: Tables whose ``text`` column is the sentence at ``(article_id, position)`` (not cached twice).
-SENTENCE_TEXT_TABLES: frozenset[str] = frozenset({"mentions", "sentence_tone", "candidates"})
-#: Keyword-in-context columns rebuilt from the sentence, the keyword and its offset.
-KWIC_WIDTH = 50
-#: Tables in article-id order (their helper sorts by article); the others follow the corpus.
-ARTICLE_ID_ORDER: frozenset[str] = frozenset({
-    "paragraph_readability", "sentence_lengths", "quotes", "attributions"})
 _CACHE_FOLDER = "articles"
-
-
-@dataclass
-class ArticleTables:
-    """The per-article tables of a collection, joined (each as its helper documents it).
-
-    Attributes
-    ----------
-    features
-        :func:`helpers.features.compute_article_features` (one row per article).
-    readability
-        :func:`helpers.readability.score_articles`.
-    paragraph_readability
-        :func:`helpers.readability.score_paragraphs`.
-    sentence_lengths
-        :func:`helpers.readability.measure_sentence_lengths`.
-    mentions
-        :func:`helpers.actors.find_actor_mentions` (lexicon actors).
-    candidates
-        :func:`helpers.actors.find_actor_candidates`.
-    quotes, attributions
-        :func:`helpers.quotes.extract_quotes`.
-    frame_keywords
-        :func:`helpers.frames.find_frame_keywords` (50 characters of context).
-    sentence_tone
-        :func:`helpers.tone.score_sentences`.
-    """
-
-    features: pd.DataFrame
-    readability: pd.DataFrame
-    paragraph_readability: pd.DataFrame
-    sentence_lengths: pd.DataFrame
-    mentions: pd.DataFrame
-    candidates: pd.DataFrame
-    quotes: pd.DataFrame
-    attributions: pd.DataFrame
-    frame_keywords: pd.DataFrame
-    sentence_tone: pd.DataFrame
 
 
 def hash_lexicons(lexicons: Lexicons) -> str:
@@ -403,165 +361,3 @@ def _analyse_locally(todo: list[tuple[dict, Path | None]], *, lexicons: Lexicons
     finally:
         bar.close()
     return kept
-
-
-#: Articles joined at a time (bounds the cache entries held in memory).
-JOIN_CHUNK = 1000
-#: Folder (under the collection's cache) of the joined tables' snapshots.
-SNAPSHOT_FOLDER = "joined"
-
-
-def join_tables(corpus, entry_of: Callable[[str], dict], *, lexicons: Lexicons,
-                tables: tuple[str, ...] | None = None, keys: dict[str, str] | None = None,
-                snapshots: Path | None = None) -> ArticleTables:
-    """Concatenate the cache entries of the corpus's articles into tables (only those named in
-    ``tables``, default all; the others are empty).
-
-    ``entry_of(article_id)`` gives an article's entry; entries are fetched and turned into
-    table rows :data:`JOIN_CHUNK` articles at a time, in corpus order.
-
-    With ``snapshots`` (a folder) and ``keys`` (each article's cache key), each joined table is
-    also kept there as one file (:func:`helpers.cache.write_snapshot`) with the key of every
-    article in it. The next join takes the rows of articles whose key is unchanged from the
-    snapshot and fetches entries only for the others, so a rerun after adding articles reads
-    one file per table instead of every entry. Rows are put back in corpus order and the
-    outlet column is refreshed from the corpus, so the result equals a join of every entry.
-    """
-    from helpers.features import build_feature_table
-
-    ids = corpus.articles["article_id"].tolist()
-    outlets = dict(zip(ids, corpus.articles["outlet"], strict=True))
-    languages = dict(zip(ids, corpus.articles["language"].tolist(), strict=True))
-    texts = corpus.sentences.set_index(["article_id", "position"])["text"]
-    names = [f.name for f in fields(ArticleTables) if f.name != "features"]
-    unknown = set(tables or ()) - set(names) - {"features"}
-    if unknown:
-        raise ValueError(f"unknown tables {sorted(unknown)}; choose from {names}")
-    wanted = [name for name in names if tables is None or name in tables]
-    use_snapshots = snapshots is not None and keys is not None
-    stored = {name: _read_table_snapshot(snapshots / f"{name}.pkl")
-              for name in [*wanted, "features"]} if use_snapshots else {}
-    reused = {name: {aid for aid in ids if snap["keys"].get(aid) == keys[aid]}
-              for name, snap in stored.items() if snap is not None}
-    reused = {name: found for name, found in reused.items() if found}
-    fresh = {name: [aid for aid in ids if aid not in reused.get(name, ())]
-             for name in [*wanted, "features"]}
-    todo = set().union(*map(set, fresh.values()))
-    pending = [aid for aid in ids if aid in todo]
-    parts: dict[str, list[pd.DataFrame]] = {name: [] for name in wanted}
-    feature_rows: dict[str, dict] = {aid: stored["features"]["rows"][aid]
-                                     for aid in reused.get("features", ())}
-    need = {name: set(fresh[name]) for name in fresh}
-    for start in range(0, len(pending), JOIN_CHUNK):
-        chunk = pending[start:start + JOIN_CHUNK]
-        entries = dict(zip(chunk, (entry_of(aid) for aid in chunk), strict=True))
-        for name in wanted:
-            mine = [(aid, entries[aid]["tables"][name]) for aid in chunk if aid in need[name]]
-            if mine:
-                parts[name].append(_join_one(name, mine, outlets, texts))
-        feature_rows.update((aid, entries[aid]["features"]) for aid in chunk
-                            if aid in need["features"])
-    joined = {name: pd.DataFrame() for name in names}
-    for name in wanted:
-        old = None
-        if name in reused:
-            old = stored[name]["table"]
-            old = old[old["article_id"].isin(reused[name])]
-            if "outlet" in old:
-                old = old.assign(outlet=old["article_id"].map(outlets))
-        if old is None:
-            joined[name] = _concat(parts[name], by_article_id=name in ARTICLE_ID_ORDER)
-        else:
-            joined[name] = _merge_parts(old, parts[name], ids,
-                                        by_article_id=name in ARTICLE_ID_ORDER)
-        changed = name not in reused or len(reused[name]) != len(stored[name]["keys"]) \
-            or bool(fresh[name])
-        if use_snapshots and changed:
-            write_snapshot(snapshots / f"{name}.pkl", {
-                "version": TABLES_VERSION, "keys": {aid: keys[aid] for aid in ids},
-                "table": joined[name]})
-    if use_snapshots and ("features" not in reused or fresh["features"]
-                          or len(reused["features"]) != len(stored["features"]["keys"])):
-        write_snapshot(snapshots / "features.pkl", {
-            "version": TABLES_VERSION, "keys": {aid: keys[aid] for aid in ids},
-            "rows": feature_rows})
-    joined["readability"] = _finish_readability(joined["readability"])
-    features = build_feature_table(
-        [{"article_id": aid, "outlet": outlets[aid], "language": languages[aid],
-          **feature_rows[aid]} for aid in ids], lexicons=lexicons)
-    return ArticleTables(features=features, **joined)
-
-
-def _read_table_snapshot(path: Path) -> dict | None:
-    """A snapshot of this :data:`TABLES_VERSION` with its article keys, else ``None``."""
-    snap = read_snapshot(path)
-    if (snap is None or snap.get("version") != TABLES_VERSION or "keys" not in snap
-            or not ("table" in snap or "rows" in snap)):
-        return None
-    return snap
-
-
-def _merge_parts(old: pd.DataFrame, new: list[pd.DataFrame], ids: list[str], *,
-                 by_article_id: bool) -> pd.DataFrame:
-    """Snapshot rows plus newly joined rows, in corpus order (each article's rows keep their
-    order), then in article-id order for the tables sorted that way."""
-    full = [part for part in [old, *new] if len(part)]
-    if not full:
-        return old.iloc[0:0].reset_index(drop=True)
-    table = pd.concat(full, ignore_index=True) if len(full) > 1 else full[0]
-    rank = pd.Index(ids).get_indexer(table["article_id"])
-    table = table.iloc[np.argsort(rank, kind="stable")].reset_index(drop=True)
-    if by_article_id:
-        table = table.sort_values("article_id", kind="stable", ignore_index=True)
-    return table
-
-
-def _concat(parts: list[pd.DataFrame], *, by_article_id: bool) -> pd.DataFrame:
-    """Chunks in corpus order into one table; tables in article-id order are sorted (stable:
-    each article's rows keep their order)."""
-    full = [part for part in parts if len(part)]
-    if not full:
-        return parts[0] if parts else pd.DataFrame()
-    table = pd.concat(full, ignore_index=True) if len(full) > 1 else full[0]
-    if by_article_id:
-        table = table.sort_values("article_id", kind="stable", ignore_index=True)
-    return table
-
-
-def _join_one(name: str, parts: list[tuple[str, dict]], outlets: dict, texts: pd.Series
-              ) -> pd.DataFrame:
-    columns = next((part["columns"] for _, part in parts if part["data"]
-                    and any(part["data"].values())), None)
-    if columns is None:
-        columns = parts[0][1]["columns"] if parts else []
-        return pd.DataFrame(columns=columns)
-    data: dict[str, list] = {c: [] for c in columns}
-    for article_id, part in parts:
-        n = len(next(iter(part["data"].values()), []))
-        if not n:
-            continue
-        for column in columns:
-            if column in part["data"]:
-                data[column].extend(part["data"][column])
-        data["article_id"].extend([article_id] * n)
-    outlet_of = [outlets[a] for a in data["article_id"]]
-    if "outlet" in data:
-        data["outlet"] = outlet_of
-    if name in SENTENCE_TEXT_TABLES and "text" in data:
-        keys = pd.MultiIndex.from_arrays([data["article_id"], data["position"]])
-        data["text"] = texts.reindex(keys).tolist()
-    if name == "frame_keywords":
-        keys = pd.MultiIndex.from_arrays([data["article_id"], data["position"]])
-        sentence = texts.reindex(keys).tolist()
-        data["left"] = [t[max(0, s - KWIC_WIDTH):s]
-                        for t, s in zip(sentence, data["start"], strict=True)]
-        data["right"] = [t[s + len(k):s + len(k) + KWIC_WIDTH]
-                         for t, s, k in zip(sentence, data["start"], data["keyword"], strict=True)]
-    return pd.DataFrame(data, columns=columns)
-
-
-def _finish_readability(table: pd.DataFrame) -> pd.DataFrame:
-    """Sort the article scores as :func:`helpers.readability.score_articles` does."""
-    if table.empty:
-        return table
-    return table.sort_values(["outlet", "article_id"], ignore_index=True)
