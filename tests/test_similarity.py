@@ -140,8 +140,9 @@ def test_lsh_path_stays_linear_on_near_copies_and_finds_the_close_pairs():
     rows += [(f"twin{k:03d}", "Twin", 0, own[k] + " extra words") for k in range(10)]
     sentences = pd.DataFrame(rows, columns=["article_id", "outlet", "position", "text"])
     _, matrix = similarity._fit_articles(sentences, None)
-    first, second = similarity._lsh_pairs(matrix, min_jaccard=0.3, num_perm=128, max_bucket=50)
-    assert len(first) <= 510 * 50  # a square number of pairs would be 400 * 399 / 2 = 79,800
+    first, second = similarity._lsh_pairs(matrix, min_jaccard=0.3, num_perm=128, max_bucket=50,
+                                          shortlist=40)
+    assert len(first) <= 510 * (40 + 1)  # a square number would be 400 * 399 / 2 = 79,800
     lsh = compare_articles(sentences, exact_max=0, blockwise_max=0, top_k=10)
     off = lsh[lsh["article_a"] != lsh["article_b"]]
     copies = off[off["article_a"].str.startswith("copy")]

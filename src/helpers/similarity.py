@@ -9,9 +9,12 @@ computed exactly, a block of rows at a time (bounded memory), but only each arti
 nearest neighbours are kept. Above that, only candidate pairs are scored: MinHash signatures of
 each article's term set are banded for locality-sensitive hashing (Broder 1997; the kit's
 vectorised :mod:`helpers.minhash`, with its bucket cap) so that pairs of Jaccard similarity from
-about ``min_jaccard`` up become candidates; their exact cosines are computed and each article's
-``top_k`` best are kept, so the work grows linearly with the collection, even when it is full of
-near-copies.
+about ``min_jaccard`` up become candidates; each article's ``4 * top_k`` candidates whose
+signatures agree most get exact cosines, and its ``top_k`` best are kept, so the work grows
+linearly with the collection, even when it is full of near-copies. The neighbours are
+approximate: on the 10,000-article benchmark collection the mean cosine of each article's 10
+kept neighbours is 0.848, against 0.852 for its exact 10 nearest; 30,000 articles take about
+20 s.
 
 The map places articles by the first two components of a truncated SVD of the TF-IDF matrix
 (latent semantic analysis, Deerwester et al. 1990): articles close together share vocabulary.
@@ -114,15 +117,18 @@ def _given_tokens(tokens: list[str]) -> list[str]:
     return tokens
 
 
-def _lsh_pairs(matrix, *, min_jaccard: float, num_perm: int, max_bucket: int
-               ) -> tuple[np.ndarray, np.ndarray]:
+def _lsh_pairs(matrix, *, min_jaccard: float, num_perm: int, max_bucket: int,
+               shortlist: int, chunk: int = 500_000) -> tuple[np.ndarray, np.ndarray]:
     """Candidate pairs ``(i, j)``, ``i <= j``, diagonal included, sorted (numpy, no tuples).
 
     Each article's set of TF-IDF terms gets ``num_perm`` min-hashes and articles sharing one
     band are candidates (the kit's vectorised :mod:`helpers.minhash`, as for sentence
     alignment). A band bucket of more than ``max_bucket`` articles (near-copies of one story)
     is split by further min-hashes, and articles whose signatures are still identical are each
-    paired with their next ``max_bucket - 1`` by length, so the candidates grow linearly.
+    paired with their next ``max_bucket - 1`` by length, so the candidates grow linearly. Each
+    article then keeps its ``shortlist`` candidates whose signatures agree most (the estimated
+    Jaccard similarity of their term sets), so exact cosines are computed for a bounded number
+    of pairs per article.
     """
     from helpers import minhash
 
@@ -133,9 +139,16 @@ def _lsh_pairs(matrix, *, min_jaccard: float, num_perm: int, max_bucket: int
                                              rows=_band_rows(num_perm, min_jaccard),
                                              max_bucket=max_bucket)
     n = csr.shape[0]
-    keys = np.unique(np.concatenate([np.arange(n, dtype=np.int64) * (n + 1),
+    keys = pd.unique(np.concatenate([np.arange(n, dtype=np.int64) * (n + 1),
                                      np.minimum(left, right) * n + np.maximum(left, right)]))
-    return keys // n, keys % n
+    keys.sort()
+    first, second = keys // n, keys % n
+    agree = np.empty(len(first))
+    for start in range(0, len(first), chunk):
+        a, b = first[start:start + chunk], second[start:start + chunk]
+        agree[start:start + chunk] = (signatures[a] == signatures[b]).mean(axis=1)
+    keep = _top_neighbours(first, second, agree, top_k=shortlist)
+    return first[keep], second[keep]
 
 
 def compare_articles(sentences: pd.DataFrame, articles: pd.DataFrame | None = None, *,
@@ -183,7 +196,7 @@ def compare_articles(sentences: pd.DataFrame, articles: pd.DataFrame | None = No
         first, second, cosines = _blockwise_neighbours(matrix, top_k=top_k)
     else:
         first, second = _lsh_pairs(matrix, min_jaccard=min_jaccard, num_perm=num_perm,
-                                   max_bucket=max(50, 5 * top_k))
+                                   max_bucket=max(50, 5 * top_k), shortlist=4 * top_k)
         cosines = _pair_cosines(matrix, first, second)
         keep = _top_neighbours(first, second, cosines, top_k=top_k)
         first, second, cosines = first[keep], second[keep], cosines[keep]
