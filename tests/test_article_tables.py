@@ -151,7 +151,7 @@ def test_chunked_join_and_a_corrupt_entry_give_the_same_tables(seed_dir, cache, 
     assert len(entries) == 5
     entries[0].write_text("{not json", "utf-8")  # recomputed and rewritten when joined
     monkeypatch.setattr(table_join, "JOIN_CHUNK", 2)  # 5 articles in 3 chunks
-    for snapshot in cache.rglob(f"{article_tables.SNAPSHOT_FOLDER}/*.pkl"):
+    for snapshot in cache.rglob(f"{article_tables.SNAPSHOT_FOLDER}/*.npz"):
         snapshot.unlink()  # join every entry again
     chunked = compute_article_tables(corpus, workers=1)
     for name in ("features", "readability", "paragraph_readability", "mentions", "quotes",
@@ -174,7 +174,7 @@ def test_a_rerun_joins_only_new_articles_from_entries_and_equals_a_full_join(
         shutil.copy(seed_dir / name, folder / name)
     shutil.copy(seed_dir / "sources.csv", folder / "sources.csv")
     compute_article_tables(load_collection(folder), workers=1)
-    snapshots = sorted(p.name for p in cache.rglob(f"{article_tables.SNAPSHOT_FOLDER}/*.pkl"))
+    snapshots = sorted(p.name for p in cache.rglob(f"{article_tables.SNAPSHOT_FOLDER}/*.npz"))
     assert len(snapshots) == 10  # nine tables and the features
     # Add one article, remove one, and rename an outlet (its entries stay valid).
     shutil.copy(seed_dir / names[4], folder / names[4])
@@ -194,7 +194,7 @@ def test_a_rerun_joins_only_new_articles_from_entries_and_equals_a_full_join(
     corpus = load_collection(folder)
     rerun = _all_tables(compute_article_tables(corpus, workers=1))
     assert len(read) == 1  # the new article's entry; the others come from the snapshots
-    for snapshot in cache.rglob(f"{article_tables.SNAPSHOT_FOLDER}/*.pkl"):
+    for snapshot in cache.rglob(f"{article_tables.SNAPSHOT_FOLDER}/*.npz"):
         snapshot.unlink()
     full = _all_tables(compute_article_tables(corpus, workers=1))
     assert len(read) == 1 + 4
@@ -212,12 +212,12 @@ def test_an_unreadable_or_old_snapshot_is_rebuilt(seed_dir, cache):
     corpus = load_collection(seed_dir, use_cache=False)
     whole = _all_tables(compute_article_tables(corpus, workers=1))
     folder = next(cache.rglob(article_tables.SNAPSHOT_FOLDER))
-    (folder / "mentions.pkl").write_bytes(b"not a pickle")
-    write_snapshot(folder / "quotes.pkl", {"version": -1, "keys": {},
+    (folder / "mentions.npz").write_bytes(b"not a snapshot")
+    write_snapshot(folder / "quotes.npz", {"version": -1, "keys": {},
                                                           "table": pd.DataFrame()})
     again = _all_tables(compute_article_tables(corpus, workers=1))
     for name, table in whole.items():
         pd.testing.assert_frame_equal(again[name], table, obj=name)
-    assert read_snapshot(folder / "quotes.pkl")["version"] == table_join.SNAPSHOT_VERSION
-    assert len(read_snapshot(folder / "mentions.pkl")["table"]) == \
+    assert read_snapshot(folder / "quotes.npz")["version"] == table_join.SNAPSHOT_VERSION
+    assert len(read_snapshot(folder / "mentions.npz")["table"]) == \
         len(whole["mentions"])

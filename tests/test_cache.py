@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import io
+import json
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -23,11 +26,11 @@ def _mixed_frame() -> pd.DataFrame:
 
 
 @pytest.mark.parametrize("frame", [
-    _mixed_frame(), _mixed_frame().iloc[0:0], _mixed_frame().set_index("count"),
-    _mixed_frame().iloc[[4, 0, 2]]])
-def test_snapshot_round_trip_keeps_values_dtypes_and_index(tmp_path, frame):
-    path = tmp_path / "deep" / "table.pkl"
-    write_snapshot(path, {"table": frame, "keys": {"a.txt": "k1"}, "version": 3})
+    _mixed_frame(), _mixed_frame().iloc[0:0],
+    _mixed_frame().iloc[[4, 0, 2]].reset_index(drop=True)])
+def test_snapshot_round_trip_keeps_values_and_dtypes(tmp_path, frame):
+    path = tmp_path / "deep" / "table.npz"
+    assert write_snapshot(path, {"table": frame, "keys": {"a.txt": "k1"}, "version": 3})
     back = read_snapshot(path)
     pd.testing.assert_frame_equal(back["table"], frame)
     assert back["table"]["objects"].tolist() == frame["objects"].tolist()  # None stays None
@@ -35,10 +38,39 @@ def test_snapshot_round_trip_keeps_values_dtypes_and_index(tmp_path, frame):
     assert not list(tmp_path.rglob("*.tmp"))  # written atomically, nothing left behind
 
 
+def test_a_snapshot_never_unpickles(tmp_path):
+    """Arrays of Python objects (pickles inside the .npz, here one that would run ``print``)
+    are never loaded: unused arrays are not read, and a column array is read without pickle."""
+    class Boom:
+        def __reduce__(self):
+            return (print, ("code ran",))
+
+    buffer = io.BytesIO()
+    np.savez(buffer, __meta__=np.frombuffer(b'{"json": {}, "frames": {}}', dtype=np.uint8),
+             payload=np.array([Boom()], dtype=object))
+    (tmp_path / "evil.npz").write_bytes(buffer.getvalue())
+    assert read_snapshot(tmp_path / "evil.npz") == {}  # the object array is never read
+    evil = {"prefix": "t/", "names": ["x"], "rows": 1,
+            "columns": [{"kind": "values", "dtype": "object"}]}
+    buffer = io.BytesIO()
+    meta = json.dumps({"json": {}, "frames": {"t": evil}}).encode()
+    np.savez(buffer, __meta__=np.frombuffer(meta, dtype=np.uint8),
+             **{"t/0": np.array([Boom()], dtype=object)})
+    (tmp_path / "evil2.npz").write_bytes(buffer.getvalue())
+    assert read_snapshot(tmp_path / "evil2.npz") is None  # allow_pickle=False refuses it
+
+
+def test_unsupported_content_is_not_written(tmp_path):
+    frame = pd.DataFrame({"x": [1, 2]}, index=[5, 6])
+    assert not write_snapshot(tmp_path / "indexed.npz", {"table": frame})
+    assert not write_snapshot(tmp_path / "object.npz", {"table": pd.DataFrame({"x": [object()]})})
+    assert not list(tmp_path.iterdir())
+
+
 def test_broken_files_read_as_none(tmp_path):
-    (tmp_path / "cut.pkl").write_bytes(b"\x80\x05not a pickle")
-    assert read_snapshot(tmp_path / "cut.pkl") is None
-    assert read_snapshot(tmp_path / "missing.pkl") is None
+    (tmp_path / "cut.npz").write_bytes(b"PK\x03\x04 not a zip")
+    assert read_snapshot(tmp_path / "cut.npz") is None
+    assert read_snapshot(tmp_path / "missing.npz") is None
     (tmp_path / "entry.json").write_text("{broken", "utf-8")
     assert read_cache_entry(tmp_path / "entry.json") is None
     write_cache_entry(tmp_path / "ok.json", {"a": [1, "é"]})

@@ -233,7 +233,7 @@ def test_a_rerun_after_adding_an_article_writes_the_tables_of_a_fresh_report(tmp
     new.unlink()
     try:
         build_report(folder, tmp_path / "first", progress=False)
-        assert list((paths.cache_dir(folder) / "joined").glob("*.pkl"))
+        assert list((paths.cache_dir(folder) / "joined").glob("*.npz"))
         new.write_bytes(held_back)
         build_report(folder, tmp_path / "second", progress=False)
     finally:

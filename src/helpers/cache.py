@@ -4,19 +4,20 @@ A writer (a worker process, or several reports at once) writes to a private temp
 renames it into place, so a reader never sees a half-written entry.
 
 Snapshots (:func:`write_snapshot`) hold a whole joined table of a collection so that the next
-run reads one file instead of thousands of entries. They are pickles: Python's own format for
-data frames, read back only from the kit's own cache folder (the same trust as the kit's code;
-article text inside them is data). A snapshot that cannot be read is ignored and rebuilt. Text
-columns are stored as integer codes into their distinct values: pickling hundreds of thousands
-of strings one by one took seconds, and outlets, actors and wire sentences repeat.
+run reads one file instead of thousands of entries. A snapshot is a NumPy ``.npz`` archive read
+with ``allow_pickle=False`` and JSON: loading one never runs code, whoever wrote the file
+(no pickle). Number columns are NumPy arrays; text columns are integer codes into their distinct
+values, stored once (outlets, actors and wire sentences repeat, and building hundreds of
+thousands of strings one by one took seconds); other columns are JSON. A snapshot that cannot
+be read is ignored and rebuilt.
 """
 
 from __future__ import annotations
 
 import gc
+import io
 import json
 import os
-import pickle
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -41,72 +42,106 @@ def read_cache_entry(path: Path) -> dict | None:
         return None
 
 
-_FRAME = "__framekit_frame__"
+_TEXT_SEPARATOR = "\x00"  # between the distinct values of a text column
 
 
-def write_snapshot(path: Path, data: dict) -> None:
-    """Write ``data`` (a dict of data frames, dicts, ...) as a pickle to ``path`` atomically;
-    data frames at the top level are packed (see the module doc)."""
+def write_snapshot(path: Path, data: dict) -> bool:
+    """Write ``data`` to ``path`` atomically as a snapshot (``.npz``: see the module doc).
+
+    ``data`` maps names to JSON values or data frames with the default ``RangeIndex``. Returns
+    False, writing nothing, when something cannot be stored that way (another index, a value
+    JSON cannot hold): the tables are then joined from the entries next time.
+    """
+    arrays: dict[str, np.ndarray] = {}
+    meta: dict = {"json": {}, "frames": {}}
+    try:
+        for name, value in data.items():
+            if isinstance(value, pd.DataFrame):
+                meta["frames"][name] = _pack_frame(value, f"{name}/", arrays)
+            else:
+                meta["json"][name] = value
+        arrays["__meta__"] = np.frombuffer(json.dumps(meta).encode("utf-8"), dtype=np.uint8)
+    except (TypeError, ValueError):
+        return False
     path.parent.mkdir(parents=True, exist_ok=True)
-    packed = {key: _pack_frame(value) if isinstance(value, pd.DataFrame) else value
-              for key, value in data.items()}
     tmp = path.with_suffix(f".{os.getpid()}.tmp")
-    with tmp.open("wb") as handle:
-        pickle.dump(packed, handle, protocol=pickle.HIGHEST_PROTOCOL)
+    buffer = io.BytesIO()
+    np.savez(buffer, **arrays)
+    tmp.write_bytes(buffer.getvalue())
     tmp.replace(path)
+    return True
 
 
 def read_snapshot(path: Path) -> dict | None:
     """Read a snapshot written by :func:`write_snapshot`; ``None`` when missing or unreadable."""
     try:
-        with path.open("rb") as handle:
-            data = pickle.load(handle)  # noqa: S301 (the kit's own cache; see the module doc)
-        if not isinstance(data, dict):
-            return None
-        return {key: _unpack_frame(value) if isinstance(value, dict) and _FRAME in value
-                else value for key, value in data.items()}
+        with np.load(path, allow_pickle=False) as archive:
+            meta = json.loads(archive["__meta__"].tobytes().decode("utf-8"))
+            data = dict(meta["json"])
+            for name, frame in meta["frames"].items():
+                data[name] = _unpack_frame(frame, archive)
+        return data
     except Exception:  # noqa: BLE001 (a truncated or foreign file is rebuilt, whatever it raises)
         return None
 
 
-def _pack_frame(frame: pd.DataFrame) -> dict:
-    """A data frame as columns; text columns (string dtype, or object dtype holding only
-    strings and None) as integer codes into their distinct values (``pandas.factorize``)."""
-    columns = {}
+def _pack_frame(frame: pd.DataFrame, prefix: str, arrays: dict[str, np.ndarray]) -> dict:
+    """Put a frame's columns into ``arrays`` (keys starting with ``prefix``); return its layout."""
+    if not (isinstance(frame.index, pd.RangeIndex) and frame.index.start == 0
+            and frame.index.step == 1):
+        raise ValueError("a snapshot holds frames with the default RangeIndex only")
+    columns = []
     for position in range(frame.shape[1]):
-        values = frame.iloc[:, position]
-        text = isinstance(values.dtype, pd.StringDtype)
-        if values.dtype == object:
-            missing = values.isna().to_numpy()
-            text = all(type(v) is str for v in values.to_numpy()[~missing]) and all(
-                v is None for v in values.to_numpy()[missing])
-        if text:
-            codes, uniques = pd.factorize(values)
-            dtype = np.int32 if len(uniques) < 2**31 - 1 else np.int64
-            columns[position] = ("codes", codes.astype(dtype),
-                                 np.asarray(uniques, dtype=object), values.dtype)
+        values, key = frame.iloc[:, position], f"{prefix}{position}"
+        dtype = str(values.dtype)
+        if isinstance(values.dtype, np.dtype) and values.dtype.kind in "biuf":
+            arrays[key] = values.to_numpy()
+            columns.append({"kind": "values", "dtype": dtype})
+            continue
+        if isinstance(values.dtype, pd.CategoricalDtype):
+            arrays[key] = values.cat.codes.to_numpy()
+            columns.append({"kind": "category", "dtype": dtype,
+                            "categories": values.cat.categories.tolist(),
+                            "ordered": bool(values.cat.ordered)})
+            continue
+        codes, uniques = pd.factorize(values)
+        items = list(uniques)
+        if (all(type(v) is str for v in items) and not any(_TEXT_SEPARATOR in v for v in items)
+                and (isinstance(values.dtype, pd.StringDtype)
+                     or all(v is None for v in values[codes < 0]))):
+            arrays[key] = codes.astype(np.int32 if len(items) < 2**31 - 1 else np.int64)
+            arrays[f"{key}/uniques"] = np.frombuffer(
+                _TEXT_SEPARATOR.join(items).encode("utf-8"), dtype=np.uint8)
+            columns.append({"kind": "text", "dtype": dtype, "uniques": len(items)})
         else:
-            columns[position] = ("values", values.array, values.dtype)
-    plain = (isinstance(frame.index, pd.RangeIndex) and frame.index.start == 0
-             and frame.index.step == 1)
-    return {_FRAME: 1, "names": list(frame.columns), "rows": len(frame), "columns": columns,
-            "index": None if plain else frame.index}
+            text = json.dumps(values.tolist())  # TypeError when not JSON: not written
+            arrays[key] = np.frombuffer(text.encode("utf-8"), dtype=np.uint8)
+            columns.append({"kind": "json", "dtype": dtype})
+    return {"prefix": prefix, "names": [str(c) for c in frame.columns], "rows": len(frame),
+            "columns": columns}
 
 
-def _unpack_frame(packed: dict) -> pd.DataFrame:
-    rows = packed["rows"]
-    index = packed["index"] if packed["index"] is not None else pd.RangeIndex(rows)
+def _unpack_frame(layout: dict, archive) -> pd.DataFrame:
+    index = pd.RangeIndex(layout["rows"])
     data = {}
-    for position, column in packed["columns"].items():
-        if column[0] == "codes":
-            _, codes, uniques, dtype = column
-            values = np.append(uniques, [None])[codes]  # code -1 (missing) takes the None
-        else:
-            _, values, dtype = column
-        data[position] = pd.Series(values, dtype=dtype, index=index, copy=False)
-    frame = pd.DataFrame({position: data[position] for position in range(len(packed["names"]))},
-                         index=index)
-    frame.columns = packed["names"]
+    for position, column in enumerate(layout["columns"]):
+        key = f"{layout['prefix']}{position}"
+        values = archive[key]
+        if column["kind"] == "text":
+            uniques = archive[f"{key}/uniques"].tobytes().decode("utf-8")
+            table = np.array(uniques.split(_TEXT_SEPARATOR) if column["uniques"] else [],
+                             dtype=object)
+            values = np.append(table, [None])[values]  # code -1 (missing) takes the None
+        elif column["kind"] == "json":
+            values = json.loads(values.tobytes().decode("utf-8"))
+        elif column["kind"] == "category":
+            values = pd.Categorical.from_codes(values, categories=column["categories"],
+                                               ordered=column["ordered"])
+            data[position] = pd.Series(values, index=index)
+            continue
+        data[position] = pd.Series(values, dtype=column["dtype"], index=index)
+    frame = pd.DataFrame(data, index=index)
+    frame.columns = layout["names"]
     return frame
 
 

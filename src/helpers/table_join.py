@@ -104,7 +104,7 @@ def join_tables(corpus, entry_of: Callable[[str], dict], *, lexicons: Lexicons,
         raise ValueError(f"unknown tables {sorted(unknown)}; choose from {names}")
     wanted = [name for name in names if tables is None or name in tables]
     use_snapshots = snapshots is not None and keys is not None
-    stored = {name: _read_table_snapshot(snapshots / f"{name}.pkl")
+    stored = {name: _read_table_snapshot(snapshots / f"{name}.npz")
               for name in [*wanted, "features"]} if use_snapshots else {}
     reused = {name: {aid for aid in ids if snap["keys"].get(aid) == keys[aid]}
               for name, snap in stored.items() if snap is not None}
@@ -142,12 +142,12 @@ def join_tables(corpus, entry_of: Callable[[str], dict], *, lexicons: Lexicons,
         changed = name not in reused or len(reused[name]) != len(stored[name]["keys"]) \
             or bool(fresh[name])
         if use_snapshots and changed:
-            write_snapshot(snapshots / f"{name}.pkl", {
+            write_snapshot(snapshots / f"{name}.npz", {
                 "version": SNAPSHOT_VERSION, "keys": {aid: keys[aid] for aid in ids},
                 "table": joined[name]})
     if use_snapshots and ("features" not in reused or fresh["features"]
                           or len(reused["features"]) != len(stored["features"]["keys"])):
-        write_snapshot(snapshots / "features.pkl", {
+        write_snapshot(snapshots / "features.npz", {
             "version": SNAPSHOT_VERSION, "keys": {aid: keys[aid] for aid in ids},
             "rows": feature_rows})
     joined["readability"] = _finish_readability(joined["readability"])
