@@ -30,7 +30,7 @@ import pandas as pd
 from sklearn.decomposition import TruncatedSVD
 
 from helpers.safe_text import escape_text
-from helpers.vectorize import analyze_all, build_vectorizer, fit_tfidf
+from helpers.vectorize import analyze_all, build_token_vectorizer, fit_tfidf
 
 SIMILARITY_COLUMNS = ["article_a", "article_b", "outlet_a", "outlet_b", "label_a", "label_b",
                       "headline_a", "headline_b", "cosine"]
@@ -72,10 +72,7 @@ def vectorize_articles(bodies: list[list[str]]):
     if cluster.active_dask_address():
         return fit_tfidf([" ".join(body) for body in bodies])[0]
     tokens = [list(chain.from_iterable(analyze_all(body))) for body in bodies]
-    vectorizer = build_vectorizer().set_params(
-        analyzer=_given_tokens, preprocessor=None, stop_words=None, token_pattern=None,
-        strip_accents=None)
-    return vectorizer.fit_transform(tokens).tocsr()
+    return build_token_vectorizer().fit_transform(tokens).tocsr()
 
 
 def _fingerprint(frame: pd.DataFrame | None, columns: list[str]) -> tuple[int, int]:
@@ -110,11 +107,6 @@ def _band_rows(num_perm: int, min_jaccard: float) -> int:
         return (1 / (num_perm // rows)) ** (1 / rows)
 
     return min(range(1, num_perm + 1), key=lambda rows: abs(threshold(rows) - min_jaccard))
-
-
-def _given_tokens(tokens: list[str]) -> list[str]:
-    """Analyzer for an article already tokenised by :func:`_article_texts`."""
-    return tokens
 
 
 def _lsh_pairs(matrix, *, min_jaccard: float, num_perm: int, max_bucket: int,

@@ -34,7 +34,7 @@ from scipy import sparse
 from scipy.sparse.csgraph import connected_components
 
 from helpers.segment import split_sentences
-from helpers.vectorize import analyze_all, build_vectorizer
+from helpers.vectorize import analyze_all, build_token_vectorizer
 
 UNIT_KINDS: tuple[str, ...] = ("paragraph", "sentences", "article")
 UNIT_COLUMNS: tuple[str, ...] = ("article_id", "outlet", "position", "paragraph", "text", "words")
@@ -128,10 +128,7 @@ def group_duplicates(texts: Sequence[str], *, threshold: float = 0.8) -> np.ndar
         # Identical token sequences have identical TF-IDF rows: compare one row per key only.
         distinct = np.array(sorted(i for k, i in first_of_key.items() if k), dtype=np.int64)
         # The kit's TF-IDF on every text (duplicates count in the idf), from the tokens above.
-        vectorizer = build_vectorizer().set_params(
-            analyzer=_given_tokens, preprocessor=None, stop_words=None, token_pattern=None,
-            strip_accents=None)
-        matrix = vectorizer.fit_transform(tokens).tocsr()[distinct]
+        matrix = build_token_vectorizer().fit_transform(tokens).tocsr()[distinct]
         if len(distinct) <= EXACT_LIMIT:
             pairs = _similar_pairs(matrix, threshold)
         elif matrix.shape[0] * matrix.shape[1] <= DENSE_CELLS:
@@ -146,11 +143,6 @@ def group_duplicates(texts: Sequence[str], *, threshold: float = 0.8) -> np.ndar
     for i, label in enumerate(labels):
         first.setdefault(label, i)
     return np.array([first[label] for label in labels], dtype=np.int64)
-
-
-def _given_tokens(tokens: list[str]) -> list[str]:
-    """Analyzer for text already split by :func:`helpers.vectorize.analyze`."""
-    return tokens
 
 
 def _similar_pairs(matrix: sparse.csr_matrix, threshold: float, *, dense: bool = False

@@ -262,7 +262,16 @@ def count_terms_by_group(texts: Sequence[str], labels: Sequence[str], *,
 
 
 def _given_tokens(tokens: list[str]) -> list[str]:
+    """Analyzer for a document already split by :func:`analyze` / :func:`analyze_all`."""
     return tokens
+
+
+def build_token_vectorizer() -> TfidfVectorizer:
+    """:func:`build_vectorizer` (single words) for documents given as token lists
+    (:func:`analyze_all`): the same terms and weights, without tokenising again."""
+    return build_vectorizer().set_params(
+        analyzer=_given_tokens, preprocessor=None, stop_words=None, token_pattern=None,
+        strip_accents=None)
 
 
 def weigh_group_tfidf(counts: pd.DataFrame) -> pd.DataFrame:
