@@ -55,7 +55,6 @@ SPELLINGS: tuple[tuple[str, str], ...] = (
 CHART_ERRORS: list[str] = []
 #: ``(notebook, first line of the cell, seconds)`` of the cells that took over half a second.
 SLOW_CELLS: list[tuple[str, str, float]] = []
-SHOW_CELLS = False  # set by --cells
 
 
 # --------------------------------------------------------------------------- synthetic data
@@ -334,7 +333,8 @@ def compare_alignment(sentences) -> dict:
 
 
 # --------------------------------------------------------------------------- the run
-def run_size(folder: Path, cache_root: Path, notebooks: list[Path]) -> dict:
+def run_size(folder: Path, cache_root: Path, notebooks: list[Path], *,
+             show_cells: bool = False) -> dict:
     """Time every stage on one collection with cold caches; return stage -> (s, peak_mb)."""
     from helpers import actors, coverage, frames, paths, quotes, readability, similarity, tone
     from helpers import topics as topic_models
@@ -381,7 +381,7 @@ def run_size(folder: Path, cache_root: Path, notebooks: list[Path]) -> dict:
     for error in dict.fromkeys(CHART_ERRORS):
         print(f"    chart error: {error}", flush=True)
     CHART_ERRORS.clear()
-    print_slow_cells(SHOW_CELLS)
+    print_slow_cells(show_cells)
     return {"stages": stages, "n": len(corpus.articles), "corpus": corpus}
 
 
@@ -471,8 +471,6 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--cache", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("notebooks", nargs="*", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
-    global SHOW_CELLS
-    SHOW_CELLS = args.cells
     if args.prepare_only:
         import json
 
@@ -511,7 +509,7 @@ def main(argv: list[str] | None = None) -> int:
     for n in sizes:
         folder = ensure_collection(args.folder, n, seed=args.seed, seed_dir=seed_dir)
         print(f"\n== n={n}: {folder}", flush=True)
-        results[n] = run_size(folder, cache_root, notebooks)
+        results[n] = run_size(folder, cache_root, notebooks, show_cells=args.cells)
     print_table(results)
     small, large = sizes[0], sizes[-1]
     scaling = (results[large]["stages"]["report (notebooks)"][0]

@@ -94,13 +94,19 @@ def test_suggested_actor_inside_a_cached_sentence_is_matched_jointly():
     assert rudd["first_position"] == 0.0
 
 
-def test_only_new_articles_are_analysed_on_a_rerun(seed_dir, tmp_path, cache, monkeypatch):
-    folder = tmp_path / "event"
+def _seed_subset(seed_dir, folder, n: int) -> tuple:
+    """A collection folder with the first ``n`` seed articles and sources.csv; the folder and
+    every seed file name (sorted)."""
     folder.mkdir()
     names = sorted(p.name for p in seed_dir.glob("*.txt"))
-    for name in names[:3]:
+    for name in names[:n]:
         shutil.copy(seed_dir / name, folder / name)
     shutil.copy(seed_dir / "sources.csv", folder / "sources.csv")
+    return folder, names
+
+
+def test_only_new_articles_are_analysed_on_a_rerun(seed_dir, tmp_path, cache, monkeypatch):
+    folder, names = _seed_subset(seed_dir, tmp_path / "event", 3)
     first = compute_article_tables(load_collection(folder), workers=1)
     analysed: list[str] = []
     original = article_tables.analyse_articles
@@ -167,12 +173,7 @@ def _all_tables(per_article) -> dict[str, pd.DataFrame]:
 
 def test_a_rerun_joins_only_new_articles_from_entries_and_equals_a_full_join(
         seed_dir, tmp_path, cache, monkeypatch):
-    folder = tmp_path / "event"
-    folder.mkdir()
-    names = sorted(p.name for p in seed_dir.glob("*.txt"))
-    for name in names[:4]:
-        shutil.copy(seed_dir / name, folder / name)
-    shutil.copy(seed_dir / "sources.csv", folder / "sources.csv")
+    folder, names = _seed_subset(seed_dir, tmp_path / "event", 4)
     compute_article_tables(load_collection(folder), workers=1)
     snapshots = sorted(p.name for p in cache.rglob(f"{article_tables.SNAPSHOT_FOLDER}/*.npz"))
     assert len(snapshots) == 10  # nine tables and the features

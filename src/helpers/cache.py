@@ -15,7 +15,6 @@ be read is ignored and rebuilt.
 from __future__ import annotations
 
 import gc
-import io
 import json
 import os
 from collections.abc import Iterator
@@ -65,9 +64,8 @@ def write_snapshot(path: Path, data: dict) -> bool:
         return False
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix(f".{os.getpid()}.tmp")
-    buffer = io.BytesIO()
-    np.savez(buffer, **arrays)
-    tmp.write_bytes(buffer.getvalue())
+    with tmp.open("wb") as handle:  # a file object: savez adds no ".npz" to the name
+        np.savez(handle, **arrays)
     tmp.replace(path)
     return True
 

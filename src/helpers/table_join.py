@@ -109,44 +109,43 @@ def join_tables(corpus, entry_of: Callable[[str], dict], *, lexicons: Lexicons,
     reused = {name: {aid for aid in ids if snap["keys"].get(aid) == keys[aid]}
               for name, snap in stored.items() if snap is not None}
     reused = {name: found for name, found in reused.items() if found}
-    fresh = {name: [aid for aid in ids if aid not in reused.get(name, ())]
+    # Articles whose rows each table must take from their entries (new, changed, no snapshot).
+    fresh = {name: {aid for aid in ids if aid not in reused.get(name, ())}
              for name in [*wanted, "features"]}
-    todo = set().union(*map(set, fresh.values()))
+    todo = set().union(*fresh.values())
     pending = [aid for aid in ids if aid in todo]
     parts: dict[str, list[pd.DataFrame]] = {name: [] for name in wanted}
     feature_rows: dict[str, dict] = {aid: stored["features"]["rows"][aid]
                                      for aid in reused.get("features", ())}
-    need = {name: set(fresh[name]) for name in fresh}
     for start in range(0, len(pending), JOIN_CHUNK):
         chunk = pending[start:start + JOIN_CHUNK]
         entries = dict(zip(chunk, (entry_of(aid) for aid in chunk), strict=True))
         for name in wanted:
-            mine = [(aid, entries[aid]["tables"][name]) for aid in chunk if aid in need[name]]
+            mine = [(aid, entries[aid]["tables"][name]) for aid in chunk if aid in fresh[name]]
             if mine:
                 parts[name].append(_join_one(name, mine, outlets, texts))
         feature_rows.update((aid, entries[aid]["features"]) for aid in chunk
-                            if aid in need["features"])
+                            if aid in fresh["features"])
+
+    def stale(name: str) -> bool:  # the snapshot misses, or holds more than, this join
+        return use_snapshots and (name not in reused or bool(fresh[name])
+                                  or len(reused[name]) != len(stored[name]["keys"]))
+
     joined = {name: pd.DataFrame() for name in names}
     for name in wanted:
-        old = None
         if name in reused:
             old = stored[name]["table"]
             old = old[old["article_id"].isin(reused[name])]
             if "outlet" in old:
                 old = old.assign(outlet=old["article_id"].map(outlets))
-        if old is None:
-            joined[name] = _concat(parts[name], by_article_id=name in ARTICLE_ID_ORDER)
-        else:
-            joined[name] = _merge_parts(old, parts[name], ids,
-                                        by_article_id=name in ARTICLE_ID_ORDER)
-        changed = name not in reused or len(reused[name]) != len(stored[name]["keys"]) \
-            or bool(fresh[name])
-        if use_snapshots and changed:
+            parts[name].insert(0, old)
+        joined[name] = _concat(parts[name], by_article_id=name in ARTICLE_ID_ORDER,
+                               ids=ids if name in reused else None)
+        if stale(name):
             write_snapshot(snapshots / f"{name}.npz", {
                 "version": SNAPSHOT_VERSION, "keys": {aid: keys[aid] for aid in ids},
                 "table": joined[name]})
-    if use_snapshots and ("features" not in reused or fresh["features"]
-                          or len(reused["features"]) != len(stored["features"]["keys"])):
+    if stale("features"):
         write_snapshot(snapshots / "features.npz", {
             "version": SNAPSHOT_VERSION, "keys": {aid: keys[aid] for aid in ids},
             "rows": feature_rows})
@@ -166,28 +165,18 @@ def _read_table_snapshot(path: Path) -> dict | None:
     return snap
 
 
-def _merge_parts(old: pd.DataFrame, new: list[pd.DataFrame], ids: list[str], *,
-                 by_article_id: bool) -> pd.DataFrame:
-    """Snapshot rows plus newly joined rows, in corpus order (each article's rows keep their
-    order), then in article-id order for the tables sorted that way."""
-    full = [part for part in [old, *new] if len(part)]
-    if not full:
-        return old.iloc[0:0].reset_index(drop=True)
-    table = pd.concat(full, ignore_index=True) if len(full) > 1 else full[0]
-    rank = pd.Index(ids).get_indexer(table["article_id"])
-    table = table.iloc[np.argsort(rank, kind="stable")].reset_index(drop=True)
-    if by_article_id:
-        table = table.sort_values("article_id", kind="stable", ignore_index=True)
-    return table
-
-
-def _concat(parts: list[pd.DataFrame], *, by_article_id: bool) -> pd.DataFrame:
-    """Chunks in corpus order into one table; tables in article-id order are sorted (stable:
-    each article's rows keep their order)."""
+def _concat(parts: list[pd.DataFrame], *, by_article_id: bool,
+            ids: list[str] | None = None) -> pd.DataFrame:
+    """Parts into one table: put in corpus order (``ids``; each article's rows keep their
+    order) when they are not already, as when snapshot rows come first, then in article-id
+    order for the tables sorted that way (stable)."""
     full = [part for part in parts if len(part)]
     if not full:
-        return parts[0] if parts else pd.DataFrame()
+        return parts[0].iloc[0:0].reset_index(drop=True) if parts else pd.DataFrame()
     table = pd.concat(full, ignore_index=True) if len(full) > 1 else full[0]
+    if ids is not None:
+        rank = pd.Index(ids).get_indexer(table["article_id"])
+        table = table.iloc[np.argsort(rank, kind="stable")].reset_index(drop=True)
     if by_article_id:
         table = table.sort_values("article_id", kind="stable", ignore_index=True)
     return table
