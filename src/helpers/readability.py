@@ -29,6 +29,7 @@ from textstat.backend.selections import list_words as _list_words
 
 from helpers import lexdiv, provision
 from helpers import readability_formulas as formulas
+from helpers.resample import sum_resamples
 from helpers.segment import split_sentences
 
 #: Article-level formulas: output column -> textstat method (called with its default options).
@@ -268,12 +269,7 @@ def bootstrap_readability(paragraph_scores: pd.DataFrame, *,
     rows = []
     for outlet, group in paragraph_scores.groupby("outlet", sort=True):
         counts = group[list(_COUNT_COLUMNS)].to_numpy(dtype=float)
-        draws = rng.integers(0, len(counts), size=(n_resamples, len(counts)))
-        # How often each resample drew each paragraph, then one matrix product: the sums of
-        # integer counts are exact, so equal to summing the drawn rows, without the 3-D array.
-        offsets = (np.arange(n_resamples) * len(counts))[:, None]
-        weights = np.bincount((draws + offsets).ravel(), minlength=n_resamples * len(counts))
-        sums = weights.reshape(n_resamples, len(counts)).astype(float) @ counts
+        sums = sum_resamples(counts, n_resamples=n_resamples, rng=rng)  # integer sums: exact
         resampled = {c: sums[:, i] for i, c in enumerate(_COUNT_COLUMNS)}
         total = dict(zip(_COUNT_COLUMNS, counts.sum(axis=0), strict=True))
         for metric in metrics:

@@ -26,6 +26,7 @@ import pandas as pd
 from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
 
 from helpers.actors import find_actor_mentions
+from helpers.resample import sum_resamples
 
 SCORE_COLUMNS = ["article_id", "outlet", "position", "text", "compound", "pos", "neg", "neu"]
 TONE_COLUMNS = ["outlet", "sentences", "mean", "low", "high", "positive", "negative",
@@ -77,8 +78,7 @@ def bootstrap_mean(values, *, n_boot: int = 2000, seed: int = 0) -> tuple[float,
     x = np.asarray(list(values), dtype=float)
     if x.size == 0:
         return float("nan"), float("nan"), float("nan")
-    rng = np.random.default_rng(seed)
-    means = x[rng.integers(0, x.size, size=(n_boot, x.size))].mean(axis=1)
+    means = sum_resamples(x, n_resamples=n_boot, rng=np.random.default_rng(seed)) / x.size
     low, high = np.percentile(means, [2.5, 97.5])
     return float(x.mean()), float(low), float(high)
 

@@ -23,6 +23,8 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
+from helpers.resample import sum_resamples
+
 if TYPE_CHECKING:
     from helpers.topics import TopicModel
 
@@ -55,8 +57,9 @@ def compute_topic_shares(model: TopicModel, *, n_boot: int = 500,
     for outlet, index in model.units_.groupby("outlet", sort=True).indices.items():
         block = weighted[index]
         share = _normalise(block.sum(axis=0))
-        draws = rng.integers(0, len(index), size=(n_boot, len(index)))
-        boot = np.array([_normalise(block[d].sum(axis=0)) for d in draws])
+        sums = sum_resamples(block, n_resamples=n_boot, rng=rng)
+        totals = sums.sum(axis=1, keepdims=True)
+        boot = np.divide(sums, totals, out=np.zeros_like(sums), where=totals > 0)
         low, high = np.quantile(boot, [alpha, 1 - alpha], axis=0)
         rows.extend({"outlet": outlet, "topic": t, "label": labels[t], "share": share[t - 1],
                      "share_low": low[t - 1], "share_high": high[t - 1],
