@@ -44,6 +44,8 @@ EXACT_LIMIT = 2000
 #: Above it, dense blocks are multiplied when rows × terms is at most this many cells.
 DENSE_CELLS = 60_000_000
 _BLOCK = 1000
+#: Candidates of the dense path: float32 cosine within this of the threshold.
+_SINGLE_MARGIN = 1e-4
 _PAIR_CHUNK = 200_000
 
 
@@ -72,13 +74,13 @@ def build_units(paragraphs: pd.DataFrame, *, unit: str = "paragraph",
     if "kind" in frame.columns:
         frame = frame[frame["kind"].fillna("body") == "body"]
     frame = frame.sort_values(["article_id", "position"], kind="stable")
+    if unit == "paragraph":
+        return _paragraph_units(frame)
     rows: list[dict] = []
     for article_id, group in frame.groupby("article_id", sort=False):
         outlet = group["outlet"].iloc[0]
         pieces = [(int(p), str(t)) for p, t in zip(group["position"], group["text"], strict=True)]
-        if unit == "paragraph":
-            chunks = [(p, t) for p, t in pieces]
-        elif unit == "article":
+        if unit == "article":
             chunks = [(pieces[0][0], "\n\n".join(t for _, t in pieces))] if pieces else []
         else:
             sentences = [(p, s) for p, t in pieces for s in split_sentences(t)]
@@ -87,6 +89,21 @@ def build_units(paragraphs: pd.DataFrame, *, unit: str = "paragraph",
         rows.extend({"article_id": article_id, "outlet": outlet, "position": i, "paragraph": p,
                      "text": t, "words": len(t.split())} for i, (p, t) in enumerate(chunks))
     units = pd.DataFrame(rows, columns=list(UNIT_COLUMNS))
+    return units.astype({"position": "int64", "paragraph": "int64", "words": "int64"})
+
+
+def _paragraph_units(frame: pd.DataFrame) -> pd.DataFrame:
+    """One unit per paragraph of ``frame`` (sorted by article and position), column-wise."""
+    texts = [str(t) for t in frame["text"]]
+    by_article = frame.groupby("article_id", sort=False)
+    units = pd.DataFrame({
+        "article_id": frame["article_id"].to_numpy(),
+        "outlet": by_article["outlet"].transform("first").to_numpy(),
+        "position": by_article.cumcount().to_numpy(),
+        "paragraph": frame["position"].to_numpy(),
+        "text": texts,
+        "words": [len(t.split()) for t in texts],
+    }, columns=list(UNIT_COLUMNS))
     return units.astype({"position": "int64", "paragraph": "int64", "words": "int64"})
 
 
@@ -152,21 +169,38 @@ def _similar_pairs(matrix: sparse.csr_matrix, threshold: float, *, dense: bool =
     ``dense=True`` multiplies dense blocks (BLAS): much faster when the vocabulary is small
     and rows share many terms, as in copy-heavy collections (the caller checks the size).
     """
+    if dense:
+        return _similar_pairs_dense(matrix, threshold)
     a_all, b_all = [], []
-    full = matrix.toarray() if dense else None
     for start in range(0, matrix.shape[0], _BLOCK):
-        if full is not None:
-            block_rows, cols = np.nonzero(full[start:start + _BLOCK] @ full.T
-                                          >= threshold - 1e-12)
-            keep = block_rows + start < cols
-            a_all.extend((block_rows[keep] + start).tolist())
-            b_all.extend(cols[keep].tolist())
-            continue
         block = (matrix[start:start + _BLOCK] @ matrix.T).tocoo()
         keep = (block.data >= threshold - 1e-12) & (block.row + start < block.col)
         a_all.extend((block.row[keep] + start).tolist())
         b_all.extend(block.col[keep].tolist())
     return np.array(a_all, dtype=np.int64), np.array(b_all, dtype=np.int64)
+
+
+def _similar_pairs_dense(matrix: sparse.csr_matrix,
+                         threshold: float) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`_similar_pairs` with dense blocks: single-precision products of each block with
+    the rows after it find the candidates (a margin far wider than float32's error), then each
+    candidate's cosine is recomputed in double precision, so the result is the exact one."""
+    full = matrix.toarray()
+    single = full.astype(np.float32)
+    a_all, b_all = [], []
+    for start in range(0, matrix.shape[0], _BLOCK):
+        products = single[start:start + _BLOCK] @ single[start:].T  # rows >= start only
+        rows, cols = np.nonzero(products >= threshold - _SINGLE_MARGIN)
+        cols += start
+        keep = rows + start < cols
+        a, b = rows[keep] + start, cols[keep]
+        cosine = np.einsum("ij,ij->i", full[a], full[b])
+        hit = cosine >= threshold - 1e-12
+        a_all.append(a[hit])
+        b_all.append(b[hit])
+    if not a_all:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    return (np.concatenate(a_all).astype(np.int64), np.concatenate(b_all).astype(np.int64))
 
 
 def _prefix_rows(matrix: sparse.csr_matrix, threshold: float) -> sparse.csr_matrix:
