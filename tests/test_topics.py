@@ -321,3 +321,22 @@ def test_seed_collection_topics_are_unchanged(seed_corpus):
     assert model.topics_["label"].tolist() == [
         "putin, china, xi", "nato, expansion, usa", "taiwan, independence, china"]
     assert model.selection_["k"].tolist() == list(range(2, 9))
+
+
+def test_dense_pairs_confirm_single_precision_candidates_in_double_precision(monkeypatch):
+    from helpers import topic_units
+
+    # Unit rows at cosine exactly 0.8 with row 0 (kept), 0.79995 (within float32's candidate
+    # margin, rejected in float64) and 0.5 (never a candidate); blocks of two rows, so pairs
+    # across blocks are found too.
+    def unit(cosine):
+        return [cosine, float(np.sqrt(1 - cosine**2))]
+
+    rows = sparse.csr_matrix(np.array([[1.0, 0.0], unit(0.5), unit(0.79995), unit(0.8)]))
+    monkeypatch.setattr(topic_units, "_BLOCK", 2)
+    dense = topic_units._similar_pairs(rows, 0.8, dense=True)
+    exact = topic_units._similar_pairs(rows, 0.8)
+    def pairs(found):
+        return sorted(zip(found[0].tolist(), found[1].tolist(), strict=True))
+
+    assert pairs(dense) == pairs(exact) == [(0, 3), (1, 2), (1, 3), (2, 3)]
