@@ -138,6 +138,7 @@ def test_warm_load_reads_cached_rows_and_equals_a_cold_load(isolated, monkeypatc
     old = json.loads(entries[0].read_text("utf-8"))
     del old["_rows"]
     entries[0].write_text(json.dumps(old), "utf-8")
+    (paths.cache_dir(isolated) / corpus_module.SNAPSHOT_FILE).unlink()  # read the entries
     with monkeypatch.context() as patched:
         patched.setattr(corpus_module, "split_sentences",
                         lambda text: pytest.fail("a warm load must not split sentences"))
@@ -150,3 +151,74 @@ def test_warm_load_reads_cached_rows_and_equals_a_cold_load(isolated, monkeypatc
     warm = load_collection(isolated)
     for name in ("articles", "paragraphs", "sentences", "removed", "audit"):
         pd.testing.assert_frame_equal(getattr(warm, name), getattr(cold, name))
+
+
+def _tables(corpus):
+    return {name: getattr(corpus, name) for name in (
+        "articles", "paragraphs", "sentences", "removed", "skipped", "duplicates", "audit")}
+
+
+def _messy_folder(folder):
+    _write(folder, "a.txt", "Summit ends with trade deal")
+    _write(folder, "b.txt", "Talks end", lead="The talks ended. Nobody spoke after that.")
+    shutil.copy(folder / "a.txt", folder / "c.txt")  # duplicate
+    (folder / "d.txt").write_text("", encoding="utf-8")  # skipped: empty
+    (folder / "e.pdf").write_bytes(b"%PDF-1.4")  # skipped: unsupported
+    (folder / "sources.csv").write_text("file,outlet,published\nb.txt,Daily Planet,2022-09-15\n",
+                                        encoding="utf-8")
+
+
+def test_unchanged_folder_loads_from_the_snapshot_without_reading_entries(isolated,
+                                                                        monkeypatch):
+    import pandas as pd
+
+    _messy_folder(isolated)
+    cold = load_collection(isolated, use_cache=False)
+    load_collection(isolated)  # writes the entries and the snapshot
+    assert (paths.cache_dir(isolated) / corpus_module.SNAPSHOT_FILE).exists()
+    monkeypatch.setattr(corpus_module.Article, "from_cache",
+                        lambda entry: pytest.fail("an unchanged folder must not read entries"))
+    warm = load_collection(isolated)
+    assert warm.n_parsed_now == 0
+    for name, table in _tables(cold).items():
+        pd.testing.assert_frame_equal(getattr(warm, name), table, obj=name)
+
+
+def test_snapshot_is_not_used_when_a_file_or_sources_row_changes(isolated):
+    import pandas as pd
+
+    _messy_folder(isolated)
+    load_collection(isolated)
+    _write(isolated, "f.txt", "Protests follow summit", lead="Crowds gathered on Wednesday.")
+    added = load_collection(isolated)
+    assert added.n_parsed_now == 1 and "f.txt" in added.articles["article_id"].tolist()
+    (isolated / "sources.csv").write_text("file,outlet\nb.txt,Evening Star\n", encoding="utf-8")
+    renamed = load_collection(isolated)
+    assert "Evening Star" in renamed.outlets and "Daily Planet" not in renamed.outlets
+    (isolated / "f.txt").unlink()
+    removed = load_collection(isolated)
+    assert "f.txt" not in removed.articles["article_id"].tolist()
+    for name, table in _tables(load_collection(isolated, use_cache=False)).items():
+        pd.testing.assert_frame_equal(getattr(removed, name), table, obj=name)
+
+
+def test_corrupt_or_old_snapshot_is_ignored(isolated):
+    import numpy as np
+    import pandas as pd
+
+    _messy_folder(isolated)
+    first = load_collection(isolated)
+    snapshot = paths.cache_dir(isolated) / corpus_module.SNAPSHOT_FILE
+    snapshot.write_bytes(b"not an npz archive")
+    again = load_collection(isolated)
+    pd.testing.assert_frame_equal(again.sentences, first.sentences)
+    with np.load(snapshot, allow_pickle=False) as archive:  # rewritten, readable again
+        assert "__meta__" in archive
+    from helpers.cache import read_snapshot, write_snapshot
+
+    stored = read_snapshot(snapshot)
+    stored["version"] = corpus_module.SNAPSHOT_VERSION - 1
+    stored["articles"] = stored["articles"].assign(headline="stale")
+    write_snapshot(snapshot, stored)
+    assert load_collection(isolated).articles["headline"].tolist() == (
+        first.articles["headline"].tolist())

@@ -17,14 +17,14 @@ import os
 import re
 from collections.abc import Mapping
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
 
 from helpers import paths
 from helpers.article import Article
-from helpers.cache import paused_gc, write_cache_entry
+from helpers.cache import paused_gc, read_snapshot, write_cache_entry, write_snapshot
 from helpers.ingest import decode_bytes, hash_bytes, list_article_files, read_document
 from helpers.segment import split_sentences
 
@@ -42,6 +42,13 @@ ARTICLE_COLUMNS = [
 PARAGRAPH_COLUMNS = ["article_id", "outlet", "position", "kind", "text", "words"]
 SENTENCE_COLUMNS = ["article_id", "outlet", "paragraph", "position", "text", "words"]
 REMOVED_COLUMNS = ["article_id", "outlet", "text", "reason"]
+_TABLE_COLUMNS = {"articles": ARTICLE_COLUMNS, "paragraphs": PARAGRAPH_COLUMNS,
+                  "sentences": SENTENCE_COLUMNS, "removed": REMOVED_COLUMNS}
+#: The corpus snapshot in a collection's cache folder: the tables of the last load, with the
+#: files and cache keys they were built from (see :func:`load_collection`).
+SNAPSHOT_FILE = "corpus.npz"
+#: Bump when the snapshot's content changes (the cache keys already cover the parser).
+SNAPSHOT_VERSION = 1
 _WORD = re.compile(r"[^\W_]+(?:['’\-.][^\W_]+)*")
 _ROWS_KEY = "_rows"
 
@@ -86,7 +93,6 @@ class Corpus:
     skipped: pd.DataFrame
     duplicates: pd.DataFrame
     audit: pd.DataFrame
-    parsed: list[Article] = field(default_factory=list, repr=False)
     n_parsed_now: int = 0
 
     @property
@@ -188,9 +194,7 @@ def _load(folder: Path, *, use_cache: bool, progress: bool | None, workers: int 
     seen: dict[str, str] = {}
     duplicates: list[dict] = []
     results: dict[str, Article] = {}
-    rows: dict[str, dict] = {}  # cached table rows per file (see _table_rows)
-    stale: list[tuple[Path, Article]] = []
-    todo: list[tuple[Path, dict | None, Path | None]] = []
+    keyed: list[tuple[Path, dict | None, str]] = []  # files to parse or read from the cache
     for path in candidates:
         try:
             data = path.read_bytes()
@@ -204,7 +208,20 @@ def _load(folder: Path, *, use_cache: bool, progress: bool | None, workers: int 
             continue
         seen[digest] = path.name
         row = sources.get(path.name)
-        key = _cache_key(digest, row)
+        keyed.append((path, row, _cache_key(digest, row)))
+    snapshot = paths.cache_dir(folder) / SNAPSHOT_FILE
+    files = [[path.name, key] for path, _, key in keyed]
+    stored = _read_corpus_snapshot(snapshot, files) if use_cache else None
+    if stored is not None:  # nothing changed since the last load: one file, no entries
+        statuses = {source: (status, reason) for source, status, reason in stored["statuses"]}
+        statuses.update((a.source, (a.status, a.reason or "")) for a in results.values())
+        return _assemble_corpus(folder, [(p.name, *statuses[p.name]) for p in candidates
+                                         if p.name in statuses],
+                                stored, duplicates, audit, n_parsed_now=0)
+    rows: dict[str, dict] = {}  # cached table rows per file (see _table_rows)
+    stale: list[tuple[Path, Article]] = []
+    todo: list[tuple[Path, dict | None, Path | None]] = []
+    for path, row, key in keyed:
         cached = cache / f"{key}.json"
         if use_cache and cached.exists():
             try:
@@ -229,16 +246,30 @@ def _load(folder: Path, *, use_cache: bool, progress: bool | None, workers: int 
     else:
         parsed = _parse_many(todo, progress=progress, workers=workers)
     results.update(parsed)
-    articles = [results[p.name] for p in candidates if p.name in results]
-    for article in articles:
-        status = "parsed" if article.status == "ok" else "skipped"
-        audit.append({"source": article.source, "status": status, "reason": article.reason or ""})
-    audit.extend({"source": d["source"], "status": "duplicate",
-                  "reason": f"same content as {d['duplicate_of']}"} for d in duplicates)
     for cached, article in stale:
         write_cache_entry(cached, _cache_entry(article))
-    return _build_corpus(folder, articles, duplicates, audit, n_parsed_now=len(parsed),
-                         rows=rows)
+    articles = [results[p.name] for p in candidates if p.name in results]
+    tables = _build_tables([a for a in articles if a.status == "ok"], rows)
+    statuses = [(a.source, a.status, a.reason or "") for a in articles]
+    if use_cache:
+        keyed_names = {name for name, _ in files}
+        write_snapshot(snapshot, {
+            "version": SNAPSHOT_VERSION, "files": files,
+            "statuses": [list(s) for s in statuses if s[0] in keyed_names], **tables})
+    return _assemble_corpus(folder, statuses, tables, duplicates, audit,
+                            n_parsed_now=len(parsed))
+
+
+def _read_corpus_snapshot(path: Path, files: list[list[str]]) -> dict | None:
+    """The corpus snapshot when it was written for exactly these files and cache keys."""
+    if not path.exists():
+        return None
+    stored = read_snapshot(path)
+    if (stored is None or stored.get("version") != SNAPSHOT_VERSION
+            or stored.get("files") != files
+            or any(name not in stored for name in _TABLE_COLUMNS)):
+        return None
+    return stored
 
 
 def _cache_key(digest: str, row: Mapping[str, str] | None) -> str:
@@ -340,11 +371,9 @@ def _parse_many(todo: list, *, progress: bool | None, workers: int | None) -> di
     return out
 
 
-def _build_corpus(folder: Path, articles: list[Article], duplicates: list[dict],
-                  audit: list[dict], *, n_parsed_now: int,
-                  rows: Mapping[str, dict] | None = None) -> Corpus:
-    ok = [a for a in articles if a.status == "ok"]
-    rows = rows or {}
+def _build_tables(ok: list[Article], rows: Mapping[str, dict]) -> dict[str, pd.DataFrame]:
+    """The ``articles``, ``paragraphs``, ``sentences`` and ``removed`` tables of parsed
+    articles (``rows``: their cached :func:`_table_rows`, computed here when missing)."""
     article_rows, paragraph_rows, sentence_rows, removed_rows = [], [], [], []
     for article in ok:
         aid = article.source
@@ -372,19 +401,33 @@ def _build_corpus(folder: Path, articles: list[Article], duplicates: list[dict],
             "n_removed": len(article.removed), "content_hash": article.content_hash,
             "warnings": "; ".join(article.warnings),
         })
-    skipped = [{"source": a.source, "reason": a.reason or ""} for a in articles
-               if a.status != "ok"]
+    data = {"articles": article_rows, "paragraphs": paragraph_rows,
+            "sentences": sentence_rows, "removed": removed_rows}
+    return {name: pd.DataFrame(data[name], columns=columns)
+            for name, columns in _TABLE_COLUMNS.items()}
+
+
+def _assemble_corpus(folder: Path, statuses: list[tuple[str, str, str]],
+                     tables: Mapping[str, pd.DataFrame], duplicates: list[dict],
+                     audit: list[dict], *, n_parsed_now: int) -> Corpus:
+    """The :class:`Corpus` from the tables and each file's ``(source, status, reason)`` (in
+    folder order; ``audit`` already lists the unsupported files)."""
+    audit = audit + [{"source": source, "status": "parsed" if status == "ok" else "skipped",
+                      "reason": reason} for source, status, reason in statuses]
+    audit.extend({"source": d["source"], "status": "duplicate",
+                  "reason": f"same content as {d['duplicate_of']}"} for d in duplicates)
+    skipped = [{"source": source, "reason": reason} for source, status, reason in statuses
+               if status != "ok"]
+    listed = {source for source, _, _ in statuses}
     skipped += [{"source": row["source"], "reason": row["reason"]} for row in audit
-                if row["status"] == "skipped" and row["source"] not in {a.source for a in articles}]
+                if row["status"] == "skipped" and row["source"] not in listed]
     return Corpus(
         name=folder.name, folder=folder,
-        articles=pd.DataFrame(article_rows, columns=ARTICLE_COLUMNS),
-        paragraphs=pd.DataFrame(paragraph_rows, columns=PARAGRAPH_COLUMNS),
-        sentences=pd.DataFrame(sentence_rows, columns=SENTENCE_COLUMNS),
-        removed=pd.DataFrame(removed_rows, columns=REMOVED_COLUMNS),
+        articles=tables["articles"], paragraphs=tables["paragraphs"],
+        sentences=tables["sentences"], removed=tables["removed"],
         skipped=pd.DataFrame(skipped, columns=["source", "reason"]),
         duplicates=pd.DataFrame(duplicates, columns=["source", "duplicate_of"]),
         audit=pd.DataFrame(sorted(audit, key=lambda r: r["source"]),
                            columns=["source", "status", "reason"]),
-        parsed=articles, n_parsed_now=n_parsed_now,
+        n_parsed_now=n_parsed_now,
     )
