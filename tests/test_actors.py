@@ -92,3 +92,28 @@ def test_describe_names_the_most_mentioned_actor():
     text = describe_actors(count_actor_mentions(SENTENCES, lexicon=LEXICON, suggest=0))
     assert text.startswith("Xi is the most named actor") or text.startswith("Putin is the most")
     assert "Alpha" in text and "Beta" in text
+
+
+def test_cached_mentions_plus_suggestions_equal_one_joint_matching():
+    from helpers.actors import find_actor_candidates
+
+    sentences = make_sentences([
+        ("a1", "Alpha", "Kevin Rudd met Putin, Vladimir Putin, in Beijing."),
+        ("a1", "Alpha", "Putin spoke."),
+        ("a2", "Alpha", "Putin spoke."),
+        ("a2", "Alpha", "Kevin Rudd met Putin, Vladimir Putin, in Beijing."),  # repeated text
+        ("b1", "Beta", "Xi thanked Kevin  Rudd."),  # two spaces: still a match of the name
+        ("b1", "Beta", "Later Kevin Rudd left."),
+    ])
+    cached = count_actor_mentions(
+        sentences, lexicon=LEXICON, suggest=1,
+        mentions=find_actor_mentions(sentences, lexicon=LEXICON),
+        candidates=find_actor_candidates(sentences, lexicon=LEXICON))
+    pd.testing.assert_frame_equal(
+        cached, count_actor_mentions(sentences, lexicon=LEXICON, suggest=1))
+    got = cached.set_index(["outlet", "actor"])
+    assert got["mentions"].to_dict() == {
+        ("Alpha", "Kevin Rudd"): 2, ("Alpha", "Putin"): 4, ("Alpha", "Xi"): 0,
+        ("Beta", "Kevin Rudd"): 2, ("Beta", "Putin"): 0, ("Beta", "Xi"): 1}
+    assert got.loc[("Alpha", "Kevin Rudd"), "first_position"] == 0.25  # (0 + 0.5) / 2
+    assert got.loc[("Beta", "Kevin Rudd"), "example"] == "Xi thanked Kevin  Rudd."

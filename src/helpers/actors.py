@@ -25,7 +25,7 @@ from collections.abc import Mapping
 import numpy as np
 import pandas as pd
 
-from helpers.lexicons import compile_matcher, find_matches, find_matches_each
+from helpers.lexicons import Matcher, compile_matcher, find_matches, find_matches_each
 
 MENTION_COLUMNS = ["article_id", "outlet", "position", "relative_position", "actor", "alias",
                    "text"]
@@ -73,23 +73,34 @@ def find_actor_mentions(sentences: pd.DataFrame, *, lexicon: Mapping[str, list[s
         article), ``relative_position`` (position / number of sentences in the article),
         ``actor`` (canonical name), ``alias`` (the matched text), ``text`` (the sentence).
     """
-    matcher = compile_matcher(lexicon)
-    n_sentences = sentences.groupby("article_id")["position"].transform("count").tolist()
     texts = sentences["text"].fillna("").astype(str).tolist()
+    n_sentences = sentences.groupby("article_id")["position"].transform("count").tolist()
     article_ids = sentences["article_id"].tolist()
     outlets = sentences["outlet"].tolist()
     positions = sentences["position"].tolist()
-    rows = []
-    previous = None  # (sentence index, start, end, actor) of the last mention kept
+    rows = [(article_ids[i], outlets[i], int(positions[i]),
+             float(positions[i]) / float(n_sentences[i]), actor, alias, texts[i])
+            for i, actor, alias in _match_actors(texts, compile_matcher(lexicon))]
+    return pd.DataFrame(rows, columns=MENTION_COLUMNS)
+
+
+def _match_actors(texts: list[str], matcher: Matcher) -> list[tuple[int, str, str]]:
+    """``(text index, actor, alias)`` of every mention, in text order, appositions merged.
+
+    An actor matched again right after its own mention, with only commas and white space
+    between ("Russian president, Vladimir Putin" style), is the same mention (kept once, with
+    the first alias).
+    """
+    found = []
+    previous = None  # (text index, start, end, actor) of the last mention kept
     for i, start, end, actor, alias in find_matches_each(texts, [matcher])[0]:
         if previous and previous[0] == i and previous[3] == actor and _APPOSITION_GAP.match(
                 texts[i][previous[2]:start]):
             previous = (i, previous[1], end, actor)
             continue
         previous = (i, start, end, actor)
-        rows.append((article_ids[i], outlets[i], int(positions[i]),
-                     float(positions[i]) / float(n_sentences[i]), actor, alias, texts[i]))
-    return pd.DataFrame(rows, columns=MENTION_COLUMNS)
+        found.append((i, actor, alias))
+    return found
 
 
 def _clean_candidate(phrase: str) -> str:
@@ -262,25 +273,63 @@ def _add_suggested_mentions(sentences: pd.DataFrame, mentions: pd.DataFrame, *,
                             ) -> pd.DataFrame:
     """Lexicon mentions plus those of the suggested actors, as one joint matching would give.
 
-    Only sentences that contain a suggested name can change: they are matched again with the
-    whole lexicon and replace their rows; the others keep their (cached) lexicon mentions.
+    Only sentences in which a suggested name matches can change (where no suggested term
+    matches, the joint matcher finds what the lexicon alone finds): they are matched again with
+    the whole lexicon and replace their rows; the others keep their (cached) lexicon mentions.
+    Each distinct sentence text is matched once.
     """
-    texts = sentences["text"].fillna("").astype(str)
-    pattern = "|".join(re.escape(name) for name in suggested)
-    touched = sentences[texts.str.contains(pattern, case=False, regex=True)]
-    if touched.empty:
+    codes, distinct = pd.factorize(sentences["text"].fillna("").astype(str).to_numpy())
+    distinct = distinct.tolist()
+    named = compile_matcher({name: lexicon[name] for name in suggested}).pattern
+    touched = [code for code, text in enumerate(distinct) if named.search(text)]
+    if not touched:
         return mentions
-    again = find_actor_mentions(touched, lexicon=lexicon)
-    totals = sentences.groupby("article_id")["position"].count()
-    again["relative_position"] = (again["position"].astype(float)
-                                  / again["article_id"].map(totals).astype(float))
-    keys = pd.MultiIndex.from_frame(touched[["article_id", "position"]])
-    keep = ~pd.MultiIndex.from_frame(mentions[["article_id", "position"]]).isin(keys)
+    again = _mentions_of_texts(sentences, codes, [distinct[code] for code in touched],
+                               np.asarray(touched), compile_matcher(lexicon))
+    rows = np.flatnonzero(np.isin(codes, touched))
+    article_codes, article_order = pd.factorize(sentences["article_id"])
+    width = 1 + int(sentences["position"].max())
+    sentence_rank = article_codes * width + sentences["position"].to_numpy(dtype="int64")
+    mention_rank = (pd.Index(article_order).get_indexer(mentions["article_id"]) * width
+                    + mentions["position"].to_numpy(dtype="int64"))
+    keep = ~np.isin(mention_rank, sentence_rank[rows])
     joined = pd.concat([mentions[keep], again], ignore_index=True)
-    order = {aid: i for i, aid in enumerate(dict.fromkeys(sentences["article_id"]))}
-    rank = joined["article_id"].map(order) * (1 + int(sentences["position"].max())) \
-        + joined["position"]
-    return joined.iloc[np.argsort(rank.to_numpy(), kind="stable")].reset_index(drop=True)
+    rank = np.concatenate([mention_rank[keep], sentence_rank[again.index.to_numpy()]])
+    return joined.iloc[np.argsort(rank, kind="stable")].reset_index(drop=True)
+
+
+def _mentions_of_texts(sentences: pd.DataFrame, codes: np.ndarray, texts: list[str],
+                       text_codes: np.ndarray, matcher: Matcher) -> pd.DataFrame:
+    """:func:`find_actor_mentions` of the sentences whose text is one of ``texts``.
+
+    ``codes`` gives each sentence's distinct-text code and ``text_codes`` the (ascending)
+    codes of ``texts``; each text is matched once and its mentions repeated for every sentence
+    that holds it. Relative positions are over whole articles. The index holds each mention's
+    sentence index (row number in ``sentences``).
+    """
+    found = _match_actors(texts, matcher)
+    hit_text = np.fromiter((i for i, _, _ in found), dtype=np.int64, count=len(found))
+    per_text = np.bincount(hit_text, minlength=len(texts))
+    first_hit = np.cumsum(per_text) - per_text
+    local = np.full(int(codes.max()) + 1, -1, dtype=np.int64)
+    local[text_codes] = np.arange(len(text_codes))
+    rows = np.flatnonzero(local[codes] >= 0)
+    row_text = local[codes[rows]]
+    n = per_text[row_text]
+    row_of_hit = np.repeat(rows, n)
+    hit = np.repeat(first_hit[row_text] - (np.cumsum(n) - n), n) + np.arange(int(n.sum()))
+    positions = sentences["position"].to_numpy(dtype="int64")[row_of_hit]
+    n_sentences = sentences.groupby("article_id")["position"].transform("count")
+    return pd.DataFrame({
+        "article_id": sentences["article_id"].to_numpy()[row_of_hit],
+        "outlet": sentences["outlet"].to_numpy()[row_of_hit],
+        "position": positions,
+        "relative_position": (positions.astype(float)
+                              / n_sentences.to_numpy(dtype=float)[row_of_hit]),
+        "actor": np.array([actor for _, actor, _ in found], dtype=object)[hit],
+        "alias": np.array([alias for _, _, alias in found], dtype=object)[hit],
+        "text": np.asarray(texts, dtype=object)[hit_text[hit]],
+    }, index=row_of_hit, columns=MENTION_COLUMNS)
 
 
 def describe_actors(table: pd.DataFrame) -> str:
