@@ -68,3 +68,26 @@ def test_compare_top_terms(sentences):
     assert list(side.columns) == ["outlet", "rank", "by_z", "by_tfidf"]
     assert side[side["outlet"] == "Alpha"][["rank", "by_z", "by_tfidf"]].values.tolist() == [
         [1, "gas", "gas"], [2, "cheap", "cheap"]]
+
+
+def test_repeated_sentences_count_each_time_and_examples_follow_article_order():
+    rows = [("b.txt", "Alpha", 0, "Gas deal signed."),
+            ("a.txt", "Alpha", 1, "Gas deal signed."),        # same text, earlier article
+            ("a.txt", "Alpha", 0, "Cheap gas flows."),
+            ("c.txt", "Beta", 0, "Gas deal signed."),
+            ("c.txt", "Beta", 1, "Pact signed.")]
+    sentences = pd.DataFrame(rows, columns=["article_id", "outlet", "position", "text"],
+                             index=[7, 3, 5, 1, 0])
+    table = find_distinctive_terms(sentences, alpha0=10).set_index(["outlet", "term"])
+    assert table["count"].to_dict() == {
+        ("Alpha", "flows"): 1, ("Alpha", "cheap"): 1, ("Alpha", "deal"): 2, ("Alpha", "gas"): 3,
+        ("Alpha", "pact"): 0, ("Alpha", "signed"): 2, ("Beta", "flows"): 0,
+        ("Beta", "cheap"): 0, ("Beta", "deal"): 1, ("Beta", "gas"): 1, ("Beta", "pact"): 1,
+        ("Beta", "signed"): 2}
+    assert table["count_rest"].to_dict()[("Beta", "gas")] == 3
+    examples = table["example"].to_dict()
+    assert examples[("Alpha", "gas")] == "Cheap gas flows."      # a.txt, position 0
+    assert examples[("Alpha", "deal")] == "Gas deal signed."
+    assert examples[("Alpha", "pact")] == ""
+    assert examples[("Beta", "signed")] == "Gas deal signed."
+    assert examples[("Beta", "pact")] == "Pact signed."

@@ -8,12 +8,17 @@ so a term used a few times does not outrank a term used often. Beside it, each o
 weight (its sentences joined into one document; :func:`helpers.vectorize.weigh_group_tfidf`),
 and one example sentence per outlet and term, so every number leads back to the text. With a
 handful of articles per outlet, a z-score is a pointer for reading, not a significance test.
-Each sentence is tokenised once (:func:`helpers.vectorize.analyze_all`) for all three.
+Each distinct sentence text is tokenised once (:func:`helpers.vectorize.analyze_all`) for all
+three; repeated sentences (wire copy) count once per occurrence.
 """
 
 from __future__ import annotations
 
+from itertools import chain
+
+import numpy as np
 import pandas as pd
+from scipy import sparse
 
 from helpers.safe_text import escape_text
 from helpers.vectorize import (
@@ -28,15 +33,69 @@ DISTINCTIVE_COLUMNS = ["outlet", "term", "count", "count_rest", "log_odds", "z",
                        "example"]
 
 
-def _examples(sentences: pd.DataFrame, tokens: list[list[str]]) -> dict[tuple[str, str], str]:
-    """The first sentence (by article and position) of each outlet that contains each term."""
-    found: dict[tuple[str, str], str] = {}
+def _distinct_texts(sentences: pd.DataFrame) -> tuple[np.ndarray, list[str]]:
+    """Each sentence's code into the distinct sentence texts, and those texts (as ``str``)."""
+    texts = [str(text) for text in sentences["text"].astype(str).tolist()]
+    codes, distinct = pd.factorize(np.asarray(texts, dtype=object))
+    return codes, distinct.tolist()
+
+
+def _term_matrix(tokens: list[list[str]]) -> tuple[sparse.csr_matrix, np.ndarray]:
+    """Term counts of each token list (rows) and the terms (columns, alphabetical)."""
+    lengths = np.fromiter(map(len, tokens), dtype=np.int64, count=len(tokens))
+    flat = np.fromiter(chain.from_iterable(tokens), dtype=object, count=int(lengths.sum()))
+    term_codes, terms = pd.factorize(flat)
+    order = np.argsort(terms)
+    rank = np.empty(len(order), dtype=np.int64)
+    rank[order] = np.arange(len(order))
+    matrix = sparse.csr_matrix(
+        (np.ones(len(flat), dtype=np.int64), (np.repeat(np.arange(len(tokens)), lengths),
+                                               rank[term_codes])),
+        shape=(len(tokens), len(terms)))
+    matrix.sum_duplicates()
+    return matrix, np.asarray(terms[order], dtype=object)
+
+
+def _count_by_outlet(codes: np.ndarray, matrix: sparse.csr_matrix, terms: np.ndarray,
+                     outlets: list[str]) -> pd.DataFrame:
+    """:func:`helpers.vectorize.count_terms_by_group` of the sentences by outlet, from the term
+    counts of their distinct texts (``matrix``; ``codes``: each sentence's distinct text)."""
+    groups = sorted(set(outlets))
+    index = {group: i for i, group in enumerate(groups)}
+    member = sparse.csr_matrix(
+        (np.ones(len(codes), dtype=np.int64), ([index[o] for o in outlets], codes)),
+        shape=(len(groups), matrix.shape[0]))
+    counts = (member @ matrix).toarray().astype("int64")
+    return pd.DataFrame(counts, index=pd.Index(groups, name="outlet"), columns=terms)
+
+
+def _examples(sentences: pd.DataFrame, codes: np.ndarray, matrix: sparse.csr_matrix,
+              outlets: list[str]) -> np.ndarray:
+    """The first sentence (by outlet, article and position) of each outlet with each term.
+
+    Returns
+    -------
+    numpy.ndarray
+        Outlets (``sorted(set(outlets))``) × terms (columns of ``matrix``): the row number in
+        ``sentences`` of that sentence, -1 where the outlet does not use the term.
+    """
+    groups = {group: i for i, group in enumerate(sorted(set(outlets)))}
     order = sentences.reset_index(drop=True).sort_values(["outlet", "article_id", "position"])
-    outlets, texts = order["outlet"].tolist(), order["text"].tolist()
-    for i, outlet, text in zip(order.index, outlets, texts, strict=True):
-        for term in tokens[i]:
-            found.setdefault((outlet, term), text)
-    return found
+    rows = order.index.to_numpy()
+    group = np.fromiter((groups.get(o, -1) for o in order["outlet"].tolist()),
+                        dtype=np.int64, count=len(rows))
+    rows, group = rows[group >= 0], group[group >= 0]
+    # Only the first sentence of each outlet with a given text can be an example.
+    _, first = np.unique(group * matrix.shape[0] + codes[rows], return_index=True)
+    first.sort()
+    rows, group, text = rows[first], group[first], codes[rows[first]]
+    starts, ends = matrix.indptr[text], matrix.indptr[text + 1]
+    n = ends - starts
+    terms = matrix.indices[np.repeat(starts - (np.cumsum(n) - n), n) + np.arange(int(n.sum()))]
+    _, first = np.unique(np.repeat(group, n) * matrix.shape[1] + terms, return_index=True)
+    found = np.full(len(groups) * matrix.shape[1], -1, dtype=np.int64)
+    found[np.repeat(group, n)[first] * matrix.shape[1] + terms[first]] = np.repeat(rows, n)[first]
+    return found.reshape(len(groups), matrix.shape[1])
 
 
 def _tfidf_by_outlet(counts: pd.DataFrame) -> pd.DataFrame:
@@ -67,16 +126,21 @@ def find_distinctive_terms(sentences: pd.DataFrame, *,
     """
     if sentences.empty or sentences["outlet"].nunique() < 2:
         return pd.DataFrame(columns=DISTINCTIVE_COLUMNS)
-    texts = sentences["text"].astype(str).tolist()
-    tokens = analyze_all(texts)  # tokenised once for counts, TF-IDF and examples
-    counts = count_terms_by_group(texts, sentences["outlet"].astype(str).tolist(),
-                                  tokens=tokens)
+    outlets = [str(outlet) for outlet in sentences["outlet"].astype(str).tolist()]
+    codes, distinct = _distinct_texts(sentences)
+    tokens = analyze_all(distinct)  # each distinct text tokenised once for counts and examples
+    matrix, terms = _term_matrix(tokens)
+    if len(terms):
+        counts = _count_by_outlet(codes, matrix, terms, outlets)
+    else:  # no term at all: the empty counts of count_terms_by_group
+        counts = count_terms_by_group(outlets, outlets, tokens=[[] for _ in outlets])
     table = log_odds_from_counts(counts, alpha0=alpha0)
     table = table.merge(_tfidf_by_outlet(counts), on=["outlet", "term"], how="left")
     table["tfidf"] = table["tfidf"].fillna(0.0)
-    examples = _examples(sentences, tokens)
-    table["example"] = [examples.get((o, t), "") for o, t in zip(table["outlet"], table["term"],
-                                                                  strict=True)]
+    first = _examples(sentences, codes, matrix, outlets)[
+        counts.index.get_indexer(table["outlet"]), counts.columns.get_indexer(table["term"])]
+    texts = sentences["text"].to_numpy()
+    table["example"] = [texts[row] if row >= 0 else "" for row in first.tolist()]
     return table[DISTINCTIVE_COLUMNS]
 
 
