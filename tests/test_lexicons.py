@@ -112,6 +112,15 @@ def test_find_matches_each_equals_find_matches_per_text():
         for matcher in matchers]
 
 
+def test_find_matches_each_finds_one_character_terms_everywhere():
+    from helpers.lexicons import compile_matcher, find_matches_each
+
+    matcher = compile_matcher({"X": ["X"], "Q": ["q"]})
+    assert find_matches_each(["A X b X", "q. Xi, X", "X"], [matcher]) == [[
+        (0, 2, 3, "X", "X"), (0, 6, 7, "X", "X"), (1, 0, 1, "Q", "q"), (1, 7, 8, "X", "X"),
+        (2, 0, 1, "X", "X")]]
+
+
 def test_compile_matcher_is_memoised_on_content():
     from helpers.lexicons import compile_matcher
 

@@ -275,7 +275,9 @@ def _find_matches_distinct(texts: list[str], matchers: Sequence[Matcher]
         if any(not _ASCII_HEAD.match(prefix[:1]) for prefix in prefixes):
             candidates = [match.start() for match in matcher.pattern.finditer(joined)]
         else:
-            pairs = {prefix for prefix in prefixes if _ASCII_HEAD.match(prefix)}
+            # A one-character term ("X") is tried wherever its character starts a word.
+            pairs = {prefix for prefix in prefixes
+                     if len(prefix) == 2 and _ASCII_HEAD.match(prefix)}
             singles = {prefix[0] for prefix in prefixes if prefix not in pairs}
             firsts = {prefix[0] for prefix in prefixes}
             in_firsts = first.isin(firsts).to_numpy()
