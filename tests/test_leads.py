@@ -52,3 +52,18 @@ def test_select_leads_keeps_the_first_per_outlet():
     picked = select_leads(table, per_outlet=2)
     assert picked.values.tolist() == [["A", "h1", "", "l1"], ["A", "h2", "", "l2"],
                                       ["B", "h4", "", "l4"]]
+
+
+def test_compare_leads_matches_each_headline_as_find_headline_actor_does():
+    headlines = ["Russia's Putin and Xi meet", "Xi hosts Putin", None,
+                 "Russia's Putin and Xi meet", "Olympics open as Putin arrives"]
+    articles = pd.DataFrame({"article_id": ["a", "b", "c", "d", "e"], "outlet": "Alpha",
+                             "headline": headlines, "standfirst": None})
+    paragraphs = pd.DataFrame(columns=["article_id", "position", "kind", "text"])
+    table = compare_leads(articles, paragraphs, lexicon=LEXICONS.actors, verbs=LEXICONS.verbs)
+    assert table[["first_actor", "subject", "headline_verb"]].values.tolist() == [
+        ["Putin", "Russia's Putin and Xi", "meet"], ["Xi", "Xi", "hosts"], ["", "", ""],
+        ["Putin", "Russia's Putin and Xi", "meet"], ["Putin", "Putin", "arrives"]]
+    for row in table.itertuples():
+        assert find_headline_actor(row.headline, lexicon=LEXICONS.actors,
+                                   verbs=LEXICONS.verbs)["subject"] == row.subject

@@ -20,7 +20,7 @@ from collections.abc import Mapping
 
 import pandas as pd
 
-from helpers.lexicons import compile_matcher, find_matches
+from helpers.lexicons import compile_matcher, find_matches, find_matches_each
 
 LEAD_COLUMNS = ["outlet", "article_id", "headline", "first_actor", "subject", "headline_verb",
                 "verb_class", "standfirst", "lead"]
@@ -48,7 +48,20 @@ def find_headline_actor(headline: str, *, lexicon: Mapping[str, list[str]],
     >>> found["subject"], found["headline_verb"]
     ('Putin and Xi', 'call')
     """
-    matches = find_matches(headline or "", compile_matcher(lexicon))
+    headline = headline or ""
+    return _headline_actor(headline, find_matches(headline, compile_matcher(lexicon)),
+                           _verb_classes(verbs))
+
+
+def _verb_classes(verbs: Mapping[str, dict] | None) -> dict[str, str]:
+    """Each verb form (lower case) → its class ("neutral"/"loaded")."""
+    return {f.lower(): e["class"] for e in (verbs or {}).values() for f in e["forms"]}
+
+
+def _headline_actor(headline: str, matches: list[tuple[int, int, str, str]],
+                    classes: Mapping[str, str]) -> dict:
+    """:func:`find_headline_actor` from the headline's actor matches (``find_matches``) and
+    the verb classes (:func:`_verb_classes`)."""
     if not matches:
         return {"first_actor": "", "subject": "", "headline_verb": "", "verb_class": ""}
     start, end, actor = matches[0][0], matches[0][1], matches[0][2]
@@ -62,7 +75,6 @@ def find_headline_actor(headline: str, *, lexicon: Mapping[str, list[str]],
     rest = re.sub(r"^['’]s\b", "", headline[end:])
     word = _NEXT_WORD.match(rest)
     verb = word.group(1).lower() if word and word.group(1).lower() not in _NOT_VERBS else ""
-    classes = {f.lower(): e["class"] for e in (verbs or {}).values() for f in e["forms"]}
     return {"first_actor": actor, "subject": headline[start:end], "headline_verb": verb,
             "verb_class": classes.get(verb, "")}
 
@@ -89,15 +101,20 @@ def compare_leads(articles: pd.DataFrame, paragraphs: pd.DataFrame, *,
         :func:`find_headline_actor`), ``standfirst``, ``lead`` ("" when missing).
     """
     body = paragraphs[paragraphs["kind"] == "body"].sort_values(["article_id", "position"])
-    leads = body.groupby("article_id")["text"].first()
+    leads = body.groupby("article_id")["text"].first().to_dict()
+    headlines = [h if isinstance(h, str) else "" for h in articles["headline"].tolist()]
+    matches: list[list[tuple[int, int, str, str]]] = [[] for _ in headlines]
+    for i, *match in find_matches_each(headlines, [compile_matcher(lexicon)])[0]:
+        matches[i].append(tuple(match))
+    classes = _verb_classes(verbs)
     rows = []
-    for row in articles.itertuples(index=False):
-        headline = row.headline if isinstance(row.headline, str) else ""
-        found = find_headline_actor(headline, lexicon=lexicon, verbs=verbs)
-        rows.append({"outlet": row.outlet, "article_id": row.article_id, "headline": headline,
-                     **found,
-                     "standfirst": row.standfirst if isinstance(row.standfirst, str) else "",
-                     "lead": leads.get(row.article_id, "")})
+    for headline, found, outlet, article_id, standfirst in zip(
+            headlines, matches, articles["outlet"].tolist(), articles["article_id"].tolist(),
+            articles["standfirst"].tolist(), strict=True):
+        rows.append({"outlet": outlet, "article_id": article_id, "headline": headline,
+                     **_headline_actor(headline, found, classes),
+                     "standfirst": standfirst if isinstance(standfirst, str) else "",
+                     "lead": leads.get(article_id, "")})
     table = pd.DataFrame(rows, columns=LEAD_COLUMNS)
     return table.sort_values(["outlet", "article_id"], key=lambda s: s.str.casefold(),
                              ignore_index=True)
