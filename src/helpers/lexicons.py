@@ -26,7 +26,6 @@ from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
-import pandas as pd
 import yaml
 
 from helpers import paths
@@ -265,25 +264,14 @@ def _find_matches_distinct(texts: list[str], matchers: Sequence[Matcher]
         total += len(text) + 1
     joined = _SEPARATOR.join(texts)
     starts = np.fromiter((m.start() for m in _WORD_START.finditer(joined)), dtype=np.int64)
-    heads = pd.Series([joined[p:p + 2].lower() for p in starts.tolist()], dtype=object)
-    first = heads.str[0]
-    other = ~heads.map(str.isascii).to_numpy(dtype=bool)  # a non-ASCII character in the head
-    first_other = ~first.map(str.isascii).to_numpy(dtype=bool)
+    first, second = _word_heads(joined, starts)
     results = []
     for matcher in matchers:
         prefixes = {term[:2].lower() for term in matcher.terms}
         if any(not _ASCII_HEAD.match(prefix[:1]) for prefix in prefixes):
             candidates = [match.start() for match in matcher.pattern.finditer(joined)]
         else:
-            # A one-character term ("X") is tried wherever its character starts a word.
-            pairs = {prefix for prefix in prefixes
-                     if len(prefix) == 2 and _ASCII_HEAD.match(prefix)}
-            singles = {prefix[0] for prefix in prefixes if prefix not in pairs}
-            firsts = {prefix[0] for prefix in prefixes}
-            in_firsts = first.isin(firsts).to_numpy()
-            mask = (heads.isin(pairs).to_numpy() | first.isin(singles).to_numpy()
-                    | (other & (first_other | in_firsts)))
-            candidates = starts[mask].tolist()
+            candidates = starts[_may_start(first, second, prefixes)].tolist()
         found, cursor = [], 0
         for position in candidates:
             if position < cursor:
@@ -297,3 +285,36 @@ def _find_matches_distinct(texts: list[str], matchers: Sequence[Matcher]
                           matcher.labels[int(match.lastgroup[1:])], match.group()))
         results.append(found)
     return results
+
+
+def _word_heads(joined: str, starts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The first two characters of each word start (code points, ASCII letters in lower case;
+    0 past the end of ``joined``)."""
+    points = np.frombuffer(joined.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    after = np.minimum(starts + 1, len(points) - 1)
+    heads = []
+    for point in (points[starts].astype(np.int64),
+                  np.where(starts + 1 < len(points), points[after], 0).astype(np.int64)):
+        upper = (point >= ord("A")) & (point <= ord("Z"))
+        heads.append(np.where(upper, point + (ord("a") - ord("A")), point))
+    return heads[0], heads[1]
+
+
+def _may_start(first: np.ndarray, second: np.ndarray, prefixes: set[str]) -> np.ndarray:
+    """Which word starts (their :func:`_word_heads`) a term with one of these prefixes (first
+    two characters in lower case, all starting with an ASCII letter or digit) can match at.
+
+    A two-character prefix of ASCII letters or digits needs the same two characters; any other
+    prefix (one character, or "u." in "U.S.") its first character; a head with a non-ASCII
+    character is always tried (its case folding may give an ASCII letter).
+    """
+    pairs = np.zeros(128 * 128, dtype=bool)
+    singles = np.zeros(128, dtype=bool)
+    for prefix in prefixes:
+        if len(prefix) == 2 and _ASCII_HEAD.match(prefix):
+            pairs[ord(prefix[0]) * 128 + ord(prefix[1])] = True
+        else:
+            singles[ord(prefix[0])] = True
+    ascii_head = (first < 128) & (second < 128)
+    codes = np.where(ascii_head, first * 128 + second, 0)
+    return ~ascii_head | pairs[codes] | singles[np.where(first < 128, first, 0)]
