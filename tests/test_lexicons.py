@@ -119,6 +119,10 @@ def test_find_matches_each_finds_one_character_terms_everywhere():
     assert find_matches_each(["A X b X", "q. Xi, X", "X"], [matcher]) == [[
         (0, 2, 3, "X", "X"), (0, 6, 7, "X", "X"), (1, 0, 1, "Q", "q"), (1, 7, 8, "X", "X"),
         (2, 0, 1, "X", "X")]]
+    # A non-ASCII head can fold to an ASCII term (the Kelvin sign matches "k").
+    kelvin = compile_matcher({"k": ["kab", "ok"]})
+    assert find_matches_each(["\u212aab o\u212a x"], [kelvin]) == [
+        [(0, 0, 3, "k", "\u212aab"), (0, 4, 6, "k", "o\u212a")]]
 
 
 def test_compile_matcher_is_memoised_on_content():
