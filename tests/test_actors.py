@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -115,5 +116,10 @@ def test_cached_mentions_plus_suggestions_equal_one_joint_matching():
     assert got["mentions"].to_dict() == {
         ("Alpha", "Kevin Rudd"): 2, ("Alpha", "Putin"): 4, ("Alpha", "Xi"): 0,
         ("Beta", "Kevin Rudd"): 2, ("Beta", "Putin"): 0, ("Beta", "Xi"): 1}
+    assert got["articles"].to_dict() == {
+        ("Alpha", "Kevin Rudd"): 2, ("Alpha", "Putin"): 2, ("Alpha", "Xi"): 0,
+        ("Beta", "Kevin Rudd"): 1, ("Beta", "Putin"): 0, ("Beta", "Xi"): 1}
     assert got.loc[("Alpha", "Kevin Rudd"), "first_position"] == 0.25  # (0 + 0.5) / 2
+    assert got.loc[("Alpha", "Putin"), "first_position"] == 0.0  # a1: 0, a2: 0
+    assert np.isnan(got.loc[("Beta", "Putin"), "first_position"])
     assert got.loc[("Beta", "Kevin Rudd"), "example"] == "Xi thanked Kevin  Rudd."

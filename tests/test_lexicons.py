@@ -125,6 +125,22 @@ def test_find_matches_each_finds_one_character_terms_everywhere():
         [(0, 0, 3, "k", "\u212aab"), (0, 4, 6, "k", "o\u212a")]]
 
 
+def test_texts_with_matches_are_the_texts_find_matches_finds_terms_in():
+    from helpers.lexicons import compile_matcher, find_matches, texts_with_matches
+
+    texts = ["The COLD\nwar ended.", "Beijing", "beijing", "BEIJING's", "People's Republic",
+             "\u212aevin Rudd", "kevin  rudd", "Kevinrudd", "sanctioned", "", "cold wars"]
+    matcher = compile_matcher({"Cold War": ["Cold War"], "Beijing": ["Beijing"],
+                               "PRC": ["People’s Republic"], "Rudd": ["Kevin Rudd"],
+                               "sanctions": ["sanction*"]})
+    assert texts_with_matches(texts, matcher) == [0, 1, 4, 5, 6, 8]
+    assert texts_with_matches(texts, matcher) == [
+        i for i, text in enumerate(texts) if find_matches(text, matcher)]
+    apostrophe = compile_matcher({"s": ["’s-Hertogenbosch"]})
+    assert texts_with_matches(["in 's-Hertogenbosch", "Hertogenbosch"], apostrophe) == [0]
+    assert texts_with_matches(texts, compile_matcher({})) == []
+
+
 def test_compile_matcher_is_memoised_on_content():
     from helpers.lexicons import compile_matcher
 

@@ -25,7 +25,13 @@ from collections.abc import Mapping
 import numpy as np
 import pandas as pd
 
-from helpers.lexicons import Matcher, compile_matcher, find_matches, find_matches_each
+from helpers.lexicons import (
+    Matcher,
+    compile_matcher,
+    find_matches,
+    find_matches_each,
+    texts_with_matches,
+)
 
 MENTION_COLUMNS = ["article_id", "outlet", "position", "relative_position", "actor", "alias",
                    "text"]
@@ -249,14 +255,7 @@ def count_actor_mentions(sentences: pd.DataFrame, *, lexicon: Mapping[str, list[
     words = sentences.groupby("outlet")["words"].sum()
     actors = sorted(mentions["actor"].unique(), key=str.casefold)
     outlets = sorted(words.index, key=str.casefold)
-    grid = pd.MultiIndex.from_product([outlets, actors], names=["outlet", "actor"])
-    grouped = mentions.groupby(["outlet", "actor"], sort=False)
-    first = mentions.groupby(["outlet", "actor", "article_id"], sort=False)[
-        "relative_position"].min().groupby(level=["outlet", "actor"], sort=False)
-    table = pd.DataFrame({
-        "mentions": grouped.size(), "first_position": first.mean(),
-        "articles": first.size(), "example": grouped["text"].first(),
-    }).reindex(grid).reset_index()
+    table = _tally_mentions(mentions, outlets, actors).reset_index()
     table["mentions"] = table["mentions"].fillna(0).astype(int)
     table["articles"] = table["articles"].fillna(0).astype(int)
     table["first_position"] = table["first_position"].astype(float)
@@ -266,6 +265,40 @@ def count_actor_mentions(sentences: pd.DataFrame, *, lexicon: Mapping[str, list[
                                ).fillna(0.0)
     table["origin"] = table["actor"].map(origin)
     return table[ACTOR_COLUMNS]
+
+
+def _tally_mentions(mentions: pd.DataFrame, outlets: list[str], actors: list[str]
+                    ) -> pd.DataFrame:
+    """Per outlet and actor (every pair, outlets first): ``mentions``, ``first_position``,
+    ``articles`` and ``example`` (NaN where the outlet never names the actor).
+
+    Grouped on integer codes: the mean relative position of the first mention sums each
+    outlet and actor's articles in the order they first occur, as a pandas group-by of the
+    names does; rows with a missing outlet, actor or (for the positions) article are left out.
+    """
+    outlet = pd.Index(outlets).get_indexer(mentions["outlet"])
+    actor = pd.Index(actors).get_indexer(mentions["actor"])
+    article = pd.factorize(mentions["article_id"].to_numpy())[0]
+    valid = (outlet >= 0) & (actor >= 0)
+    cell = outlet * len(actors) + actor
+    n_cells = len(outlets) * len(actors)
+    count = np.bincount(cell[valid], minlength=n_cells)
+    dated = valid & (article >= 0)
+    first = pd.Series(mentions["relative_position"].to_numpy(dtype=float)[dated]).groupby(
+        [cell[dated], article[dated]], sort=False).min().groupby(level=0, sort=False)
+    means, articles = first.mean(), first.size()
+    first_position = np.full(n_cells, np.nan)
+    first_position[means.index.to_numpy()] = means.to_numpy()
+    n_articles = np.zeros(n_cells, dtype=np.int64)
+    n_articles[articles.index.to_numpy()] = articles.to_numpy()
+    texts = mentions["text"].to_numpy()
+    written = valid & pd.notna(texts)
+    cells, first_row = np.unique(cell[written], return_index=True)
+    example = np.full(n_cells, np.nan, dtype=object)
+    example[cells] = texts[written][first_row]
+    grid = pd.MultiIndex.from_product([outlets, actors], names=["outlet", "actor"])
+    return pd.DataFrame({"mentions": count, "first_position": first_position,
+                         "articles": n_articles, "example": example}, index=grid)
 
 
 def _add_suggested_mentions(sentences: pd.DataFrame, mentions: pd.DataFrame, *,
@@ -280,8 +313,8 @@ def _add_suggested_mentions(sentences: pd.DataFrame, mentions: pd.DataFrame, *,
     """
     codes, distinct = pd.factorize(sentences["text"].fillna("").astype(str).to_numpy())
     distinct = distinct.tolist()
-    named = compile_matcher({name: lexicon[name] for name in suggested}).pattern
-    touched = [code for code, text in enumerate(distinct) if named.search(text)]
+    touched = texts_with_matches(distinct, compile_matcher(
+        {name: lexicon[name] for name in suggested}))
     if not touched:
         return mentions
     again = _mentions_of_texts(sentences, codes, [distinct[code] for code in touched],

@@ -167,10 +167,27 @@ def _term_regex(term: str) -> str:
                        for part in core.split())
     if wildcard:
         body += r"[\w'’-]*"
-    case_sensitive = " " not in core and any(c.isupper() for c in core)
-    if not case_sensitive:
+    if not _case_sensitive(core):
         body = f"(?i:{body})"
     return rf"(?<!\w){body}(?!\w)"
+
+
+def _case_sensitive(core: str) -> bool:
+    """A one-word term with a capital letter matches with exactly that case."""
+    return " " not in core and any(c.isupper() for c in core)
+
+
+def _term_needle(term: str) -> tuple[str, bool] | None:
+    """Text that every match of ``term`` in an ASCII text contains: the start of its first
+    word up to any apostrophe, and whether to look for it in the lower-cased text (True) or
+    as it is; None when there is no such ASCII text."""
+    parts = _WILDCARD.sub("", term).split()
+    head = re.split(r"['’]", parts[0])[0] if parts else ""
+    if not head or not head.isascii():
+        return None
+    if _case_sensitive(_WILDCARD.sub("", term)):
+        return head, False
+    return head.lower(), True
 
 
 def compile_matcher(terms_by_label: Mapping[str, Iterable[str]]) -> Matcher:
@@ -217,6 +234,29 @@ def find_matches(text: str, matcher: Matcher) -> list[tuple[int, int, str, str]]
         found.append((match.start(), match.end(), matcher.labels[index], match.group()))
     return found
 
+
+
+def texts_with_matches(texts: Sequence[str], matcher: Matcher) -> list[int]:
+    """Indices of the texts in which :func:`find_matches` finds at least one term.
+
+    An ASCII text is searched only when it contains the start of some term's first word
+    (ignoring case where the term does; for ASCII text that is what the regular expression's
+    case folding does); other texts are always searched.
+    """
+    needles = [_term_needle(term) for term in matcher.terms]
+    if any(needle is None for needle in needles):
+        return [i for i, text in enumerate(texts) if matcher.pattern.search(text)]
+    exact = sorted({needle for needle, folded in needles if not folded})
+    lower = sorted({needle for needle, folded in needles if folded})
+    found = []
+    for i, text in enumerate(texts):
+        if text.isascii() and not any(needle in text for needle in exact):
+            folded = text.lower() if lower else ""
+            if not any(needle in folded for needle in lower):
+                continue
+        if matcher.pattern.search(text):
+            found.append(i)
+    return found
 
 
 def find_matches_each(texts: Iterable[str | None], matchers: Sequence[Matcher]
