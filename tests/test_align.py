@@ -5,6 +5,7 @@ from __future__ import annotations
 import random
 import time
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -290,3 +291,59 @@ def test_no_match_gives_an_empty_table(method):
     matches = align_sentences(corpus, settings=AlignSettings(method=method))
     assert matches.empty and list(matches.columns) == align.MATCH_COLUMNS
     assert matches.attrs["alignment"]["method"] == method
+
+
+def _members(keys: list[int], outlets: list[int]) -> pd.DataFrame:
+    return pd.DataFrame({"row": range(len(keys)), "key": keys, "outlet": outlets})
+
+
+def _key_pairs(rows: list[tuple]) -> pd.DataFrame:
+    return pd.DataFrame(rows, columns=["p", "q", "kind", "ratio", "coverage"])
+
+
+def test_first_per_outlet_expansion_exact_values():
+    # rows: 0 key0/outlet0, 1 key1/o1, 2 key0/o1, 3 key2/o1, 4 key1/o0, 5 key2/o2
+    members = _members([0, 1, 0, 2, 1, 2], [0, 1, 1, 1, 0, 2])
+    key_pairs = _key_pairs([(0, 0, "identical", 1.0, 1.0), (0, 1, "edited", 0.9, 0.95),
+                            (1, 2, "excerpt", 0.5, 0.92), (0, 2, "edited", 0.85, 0.88)])
+    found = align._expand_first_per_outlet(members, key_pairs)
+    # Each row is paired with the earliest matching row of every other outlet, e.g. row 4
+    # (key 1, outlet 0) with row 2 (key 0's first row in outlet 1, before key 2's row 3) and
+    # row 5; row 3 only with row 0 (outlet 0's earliest match, before row 4).
+    assert list(found.itertuples(index=False, name=None)) == [
+        (0, 1, "edited", 0.9, 0.95), (0, 2, "identical", 1.0, 1.0),
+        (0, 3, "edited", 0.85, 0.88), (0, 5, "edited", 0.85, 0.88),
+        (1, 5, "excerpt", 0.5, 0.92), (2, 4, "edited", 0.9, 0.95),
+        (2, 5, "edited", 0.85, 0.88), (4, 5, "excerpt", 0.5, 0.92)]
+
+
+def _first_per_outlet_by_merges(members: pd.DataFrame, key_pairs: pd.DataFrame) -> pd.DataFrame:
+    """The former pandas implementation of the expansion (reference for the vectorised one)."""
+    first = members.groupby(["key", "outlet"], as_index=False)["row"].min()
+    both = pd.concat([key_pairs, key_pairs[key_pairs["p"] != key_pairs["q"]].rename(
+        columns={"p": "q", "q": "p"})], ignore_index=True)
+    partners = both.merge(first.rename(columns={"key": "q", "row": "j", "outlet": "oj"}), on="q")
+    partners = partners.sort_values("j").drop_duplicates(["p", "oj"])
+    merged = members.rename(columns={"row": "i", "key": "p", "outlet": "oi"}).merge(
+        partners, on="p")
+    merged = merged[(merged["oi"] != merged["oj"])]
+    found = pd.DataFrame({"a": np.minimum(merged["i"], merged["j"]),
+                          "b": np.maximum(merged["i"], merged["j"]), "kind": merged["kind"],
+                          "ratio": merged["ratio"], "coverage": merged["coverage"]})
+    return found.drop_duplicates(["a", "b"]).sort_values(["a", "b"], ignore_index=True)
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_first_per_outlet_expansion_equals_the_merge_version(seed):
+    rng = np.random.default_rng(seed)
+    n_keys = 30
+    members = _members(rng.integers(0, n_keys, 400).tolist(), rng.integers(0, 6, 400).tolist())
+    links = {(int(p), int(q)) for p, q in rng.integers(0, n_keys, (60, 2))}
+    key_pairs = _key_pairs([(min(p, q), max(p, q), "identical" if p == q else f"k{p}-{q}",
+                             rng.random(), rng.random()) for p, q in sorted(links)])
+    key_pairs = key_pairs.drop_duplicates(["p", "q"], ignore_index=True)
+    found = align._expand_first_per_outlet(members, key_pairs)
+    expected = _first_per_outlet_by_merges(members, key_pairs)
+    assert len(found) > 100
+    pd.testing.assert_frame_equal(found.astype({"a": np.int64, "b": np.int64}), expected,
+                                  check_dtype=False)

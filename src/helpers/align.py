@@ -301,14 +301,13 @@ def align_sentences(sentences: pd.DataFrame, *,
         found = _expand_all(members, key_pairs)
     else:
         found = _expand_first_per_outlet(members, key_pairs)
-    found = found.sort_values(["a", "b"], ignore_index=True)
-    a, b = table.iloc[found["a"].to_numpy()], table.iloc[found["b"].to_numpy()]
+    a, b = found["a"].to_numpy(), found["b"].to_numpy()
+    article, outlet, text = (table[c].to_numpy() for c in ("article_id", "outlet", "text"))
+    position = table["position"].astype(int).to_numpy()
     matches = pd.DataFrame({
-        "article_a": a["article_id"].to_numpy(), "outlet_a": a["outlet"].to_numpy(),
-        "position_a": a["position"].astype(int).to_numpy(), "text_a": a["text"].to_numpy(),
-        "article_b": b["article_id"].to_numpy(), "outlet_b": b["outlet"].to_numpy(),
-        "position_b": b["position"].astype(int).to_numpy(), "text_b": b["text"].to_numpy(),
-        "ratio": found["ratio"].round(4).to_numpy(),
+        "article_a": article[a], "outlet_a": outlet[a], "position_a": position[a],
+        "text_a": text[a], "article_b": article[b], "outlet_b": outlet[b],
+        "position_b": position[b], "text_b": text[b], "ratio": found["ratio"].round(4).to_numpy(),
         "coverage": found["coverage"].round(4).to_numpy(), "kind": found["kind"].to_numpy(),
     }, columns=MATCH_COLUMNS)
     matches.attrs["alignment"] = {"method": method, **stats}
@@ -316,28 +315,72 @@ def align_sentences(sentences: pd.DataFrame, *,
 
 
 def _expand_all(members: pd.DataFrame, key_pairs: pd.DataFrame) -> pd.DataFrame:
-    """Every cross-outlet sentence pair of every matching key pair: columns a, b, kind..."""
+    """Every cross-outlet sentence pair of every matching key pair: columns a, b, kind...,
+    sorted by ``a``, ``b``."""
     left = members.rename(columns={"row": "i", "key": "p", "outlet": "oi"})
     right = members.rename(columns={"row": "j", "key": "q", "outlet": "oj"})
     merged = key_pairs.merge(left, on="p").merge(right, on="q")
     merged = merged[(merged["oi"] != merged["oj"])
                     & ((merged["p"] != merged["q"]) | (merged["i"] < merged["j"]))]
-    return pd.DataFrame({"a": np.minimum(merged["i"], merged["j"]),
-                         "b": np.maximum(merged["i"], merged["j"]), "kind": merged["kind"],
-                         "ratio": merged["ratio"], "coverage": merged["coverage"]})
-
-
-def _expand_first_per_outlet(members: pd.DataFrame, key_pairs: pd.DataFrame) -> pd.DataFrame:
-    """For each sentence and other outlet, the match with that outlet's earliest sentence."""
-    first = members.groupby(["key", "outlet"], as_index=False)["row"].min()
-    both = pd.concat([key_pairs, key_pairs[key_pairs["p"] != key_pairs["q"]].rename(
-        columns={"p": "q", "q": "p"})], ignore_index=True)
-    partners = both.merge(first.rename(columns={"key": "q", "row": "j", "outlet": "oj"}), on="q")
-    partners = partners.sort_values("j").drop_duplicates(["p", "oj"])
-    merged = members.rename(columns={"row": "i", "key": "p", "outlet": "oi"}).merge(
-        partners, on="p")
-    merged = merged[(merged["oi"] != merged["oj"])]
     found = pd.DataFrame({"a": np.minimum(merged["i"], merged["j"]),
                           "b": np.maximum(merged["i"], merged["j"]), "kind": merged["kind"],
                           "ratio": merged["ratio"], "coverage": merged["coverage"]})
-    return found.drop_duplicates(["a", "b"])
+    return found.sort_values(["a", "b"], ignore_index=True)
+
+
+def _expand_first_per_outlet(members: pd.DataFrame, key_pairs: pd.DataFrame) -> pd.DataFrame:
+    """For each sentence and other outlet, the match with that outlet's earliest sentence.
+
+    Vectorised: each key's earliest row per outlet (its *heads*), then for each key ``p`` and
+    other outlet the earliest head of a key matching ``p``, then every row of ``p`` with each of
+    those partners. A pair found from both of its rows is kept once.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``a`` < ``b`` (rows), ``kind``, ``ratio``, ``coverage``; sorted by ``a``, ``b``.
+    """
+    row, key, outlet = (members[c].to_numpy(dtype=np.int64) for c in ("row", "key", "outlet"))
+    n_keys, n_rows, n_outlets = int(key.max()) + 1, int(row.max()) + 1, int(outlet.max()) + 1
+    heads = np.lexsort((row, outlet, key))
+    heads = heads[_starts_of_runs(key[heads] * n_outlets + outlet[heads])]
+    head_start = np.searchsorted(key[heads], np.arange(n_keys + 1))
+    p, q = key_pairs["p"].to_numpy(), key_pairs["q"].to_numpy()
+    swapped = np.flatnonzero(p != q)
+    pair = np.concatenate([np.arange(len(p)), swapped])  # the key_pairs row of each direction
+    p, q = np.concatenate([p, q[swapped]]), np.concatenate([q, p[swapped]])
+    owner, at = _ranges(head_start[q], np.diff(head_start)[q])
+    partner = heads[at]  # a head of a key matching p (the key of `owner`)
+    # The earliest partner row of each key p and outlet.
+    group = p[owner] * n_outlets + outlet[partner]
+    order = np.argsort(group * n_rows + row[partner])
+    first = order[_starts_of_runs(group[order])]
+    owner, partner = owner[first], partner[first]
+    by_key = np.argsort(key, kind="stable")
+    key_start = np.searchsorted(key[by_key], np.arange(n_keys + 1))
+    which, at = _ranges(key_start[p[owner]], np.diff(key_start)[p[owner]])
+    i, j = row[by_key[at]], row[partner][which]
+    cross = outlet[by_key[at]] != outlet[partner][which]
+    i, j, source = i[cross], j[cross], pair[owner][which][cross]
+    a, b = np.minimum(i, j), np.maximum(i, j)
+    code = a * n_rows + b
+    order = np.argsort(code)
+    keep = order[_starts_of_runs(code[order])]
+    source = source[keep]
+    return pd.DataFrame({"a": a[keep], "b": b[keep],
+                         "kind": key_pairs["kind"].to_numpy()[source],
+                         "ratio": key_pairs["ratio"].to_numpy()[source],
+                         "coverage": key_pairs["coverage"].to_numpy()[source]})
+
+
+def _starts_of_runs(values: np.ndarray) -> np.ndarray:
+    """Boolean mask of the first element of each run of equal values."""
+    return np.concatenate([[True], values[1:] != values[:-1]]) if len(values) else \
+        np.zeros(0, dtype=bool)
+
+
+def _ranges(starts: np.ndarray, counts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Concatenated ranges ``starts[k]`` .. ``starts[k] + counts[k] - 1`` as ``(k, value)``."""
+    owner = np.repeat(np.arange(len(counts)), counts)
+    within = np.arange(len(owner)) - np.repeat(np.cumsum(counts) - counts, counts)
+    return owner, starts[owner] + within
