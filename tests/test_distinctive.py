@@ -91,3 +91,12 @@ def test_repeated_sentences_count_each_time_and_examples_follow_article_order():
     assert examples[("Alpha", "pact")] == ""
     assert examples[("Beta", "signed")] == "Gas deal signed."
     assert examples[("Beta", "pact")] == "Pact signed."
+
+
+def test_sentences_without_any_term_give_an_empty_table():
+    sentences = pd.DataFrame({"article_id": ["a", "b"], "outlet": ["X", "Y"],
+                              "paragraph": [0, 0], "position": [0, 0],
+                              "text": ["The and of it.", "It is 2022!"], "words": [4, 3]})
+    terms = find_distinctive_terms(sentences)
+    assert terms.empty and list(terms.columns) == list(DISTINCTIVE_COLUMNS)
+    assert "not enough outlets or words" in describe_distinctive_terms(terms)

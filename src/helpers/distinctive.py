@@ -24,7 +24,6 @@ from helpers.safe_text import escape_text
 from helpers.vectorize import (
     LOG_ODDS_ALPHA0,
     analyze_all,
-    count_terms_by_group,
     log_odds_from_counts,
     weigh_group_tfidf,
 )
@@ -122,7 +121,8 @@ def find_distinctive_terms(sentences: pd.DataFrame, *,
         ``count_rest`` (uses in all other outlets), ``log_odds``, ``z`` (positive = used more
         than by the rest), ``tfidf`` (weight in the outlet's joined text), ``example`` (the
         outlet's first sentence containing the term; empty when the outlet does not use it).
-        Sorted by outlet, then ``z`` descending. Empty with fewer than two outlets.
+        Sorted by outlet, then ``z`` descending. Empty with fewer than two outlets, or when the
+        sentences hold no term (only stop words, numbers or punctuation).
     """
     if sentences.empty or sentences["outlet"].nunique() < 2:
         return pd.DataFrame(columns=DISTINCTIVE_COLUMNS)
@@ -130,10 +130,9 @@ def find_distinctive_terms(sentences: pd.DataFrame, *,
     codes, distinct = _distinct_texts(sentences)
     tokens = analyze_all(distinct)  # each distinct text tokenised once for counts and examples
     matrix, terms = _term_matrix(tokens)
-    if len(terms):
-        counts = _count_by_outlet(codes, matrix, terms, outlets)
-    else:  # no term at all: the empty counts of count_terms_by_group
-        counts = count_terms_by_group(outlets, outlets, tokens=[[] for _ in outlets])
+    if not len(terms):  # only stop words, numbers or punctuation: nothing to compare
+        return pd.DataFrame(columns=DISTINCTIVE_COLUMNS)
+    counts = _count_by_outlet(codes, matrix, terms, outlets)
     table = log_odds_from_counts(counts, alpha0=alpha0)
     table = table.merge(_tfidf_by_outlet(counts), on=["outlet", "term"], how="left")
     table["tfidf"] = table["tfidf"].fillna(0.0)
