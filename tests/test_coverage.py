@@ -189,3 +189,41 @@ def test_write_table_skips_tables_over_max_rows(tmp_path, matches):
     assert write_table(matches, "pairs", tables_dir=tmp_path, max_rows=len(matches)).exists()
     assert write_table(matches, "pairs", tables_dir=tmp_path, max_rows=len(matches) - 1) is None
     assert not (tmp_path / "pairs.csv").exists()  # no stale file from the run before
+
+
+def test_sentence_rows_first_row_and_absent_keys():
+    from helpers.coverage import _sentence_rows
+
+    usable = pd.DataFrame({"article_id": ["b", "a", "b", "a", "b"], "position": [2, 1, 0, 1, 5]})
+    rows = _sentence_rows(usable, pd.Series(["a", "b", "b", "b", "c", "a", "b", "a"]),
+                          pd.Series([1, 2, 0, 5, 0, 0, 6, -1]))
+    # (a, 1) is rows 1 and 3: the first; (a, 0), (b, 6), (a, -1) and article c are absent.
+    assert rows.tolist() == [1, 0, 2, 4, -1, -1, -1, -1]
+    shifted = usable.assign(position=usable["position"] - 3)  # positions need not start at 0
+    assert _sentence_rows(shifted, pd.Series(["b", "a", "b"]), pd.Series([-3, -2, -4])).tolist() \
+        == [2, 1, -1]
+
+
+def test_overlap_counts_and_first_example_in_article_order():
+    # Rows are not in (article, position) order: the example is A's first shared sentence by
+    # article and position, not by row.
+    rows = [("a2.txt", "A", 0, "Moscow and Beijing signed a long joint statement."),
+            ("a1.txt", "A", 3, "The gas deal will supply ten billion cubic metres."),
+            ("a1.txt", "A", 1, "Western nations sent no officials to the games."),
+            ("b1.txt", "B", 0, "The gas deal will supply ten billion cubic metres."),
+            ("b1.txt", "B", 1, "Western nations sent no officials to the games."),
+            ("b1.txt", "B", 2, "Moscow and Beijing signed a long joint statement."),
+            ("c1.txt", "C", 0, "Moscow and Beijing signed a long joint statement."),
+            ("c1.txt", "C", 1, "Only outlet C reports this sentence here.")]
+    sentences = pd.DataFrame(rows, columns=["article_id", "outlet", "position", "text"])
+    overlap = summarize_wire_overlap(sentences, align_sentences(sentences))
+    table = overlap.set_index(["outlet_a", "outlet_b"])[["n_shared", "n_sentences_a", "example"]]
+    assert table.to_dict("index") == {
+        ("A", "B"): {"n_shared": 3, "n_sentences_a": 3, "example": rows[2][3]},
+        ("A", "C"): {"n_shared": 1, "n_sentences_a": 3, "example": rows[0][3]},
+        ("B", "A"): {"n_shared": 3, "n_sentences_a": 3, "example": rows[3][3]},
+        ("B", "C"): {"n_shared": 1, "n_sentences_a": 3, "example": rows[5][3]},
+        ("C", "A"): {"n_shared": 1, "n_sentences_a": 2, "example": rows[6][3]},
+        ("C", "B"): {"n_shared": 1, "n_sentences_a": 2, "example": rows[6][3]}}
+    assert find_unique_sentences(sentences, align_sentences(sentences))["text"].tolist() == [
+        rows[7][3]]

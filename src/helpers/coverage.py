@@ -45,46 +45,51 @@ OVERLAP_COLUMNS = ["outlet_a", "outlet_b", "n_sentences_a", "n_shared", "share_o
                    "example"]
 COVERAGE_COLUMNS = ["cluster_id", "label", "outlet", "present", "sentence", "n_outlets"]
 def _usable(sentences: pd.DataFrame) -> pd.DataFrame:
-    """Sentences of at least ``MIN_WORDS`` normalised words (normalising is remembered per
-    text by :func:`helpers.align.normalize_sentence`, so asking again is cheap)."""
-    words = np.fromiter((len(normalize_sentence(str(t)).split()) for t in sentences["text"]),
-                        dtype=np.int64, count=len(sentences))
-    return sentences.loc[words >= MIN_WORDS].reset_index(drop=True)
+    """Sentences of at least ``MIN_WORDS`` normalised words (each distinct text is normalised
+    once, by :func:`helpers.align.normalize_sentence`, which also remembers it)."""
+    codes, texts = pd.factorize(sentences["text"], use_na_sentinel=False)
+    words = np.fromiter((len(normalize_sentence(str(t)).split()) for t in texts),
+                        dtype=np.int64, count=len(texts))
+    return sentences.loc[words[codes] >= MIN_WORDS].reset_index(drop=True)
 
 
 def _sentence_rows(usable: pd.DataFrame, article_ids: pd.Series, positions: pd.Series
                    ) -> np.ndarray:
-    """Row of each ``(article_id, position)`` in ``usable`` (-1 when absent), by integer keys
-    (much faster than a MultiIndex look-up for millions of matches)."""
+    """Row of each ``(article_id, position)`` in ``usable`` (-1 when absent; the first row
+    when repeated). Looked up in a table with one slot per article and position from the
+    smallest position to the article's largest (much faster than a MultiIndex look-up for
+    millions of matches)."""
     if usable.empty or len(article_ids) == 0:
         return np.full(len(article_ids), -1, dtype=np.int64)
     articles = pd.Index(usable["article_id"].unique())
-    width = int(max(usable["position"].max(), positions.max())) + 1
-    keys = articles.get_indexer(usable["article_id"]).astype(np.int64) * width \
-        + usable["position"].to_numpy(dtype=np.int64)
-    order = np.argsort(keys, kind="stable")
-    ordered = keys[order]
+    article = articles.get_indexer(usable["article_id"]).astype(np.int64)
+    position = usable["position"].to_numpy(dtype=np.int64)
+    lowest = position.min()
+    position = position - lowest
+    span = np.zeros(len(articles), dtype=np.int64)  # each article's slots: largest position + 1
+    np.maximum.at(span, article, position + 1)
+    start = np.concatenate([[0], np.cumsum(span)])
+    slots, first = np.unique(start[article] + position, return_index=True)
+    table = np.full(int(start[-1]), -1, dtype=np.int64)
+    table[slots] = first
     codes = articles.get_indexer(article_ids).astype(np.int64)
-    wanted = codes * width + positions.to_numpy(dtype=np.int64)
-    at = np.minimum(np.searchsorted(ordered, wanted), len(ordered) - 1)
-    return np.where((codes >= 0) & (ordered[at] == wanted), order[at], -1)
+    wanted = positions.to_numpy(dtype=np.int64) - lowest
+    found = (codes >= 0) & (wanted >= 0) & (wanted < span[codes])
+    return np.where(found, table[np.where(found, start[codes] + wanted, 0)], -1)
 
 
-def _matched_rows(usable: pd.DataFrame, matches: pd.DataFrame
-                  ) -> tuple[np.ndarray, np.ndarray]:
-    """Both directions of every match as ``(row, other)``: the usable row of a matched
-    sentence and the code of the other outlet (in ``sorted(usable.outlet)``), distinct pairs."""
+def _matched_outlets(usable: pd.DataFrame, matches: pd.DataFrame) -> np.ndarray:
+    """Which usable sentences have a match in which outlet: a boolean array of one row per
+    usable sentence and one column per outlet of ``sorted(usable.outlet)`` (both directions of
+    every match; matches with a sentence or outlet not in ``usable`` are left out)."""
     outlets = pd.Index(sorted(usable["outlet"].unique()))
-    rows_a = _sentence_rows(usable, matches["article_a"], matches["position_a"])
-    rows_b = _sentence_rows(usable, matches["article_b"], matches["position_b"])
-    other_b = outlets.get_indexer(matches["outlet_b"])
-    other_a = outlets.get_indexer(matches["outlet_a"])
-    rows = np.concatenate([rows_a, rows_b])
-    others = np.concatenate([other_b, other_a])
-    keep = (rows >= 0) & (others >= 0)
-    pairs = np.sort(rows[keep].astype(np.int64) * max(len(outlets), 1) + others[keep])
-    pairs = pairs[np.r_[True, pairs[1:] != pairs[:-1]]] if len(pairs) else pairs
-    return pairs // max(len(outlets), 1), pairs % max(len(outlets), 1)
+    matched = np.zeros((len(usable), len(outlets)), dtype=bool)
+    for side, other in (("a", "b"), ("b", "a")):
+        rows = _sentence_rows(usable, matches[f"article_{side}"], matches[f"position_{side}"])
+        others = outlets.get_indexer(matches[f"outlet_{other}"])
+        keep = (rows >= 0) & (others >= 0)
+        matched[rows[keep], others[keep]] = True
+    return matched
 
 
 def summarize_wire_overlap(sentences: pd.DataFrame, matches: pd.DataFrame) -> pd.DataFrame:
@@ -109,33 +114,38 @@ def summarize_wire_overlap(sentences: pd.DataFrame, matches: pd.DataFrame) -> pd
     """
     usable = _usable(sentences)
     totals = usable.groupby("outlet").size()
-    rows, others = _matched_rows(usable, matches)
-    outlets = np.array(sorted(usable["outlet"].unique()), dtype=object)
-    # Each (outlet, other) pair's first shared sentence in (article, position) order.
-    rank = np.empty(len(usable), dtype=np.int64)
-    rank[np.lexsort((usable["position"].to_numpy(), usable["article_id"].to_numpy()))] = \
-        np.arange(len(usable))
-    own = pd.Index(outlets).get_indexer(usable["outlet"])[rows]
-    order = np.lexsort((rank[rows], others, own))
-    group = own[order] * len(outlets) + others[order]
-    first = np.r_[True, group[1:] != group[:-1]] if len(group) else np.zeros(0, dtype=bool)
-    texts = usable["text"].to_numpy(dtype=object)
-    index = pd.MultiIndex.from_arrays([outlets[own[order][first]],
-                                       outlets[others[order][first]]])
-    counts = pd.Series(np.bincount(group, minlength=len(outlets) ** 2)[group[first]],
-                       index=index)
-    examples = pd.Series(texts[rows[order][first]], index=index)
+    shared, examples = _shared_by_outlet(usable, _matched_outlets(usable, matches))
     outlets = sorted(totals.index)
-    grid = pd.MultiIndex.from_tuples([(a, b) for a in outlets for b in outlets if a != b],
+    a, b = np.nonzero(~np.eye(len(outlets), dtype=bool))  # ordered pairs of different outlets
+    grid = pd.MultiIndex.from_tuples([(outlets[i], outlets[j]) for i, j in zip(a, b, strict=True)],
                                      names=["outlet_a", "outlet_b"])
-    table = pd.DataFrame({"n_shared": counts.reindex(grid, fill_value=0).astype(int).to_numpy(),
-                          "example": examples.reindex(grid, fill_value="").to_numpy()},
+    table = pd.DataFrame({"n_shared": shared[a, b].astype(int), "example": examples[a, b]},
                          index=grid).reset_index()
     table["n_sentences_a"] = table["outlet_a"].map(totals).astype(int)
     table["share_of_a_in_b"] = table["n_shared"] / table["n_sentences_a"]
     table["share_low"], table["share_high"] = wilson_interval(table["n_shared"].to_numpy(),
                                                               table["n_sentences_a"].to_numpy())
     return table[OVERLAP_COLUMNS]
+
+
+def _shared_by_outlet(usable: pd.DataFrame, matched: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """For each outlet A (row) and outlet B (column) of ``sorted(usable.outlet)``: how many of
+    A's sentences have a match in B, and the first of them in (article, position) order (an
+    object array, ``""`` when none). ``matched`` is :func:`_matched_outlets`."""
+    outlets = pd.Index(sorted(usable["outlet"].unique()))
+    own = outlets.get_indexer(usable["outlet"])
+    order = np.lexsort((usable["position"].to_numpy(), usable["article_id"].to_numpy(), own))
+    bounds = np.searchsorted(own[order], np.arange(len(outlets) + 1))
+    texts = usable["text"].to_numpy(dtype=object)
+    shared = np.zeros((len(outlets), len(outlets)), dtype=np.int64)
+    examples = np.full((len(outlets), len(outlets)), "", dtype=object)
+    for k in range(len(outlets)):  # one block of rows per outlet
+        rows = order[bounds[k]:bounds[k + 1]]
+        block = matched[rows]
+        shared[k] = block.sum(axis=0)
+        found = np.flatnonzero(shared[k])
+        examples[k, found] = texts[rows[block[:, found].argmax(axis=0)]]
+    return shared, examples
 
 
 def wilson_interval(successes: np.ndarray, totals: np.ndarray, *,
@@ -166,10 +176,7 @@ def find_unique_sentences(sentences: pd.DataFrame, matches: pd.DataFrame) -> pd.
         ``article_id``, ``outlet``, ``position``, ``text``, sorted by outlet, article, position.
     """
     usable = _usable(sentences)
-    rows, _ = _matched_rows(usable, matches)
-    matched = np.zeros(len(usable), dtype=bool)
-    matched[rows] = True
-    unique = usable[~matched]
+    unique = usable[~_matched_outlets(usable, matches).any(axis=1)]
     return unique[["article_id", "outlet", "position", "text"]].sort_values(
         ["outlet", "article_id", "position"]).reset_index(drop=True)
 
