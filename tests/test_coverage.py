@@ -227,3 +227,10 @@ def test_overlap_counts_and_first_example_in_article_order():
         ("C", "B"): {"n_shared": 1, "n_sentences_a": 2, "example": rows[6][3]}}
     assert find_unique_sentences(sentences, align_sentences(sentences))["text"].tolist() == [
         rows[7][3]]
+
+
+def test_sorted_codes_order_groups_like_the_values():
+    from helpers.coverage import _sorted_codes
+
+    values = pd.Series(["b.txt", "a10.txt", None, "a2.txt", "b.txt"], dtype="str")
+    assert _sorted_codes(values).tolist() == [2, 0, 3, 1, 2]  # a10 < a2 < b; missing last

@@ -303,14 +303,22 @@ def cluster_facts(sentences: pd.DataFrame, matches: pd.DataFrame, *,
     table = usable[["article_id", "outlet", "position", "text"]].copy()
     table["cluster"] = labels
     table["centrality"] = centrality
+    table["first"] = _sorted_codes(table["article_id"])
     order = (table.groupby("cluster")
-             .agg(n_outlets=("outlet", "nunique"), first=("article_id", "min"),
+             .agg(n_outlets=("outlet", "nunique"), first=("first", "min"),
                   position=("position", "min"))
              .sort_values(["n_outlets", "first", "position"], ascending=[False, True, True]))
     renumber = {cluster: k for k, cluster in enumerate(order.index)}
     table["cluster_id"] = table.pop("cluster").map(renumber).astype(int)
     return table[columns].sort_values(["cluster_id", "outlet", "article_id", "position"]) \
         .reset_index(drop=True)
+
+
+def _sorted_codes(values: pd.Series) -> np.ndarray:
+    """Integer codes in the sort order of ``values`` (missing values last): the minimum of a
+    group's codes is its smallest value, and far faster to take than a minimum of strings."""
+    codes, uniques = pd.factorize(values, sort=True)
+    return np.where(codes < 0, len(uniques), codes)
 
 
 def _cluster_rows(matrix, pairs: list[tuple[int, int]], min_similarity: float,
