@@ -234,3 +234,18 @@ def test_sorted_codes_order_groups_like_the_values():
 
     values = pd.Series(["b.txt", "a10.txt", None, "a2.txt", "b.txt"], dtype="str")
     assert _sorted_codes(values).tolist() == [2, 0, 3, 1, 2]  # a10 < a2 < b; missing last
+
+
+def test_tfidf_rows_equal_fit_tfidf_with_repeated_texts():
+    from helpers.coverage import _tfidf_rows
+    from helpers.vectorize import fit_tfidf
+
+    texts = [BUILDUP, ISLAND, BUILDUP, "Moscow and Beijing, Beijing and Moscow.", ISLAND, BUILDUP,
+             "Putin said.", GAS, "Moscow and Beijing, Beijing and Moscow."]
+    rows = _tfidf_rows(pd.Series(texts))
+    expected, _ = fit_tfidf(texts)
+    assert rows.shape == expected.shape
+    for part in ("data", "indices", "indptr"):  # same values, stored in the same order
+        assert np.array_equal(getattr(rows, part), getattr(expected, part)), part
+    assert not np.array_equal(rows[0].toarray(), fit_tfidf(list(dict.fromkeys(texts)))[0][0]
+                              .toarray())  # document frequencies count every row

@@ -28,11 +28,12 @@ import pandas as pd
 from scipy import sparse
 from scipy.sparse.csgraph import connected_components
 from sklearn.cluster import AgglomerativeClustering
+from sklearn.feature_extraction.text import TfidfTransformer
 from sklearn.preprocessing import normalize
 
 from helpers.align import normalize_sentence
 from helpers.safe_text import escape_text as escape
-from helpers.vectorize import fit_tfidf
+from helpers.vectorize import build_count_vectorizer, build_vectorizer
 
 MIN_WORDS = 3  # sentences with fewer normalised words are too short to align or to carry a fact
 LABEL_CHARS = 90
@@ -275,6 +276,19 @@ def _centrality(similarity: np.ndarray, labels: np.ndarray, i: int) -> float:
     return float((similarity[i, members].sum() - similarity[i, i]) / (members.sum() - 1))
 
 
+def _tfidf_rows(texts: pd.Series):
+    """:func:`helpers.vectorize.fit_tfidf`'s matrix of ``texts``, with each distinct text
+    tokenised and counted once (wire copy repeats a sentence hundreds of times): the counts of
+    the distinct texts are repeated per row, then weighted with the kit vectorizer's TF-IDF
+    options (document frequencies over all rows, as in ``fit_tfidf``)."""
+    codes, distinct = pd.factorize(texts)
+    counts = build_count_vectorizer().fit_transform(list(distinct))
+    options = build_vectorizer().get_params()
+    weighting = TfidfTransformer(**{k: options[k] for k in ("norm", "use_idf", "smooth_idf",
+                                                             "sublinear_tf")})
+    return weighting.fit_transform(sparse.csr_matrix(counts[codes], dtype=options["dtype"]))
+
+
 def cluster_facts(sentences: pd.DataFrame, matches: pd.DataFrame, *,
                   min_similarity: float = 0.25) -> pd.DataFrame:
     """Group the sentences of all outlets into facts (see the module docstring).
@@ -290,7 +304,7 @@ def cluster_facts(sentences: pd.DataFrame, matches: pd.DataFrame, *,
     columns = ["article_id", "outlet", "position", "text", "cluster_id", "centrality"]
     if usable.empty:
         return pd.DataFrame(columns=columns)
-    matrix, _ = fit_tfidf(usable["text"].astype(str).tolist())
+    matrix = _tfidf_rows(usable["text"].astype(str))
     rows = _sentence_rows(usable, matches["article_a"], matches["position_a"])
     cols = _sentence_rows(usable, matches["article_b"], matches["position_b"])
     both = (rows >= 0) & (cols >= 0)  # pairs of usable sentences (others are too short)
