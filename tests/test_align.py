@@ -347,3 +347,24 @@ def test_first_per_outlet_expansion_equals_the_merge_version(seed):
     assert len(found) > 100
     pd.testing.assert_frame_equal(found.astype({"a": np.int64, "b": np.int64}), expected,
                                   check_dtype=False)
+
+
+def test_matched_words_equal_difflib_on_random_sequences():
+    import difflib
+
+    rng = random.Random(3)
+    for _ in range(5000):  # few distinct words: many repeats and tied blocks
+        alphabet = "abcdefgh"[:rng.randint(1, 8)]
+        a = [rng.choice(alphabet) for _ in range(rng.randint(0, 30))]
+        b = [rng.choice(alphabet) for _ in range(rng.randint(0, 30))]
+        blocks = difflib.SequenceMatcher(None, a, b, autojunk=False).get_matching_blocks()
+        assert align._matched_words(a, b, align._positions(b)) == sum(m.size for m in blocks)
+
+
+def test_classify_pairs_equals_classify_pair_in_pair_order():
+    words = [normalize_sentence(text).split() for a, b, _, _ in PAIRS for text in (a, b)]
+    pairs = [(p, q) for p in range(len(words)) for q in range(len(words)) if p != q][::-1]
+    expected = [(p, q, *scores) for p, q in pairs
+                if (scores := classify_pair(words[p], words[q]))[0] is not None]
+    assert len(expected) > 10
+    assert align._classify_pairs(words, iter(pairs), AlignSettings()) == expected

@@ -33,10 +33,10 @@ Method (text-reuse detection in journalism, cf. Clough et al. 2002, the METER co
 
 from __future__ import annotations
 
-import difflib
 import functools
 import re
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import numpy as np
@@ -153,9 +153,53 @@ def score_sentence_pair(words_a: list[str], words_b: list[str]) -> tuple[float, 
     """
     if not words_a or not words_b:
         return 0.0, 0.0
-    matcher = difflib.SequenceMatcher(None, words_a, words_b, autojunk=False)
-    matched = sum(block.size for block in matcher.get_matching_blocks())
-    return 2 * matched / (len(words_a) + len(words_b)), matched / min(len(words_a), len(words_b))
+    return _scores(_matched_words(words_a, words_b, _positions(words_b)), len(words_a),
+                   len(words_b))
+
+
+def _scores(matched: int, len_a: int, len_b: int) -> tuple[float, float]:
+    """``(ratio, coverage)`` of ``matched`` words (see :func:`score_sentence_pair`)."""
+    return 2 * matched / (len_a + len_b), matched / min(len_a, len_b)
+
+
+def _positions(words: list[str]) -> dict[str, list[int]]:
+    """The positions of each word in ``words``, ascending (difflib's ``b2j``, without junk)."""
+    positions: dict[str, list[int]] = {}
+    for j, word in enumerate(words):
+        positions.setdefault(word, []).append(j)
+    return positions
+
+
+def _matched_words(words_a: list[str], words_b: list[str],
+                   positions_b: dict[str, list[int]]) -> int:
+    """``M`` of ``difflib.SequenceMatcher(None, words_a, words_b, autojunk=False)``: the words in
+    its matching blocks, found as difflib does (the longest block, the earliest when tied, then
+    the same on each side of it) with what junk handling needs left out: without junk or
+    popular words, difflib's block extension loops never extend a block."""
+    matched = 0
+    queue = [(0, len(words_a), 0, len(words_b))]
+    while queue:
+        alo, ahi, blo, bhi = queue.pop()
+        besti, bestj, bestsize = alo, blo, 0
+        run: dict[int, int] = {}  # length of the match ending at (i - 1, j)
+        for i in range(alo, ahi):
+            run_get, next_run = run.get, {}
+            for j in positions_b.get(words_a[i], ()):
+                if j < blo:
+                    continue
+                if j >= bhi:
+                    break
+                k = next_run[j] = run_get(j - 1, 0) + 1
+                if k > bestsize:
+                    besti, bestj, bestsize = i - k + 1, j - k + 1, k
+            run = next_run
+        if bestsize:
+            matched += bestsize
+            if alo < besti and blo < bestj:
+                queue.append((alo, besti, blo, bestj))
+            if besti + bestsize < ahi and bestj + bestsize < bhi:
+                queue.append((besti + bestsize, ahi, bestj + bestsize, bhi))
+    return matched
 
 
 def classify_pair(words_a: list[str], words_b: list[str], *,
@@ -169,18 +213,42 @@ def classify_pair(words_a: list[str], words_b: list[str], *,
         ``"excerpt"``, or ``None`` when the sentences do not match.
     """
     ratio, coverage = score_sentence_pair(words_a, words_b)
+    return _kind(words_a, words_b, ratio, coverage, settings), ratio, coverage
+
+
+def _kind(words_a: list[str], words_b: list[str], ratio: float, coverage: float,
+          settings: AlignSettings) -> str | None:
+    """The ``kind`` of :func:`classify_pair` from the pair's scores."""
     if min(len(words_a), len(words_b)) < _WORD_OVERLAP_FLOOR:
-        kind = None
-    elif words_a == words_b:
-        kind = "identical"
-    elif ratio >= settings.min_ratio:
-        kind = "edited"
-    elif (coverage >= settings.min_coverage
-          and min(len(words_a), len(words_b)) >= settings.min_words):
-        kind = "excerpt"
-    else:
-        kind = None
-    return kind, ratio, coverage
+        return None
+    if words_a == words_b:
+        return "identical"
+    if ratio >= settings.min_ratio:
+        return "edited"
+    if coverage >= settings.min_coverage and min(len(words_a), len(words_b)) >= settings.min_words:
+        return "excerpt"
+    return None
+
+
+def _classify_pairs(words: list[list[str]], pairs: Iterable[tuple[int, int]],
+                    settings: AlignSettings) -> list[tuple[int, int, str, float, float]]:
+    """:func:`classify_pair` of each pair ``(p, q)`` of keys, the matching ones as
+    ``(p, q, kind, ratio, coverage)`` in the order of ``pairs``; the word positions of each
+    ``q`` are computed once (pairs are scored grouped by ``q``)."""
+    pairs = list(pairs)
+    found: list[tuple | None] = [None] * len(pairs)
+    last, positions = -1, {}
+    for n in sorted(range(len(pairs)), key=lambda n: pairs[n][1]):
+        p, q = pairs[n]
+        if q != last:
+            last, positions = q, _positions(words[q])
+        words_a, words_b = words[p], words[q]
+        ratio, coverage = ((0.0, 0.0) if not words_a or not words_b else _scores(
+            _matched_words(words_a, words_b, positions), len(words_a), len(words_b)))
+        kind = _kind(words_a, words_b, ratio, coverage, settings)
+        if kind is not None:
+            found[n] = (p, q, kind, ratio, coverage)
+    return [match for match in found if match is not None]
 
 
 def is_same_sentence(a: str, b: str, *, settings: AlignSettings = AlignSettings()) -> bool:
@@ -286,11 +354,7 @@ def align_sentences(sentences: pd.DataFrame, *,
     found_pairs = (_exact_candidates(words, labels, settings) if method == "exact"
                    else minhash.find_candidate_pairs(words, labels, settings=settings,
                                                      min_length=_WORD_OVERLAP_FLOOR, stats=stats))
-    pairs = []
-    for p, q in found_pairs:
-        kind, ratio, coverage = classify_pair(words[p], words[q], settings=settings)
-        if kind is not None:
-            pairs.append((p, q, kind, ratio, coverage))
+    pairs = _classify_pairs(words, found_pairs, settings)
     pairs += [(k, k, "identical", 1.0, 1.0) for k in range(len(keys))
               if len(words[k]) >= _WORD_OVERLAP_FLOOR and labels[k].startswith("*")]
     key_pairs = pd.DataFrame(pairs, columns=["p", "q", "kind", "ratio", "coverage"]).astype(
