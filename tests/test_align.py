@@ -41,6 +41,9 @@ AP_DENIED = ("Russia has denied planning an offensive but urged the U.S. and its
     ("Eastern Europe — demands", "eastern europe demands"),
     ("[and]call on the alliance", "and call on the alliance"),
     ("Pékin’s café", "pekin cafe"),
+    ("snake_case and __init__ words", "snake case and init words"),
+    ("Europe\u2013demands\u2212and cafés", "europe demands and cafes"),  # dashes, no hyphen
+    ("Russia’s co-operation -- not “won’t”", "russia cooperation not wont"),
 ])
 def test_normalize_sentence(text, expected):
     assert normalize_sentence(text) == expected
