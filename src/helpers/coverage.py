@@ -63,20 +63,25 @@ def _sentence_rows(usable: pd.DataFrame, article_ids: pd.Series, positions: pd.S
     if usable.empty or len(article_ids) == 0:
         return np.full(len(article_ids), -1, dtype=np.int64)
     articles = pd.Index(usable["article_id"].unique())
-    article = articles.get_indexer(usable["article_id"]).astype(np.int64)
+    article = articles.get_indexer(usable["article_id"]).astype(np.int64, copy=False)
     position = usable["position"].to_numpy(dtype=np.int64)
     lowest = position.min()
     position = position - lowest
-    span = np.zeros(len(articles), dtype=np.int64)  # each article's slots: largest position + 1
+    # Each article's slots (largest position + 1), then an empty one for absent articles (-1).
+    span = np.zeros(len(articles) + 1, dtype=np.int64)
     np.maximum.at(span, article, position + 1)
-    start = np.concatenate([[0], np.cumsum(span)])
+    start = np.concatenate([[0], np.cumsum(span)[:-1]])
     slots, first = np.unique(start[article] + position, return_index=True)
-    table = np.full(int(start[-1]), -1, dtype=np.int64)
+    table = np.full(int(span.sum()) + 1, -1, dtype=np.int64)  # the last slot: not found
     table[slots] = first
-    codes = articles.get_indexer(article_ids).astype(np.int64)
-    wanted = positions.to_numpy(dtype=np.int64) - lowest
-    found = (codes >= 0) & (wanted >= 0) & (wanted < span[codes])
-    return np.where(found, table[np.where(found, start[codes] + wanted, 0)], -1)
+    codes = articles.get_indexer(article_ids)
+    wanted = positions.to_numpy(dtype=np.int64)
+    if lowest:
+        wanted = wanted - lowest
+    slot = start[codes]
+    slot += wanted
+    slot[(wanted < 0) | (wanted >= span[codes])] = -1
+    return table[slot]
 
 
 def _matched_outlets(usable: pd.DataFrame, matches: pd.DataFrame) -> np.ndarray:
