@@ -376,7 +376,7 @@ def align_sentences(sentences: pd.DataFrame, *,
         "text_a": text[a], "article_b": article[b], "outlet_b": outlet[b],
         "position_b": position[b], "text_b": text[b], "ratio": found["ratio"].round(4).to_numpy(),
         "coverage": found["coverage"].round(4).to_numpy(), "kind": found["kind"].to_numpy(),
-    }, columns=MATCH_COLUMNS)
+    }, columns=MATCH_COLUMNS, copy=False)  # fresh arrays: no need to copy
     matches.attrs["alignment"] = {"method": method, **stats}
     return matches
 
@@ -436,7 +436,7 @@ def _expand_first_per_outlet(members: pd.DataFrame, key_pairs: pd.DataFrame) -> 
     return pd.DataFrame({"a": code // n_rows, "b": code % n_rows,
                          "kind": key_pairs["kind"].to_numpy()[source],
                          "ratio": key_pairs["ratio"].to_numpy()[source],
-                         "coverage": key_pairs["coverage"].to_numpy()[source]})
+                         "coverage": key_pairs["coverage"].to_numpy()[source]}, copy=False)
 
 
 def _starts_of_runs(values: np.ndarray) -> np.ndarray:
