@@ -429,7 +429,9 @@ def _expand_first_per_outlet(members: pd.DataFrame, key_pairs: pd.DataFrame) -> 
     cross = np.flatnonzero(outlet[by_key][at] != outlet[partner][which])
     which, i = which[cross], row[by_key][at[cross]]
     j = row[partner][which]
-    code = np.minimum(i, j) * n_rows + np.maximum(i, j)
+    code = np.minimum(i, j)
+    code *= n_rows
+    code += np.maximum(i, j)
     order = np.argsort(code)
     keep = order[_starts_of_runs(code[order])]
     code, source = code[keep], pair[owner][which[keep]]
@@ -448,5 +450,6 @@ def _starts_of_runs(values: np.ndarray) -> np.ndarray:
 def _ranges(starts: np.ndarray, counts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Concatenated ranges ``starts[k]`` .. ``starts[k] + counts[k] - 1`` as ``(k, value)``."""
     owner = np.repeat(np.arange(len(counts)), counts)
-    within = np.arange(len(owner)) - np.repeat(np.cumsum(counts) - counts, counts)
-    return owner, starts[owner] + within
+    values = np.arange(len(owner))
+    values += (starts - (np.cumsum(counts) - counts))[owner]  # in place: arrays are large
+    return owner, values
