@@ -282,6 +282,7 @@ def forget_memos() -> None:
     vectorize._TOKEN_MEMO.clear()
     tone.score_text.cache_clear()
     align.normalize_sentence.cache_clear()
+    align._fold_spelling.cache_clear()
     lexicons._compile_matcher.cache_clear()
 
 
