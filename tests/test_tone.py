@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -58,3 +59,22 @@ def test_outlet_summary_and_actor_tone():
     assert got.loc[("Beta", "Putin"), "mean"] < 0 < got.loc[("Beta", "Xi"), "mean"]
     text = describe_tone(summary.reset_index(), by_actor)
     assert text.startswith("Average sentence tone ranges from")
+
+
+def test_large_groups_take_the_bootstraps_normal_limit():
+    # Above NORMAL_LIMIT values: mean ± 1.96 sd / sqrt(n), sd with divisor n; handmade values.
+    values = [0.0, 0.5] * 600  # n = 1200, mean 0.25, sd 0.25
+    mean, low, high = bootstrap_mean(values)
+    half = 1.959963984540054 * 0.25 / 1200 ** 0.5
+    assert (mean, low, high) == pytest.approx((0.25, 0.25 - half, 0.25 + half), abs=1e-12)
+    assert all(type(v) is float for v in (mean, low, high))
+    # ... which the percentile bootstrap itself approaches: skewed, VADER-like scores.
+    rng = np.random.default_rng(1)
+    scores = np.where(rng.random(3000) < 0.4, 0.0,
+                      np.clip(rng.normal(0.1, 0.5, 3000), -1, 1)).round(4)
+    limit = bootstrap_mean(scores)
+    resampled = bootstrap_mean(scores, normal_limit=10**9)
+    width = limit[2] - limit[1]
+    assert limit[0] == resampled[0]
+    assert abs(limit[1] - resampled[1]) < 0.05 * width
+    assert abs(limit[2] - resampled[2]) < 0.05 * width
