@@ -222,3 +222,16 @@ def test_corrupt_or_old_snapshot_is_ignored(isolated):
     write_snapshot(snapshot, stored)
     assert load_collection(isolated).articles["headline"].tolist() == (
         first.articles["headline"].tolist())
+
+
+def test_snapshot_load_with_a_dask_address_still_makes_it_the_sessions_cluster(isolated):
+    from helpers import cluster
+
+    _messy_folder(isolated)
+    load_collection(isolated)  # snapshot written: the next load parses nothing
+    try:
+        warm = load_collection(isolated, dask_address="tcp://scheduler.invalid:8786")
+        assert warm.n_parsed_now == 0
+        assert cluster.active_dask_address() == "tcp://scheduler.invalid:8786"
+    finally:
+        cluster.use_dask(None)

@@ -209,6 +209,10 @@ def _load(folder: Path, *, use_cache: bool, progress: bool | None, workers: int 
         seen[digest] = path.name
         row = sources.get(path.name)
         keyed.append((path, row, _cache_key(digest, row)))
+    if dask_address:  # the session's cluster, even when nothing needs parsing
+        from helpers.cluster import use_dask
+
+        use_dask(dask_address)
     snapshot = paths.cache_dir(folder) / SNAPSHOT_FILE
     files = [[path.name, key] for path, _, key in keyed]
     stored = _read_corpus_snapshot(snapshot, files) if use_cache else None
@@ -239,9 +243,6 @@ def _load(folder: Path, *, use_cache: bool, progress: bool | None, workers: int 
                 pass  # a corrupt cache entry is parsed again
         todo.append((path, row, cached if use_cache else None))
     if dask_address:
-        from helpers.cluster import use_dask
-
-        use_dask(dask_address)
         parsed = _parse_on_dask(todo, address=dask_address)
     else:
         parsed = _parse_many(todo, progress=progress, workers=workers)
