@@ -340,3 +340,16 @@ def test_dense_pairs_confirm_single_precision_candidates_in_double_precision(mon
         return sorted(zip(found[0].tolist(), found[1].tolist(), strict=True))
 
     assert pairs(dense) == pairs(exact) == [(0, 3), (1, 2), (1, 3), (2, 3)]
+
+
+def test_paragraph_units_sorted_renumbered_and_empty_like_other_kinds():
+    paragraphs = pd.DataFrame({
+        "article_id": ["b", "a", "a", "a"], "outlet": ["Y", "X", "X", "X"],
+        "position": [0, 2, 0, 1], "kind": ["body", "body", "subhead", "body"],
+        "text": ["Gas deal signed.", "Talks end today here.", "Heading", "Leaders met."]})
+    units = build_units(paragraphs)
+    assert units[["article_id", "position", "paragraph", "words"]].values.tolist() == [
+        ["a", 0, 1, 2], ["a", 1, 2, 4], ["b", 0, 0, 3]]
+    assert units["text"].tolist() == ["Leaders met.", "Talks end today here.", "Gas deal signed."]
+    empty = build_units(paragraphs.iloc[:0])
+    pd.testing.assert_frame_equal(empty, build_units(paragraphs.iloc[:0], unit="article"))

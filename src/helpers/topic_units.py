@@ -94,6 +94,9 @@ def build_units(paragraphs: pd.DataFrame, *, unit: str = "paragraph",
 
 def _paragraph_units(frame: pd.DataFrame) -> pd.DataFrame:
     """One unit per paragraph of ``frame`` (sorted by article and position), column-wise."""
+    if frame.empty:
+        return pd.DataFrame(columns=list(UNIT_COLUMNS)).astype(
+            {"position": "int64", "paragraph": "int64", "words": "int64"})
     texts = [str(t) for t in frame["text"]]
     by_article = frame.groupby("article_id", sort=False)
     units = pd.DataFrame({
