@@ -47,6 +47,8 @@ _BLOCK = 1000
 #: Candidates of the dense path: float32 cosine within this of the threshold.
 _SINGLE_MARGIN = 1e-4
 _PAIR_CHUNK = 200_000
+#: Stored terms of the candidate rows confirmed at once (bounds the memory).
+_CONFIRM_CELLS = 500_000
 
 
 def build_units(paragraphs: pd.DataFrame, *, unit: str = "paragraph",
@@ -94,6 +96,7 @@ def build_units(paragraphs: pd.DataFrame, *, unit: str = "paragraph",
 
 def _paragraph_units(frame: pd.DataFrame) -> pd.DataFrame:
     """One unit per paragraph of ``frame`` (sorted by article and position), column-wise."""
+    frame = frame[frame["article_id"].notna()]  # as the other kinds' group-by drops them
     if frame.empty:
         return pd.DataFrame(columns=list(UNIT_COLUMNS)).astype(
             {"position": "int64", "paragraph": "int64", "words": "int64"})
@@ -187,9 +190,11 @@ def _similar_pairs_dense(matrix: sparse.csr_matrix,
                          threshold: float) -> tuple[np.ndarray, np.ndarray]:
     """:func:`_similar_pairs` with dense blocks: single-precision products of each block with
     the rows after it find the candidates (a margin far wider than float32's error), then each
-    candidate's cosine is recomputed in double precision, so the result is the exact one."""
-    full = matrix.toarray()
-    single = full.astype(np.float32)
+    candidate's cosine is recomputed in double precision from the sparse rows (a chunk of pairs
+    at a time, so memory does not grow with candidates × terms), so the result is the exact one.
+    """
+    single = matrix.toarray().astype(np.float32)
+    chunk = _pair_chunk(matrix)
     a_all, b_all = [], []
     for start in range(0, matrix.shape[0], _BLOCK):
         products = single[start:start + _BLOCK] @ single[start:].T  # rows >= start only
@@ -197,8 +202,7 @@ def _similar_pairs_dense(matrix: sparse.csr_matrix,
         cols += start
         keep = rows + start < cols
         a, b = rows[keep] + start, cols[keep]
-        cosine = np.einsum("ij,ij->i", full[a], full[b])
-        hit = cosine >= threshold - 1e-12
+        hit = _confirm_pairs(matrix, a, b, threshold, chunk=chunk)
         a_all.append(a[hit])
         b_all.append(b[hit])
     if not a_all:
@@ -236,18 +240,35 @@ def _similar_pairs_prefix(matrix: sparse.csr_matrix,
     """
     prefix = _prefix_rows(matrix, threshold)
     columns = matrix.T.tocsr()
+    chunk = _pair_chunk(matrix)
     a_all, b_all = [], []
     for start in range(0, matrix.shape[0], _BLOCK):
         candidates = (prefix[start:start + _BLOCK] @ columns).tocoo()
         rows = candidates.row + start
         keep = rows < candidates.col
         a, b = rows[keep], candidates.col[keep]
-        for lo in range(0, len(a), _PAIR_CHUNK):
-            pa, pb = a[lo:lo + _PAIR_CHUNK], b[lo:lo + _PAIR_CHUNK]
-            cosine = np.asarray(matrix[pa].multiply(matrix[pb]).sum(axis=1)).ravel()
-            hit = cosine >= threshold - 1e-12
-            a_all.append(pa[hit])
-            b_all.append(pb[hit])
+        hit = _confirm_pairs(matrix, a, b, threshold, chunk=chunk)
+        a_all.append(a[hit])
+        b_all.append(b[hit])
     if not a_all:
         return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
     return np.concatenate(a_all), np.concatenate(b_all)
+
+
+def _pair_chunk(matrix: sparse.csr_matrix) -> int:
+    """Pairs confirmed at once: at most :data:`_PAIR_CHUNK`, and few enough that their rows
+    hold at most :data:`_CONFIRM_CELLS` stored terms (near-copies of long texts are dense)."""
+    widest = int(np.diff(matrix.indptr).max(initial=1))
+    return max(1, min(_PAIR_CHUNK, _CONFIRM_CELLS // max(widest, 1)))
+
+
+def _confirm_pairs(matrix: sparse.csr_matrix, a: np.ndarray, b: np.ndarray, threshold: float,
+                   *, chunk: int) -> np.ndarray:
+    """Mask of the pairs ``(a[i], b[i])`` whose exact cosine (float64, L2-normalised rows) is at
+    least ``threshold``, ``chunk`` pairs at a time."""
+    hit = np.zeros(len(a), dtype=bool)
+    for lo in range(0, len(a), chunk):
+        pa, pb = a[lo:lo + chunk], b[lo:lo + chunk]
+        cosine = np.asarray(matrix[pa].multiply(matrix[pb]).sum(axis=1)).ravel()
+        hit[lo:lo + chunk] = cosine >= threshold - 1e-12
+    return hit
