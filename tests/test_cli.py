@@ -80,3 +80,16 @@ def test_console_script_runs_offline(seed_dir):
     out = subprocess.run([framekit, "parse", str(seed_dir), "--json"], capture_output=True,
                          text=True, check=True, timeout=120)
     assert len(json.loads(out.stdout)) == 5
+
+
+@pytest.mark.slow
+def test_output_cut_short_by_the_reader_ends_quietly(seed_dir):
+    # `framekit parse DIR --json | head -c 100`: no traceback when the pipe closes early.
+    framekit = shutil.which("framekit", path=str(__import__("pathlib").Path(sys.executable).parent))
+    process = subprocess.Popen([framekit, "parse", str(seed_dir), "--json"],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    assert process.stdout.read(100).startswith(b"[")
+    process.stdout.close()
+    stderr = process.stderr.read().decode()
+    assert process.wait(timeout=120) == 1
+    assert "Traceback" not in stderr and "BrokenPipeError" not in stderr

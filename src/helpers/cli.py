@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -21,6 +22,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return args.func(args)
     except (CollectionError, FileNotFoundError) as exc:
         print(f"framekit: error: {exc}", file=sys.stderr)
+        return 1
+    except BrokenPipeError:  # the reader went away (`framekit parse DIR | head`): stop quietly
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())  # so flushing stdout at exit does not fail again
         return 1
 
 
