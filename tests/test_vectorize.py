@@ -10,6 +10,7 @@ import pytest
 from helpers.vectorize import (
     LOG_ODDS_COLUMNS,
     analyze,
+    analyze_all,
     compute_log_odds,
     compute_pairwise_log_odds,
     count_terms_by_group,
@@ -92,3 +93,15 @@ def test_log_odds_dirichlet_is_zero_for_identical_groups():
 def test_compute_log_odds_degenerate_inputs():
     assert compute_log_odds(["cat dog"], ["A"]).empty  # one group: nothing to compare
     assert compute_log_odds(["the and", "of"], ["A", "B"]).empty  # only stop words
+
+
+def test_count_terms_by_group_counts_repeated_texts_per_occurrence():
+    texts = ["cat dog", "cat dog", "fish", "cat dog", "the 2022"]
+    labels = ["A", "B", "A", "A", "B"]
+    counts = count_terms_by_group(texts, labels)
+    assert counts.columns.tolist() == ["cat", "dog", "fish"]
+    assert counts.values.tolist() == [[2, 2, 1], [1, 1, 0]]
+    given = count_terms_by_group(texts, labels, tokens=analyze_all(texts))
+    assert given.equals(counts)
+    nothing = count_terms_by_group(["the", "2022"], ["A", "B"])
+    assert nothing.index.tolist() == ["A", "B"] and nothing.columns.empty

@@ -14,8 +14,6 @@ three; repeated sentences (wire copy) count once per occurrence.
 
 from __future__ import annotations
 
-from itertools import chain
-
 import numpy as np
 import pandas as pd
 from scipy import sparse
@@ -24,7 +22,9 @@ from helpers.safe_text import escape_text
 from helpers.vectorize import (
     LOG_ODDS_ALPHA0,
     analyze_all,
+    count_distinct_terms,
     log_odds_from_counts,
+    sum_counts_by_group,
     weigh_group_tfidf,
 )
 
@@ -37,35 +37,6 @@ def _distinct_texts(sentences: pd.DataFrame) -> tuple[np.ndarray, list[str]]:
     texts = [str(text) for text in sentences["text"].astype(str).tolist()]
     codes, distinct = pd.factorize(np.asarray(texts, dtype=object))
     return codes, distinct.tolist()
-
-
-def _term_matrix(tokens: list[list[str]]) -> tuple[sparse.csr_matrix, np.ndarray]:
-    """Term counts of each token list (rows) and the terms (columns, alphabetical)."""
-    lengths = np.fromiter(map(len, tokens), dtype=np.int64, count=len(tokens))
-    flat = np.fromiter(chain.from_iterable(tokens), dtype=object, count=int(lengths.sum()))
-    term_codes, terms = pd.factorize(flat)
-    order = np.argsort(terms)
-    rank = np.empty(len(order), dtype=np.int64)
-    rank[order] = np.arange(len(order))
-    matrix = sparse.csr_matrix(
-        (np.ones(len(flat), dtype=np.int64), (np.repeat(np.arange(len(tokens)), lengths),
-                                               rank[term_codes])),
-        shape=(len(tokens), len(terms)))
-    matrix.sum_duplicates()
-    return matrix, np.asarray(terms[order], dtype=object)
-
-
-def _count_by_outlet(codes: np.ndarray, matrix: sparse.csr_matrix, terms: np.ndarray,
-                     outlets: list[str]) -> pd.DataFrame:
-    """:func:`helpers.vectorize.count_terms_by_group` of the sentences by outlet, from the term
-    counts of their distinct texts (``matrix``; ``codes``: each sentence's distinct text)."""
-    groups = sorted(set(outlets))
-    index = {group: i for i, group in enumerate(groups)}
-    member = sparse.csr_matrix(
-        (np.ones(len(codes), dtype=np.int64), ([index[o] for o in outlets], codes)),
-        shape=(len(groups), matrix.shape[0]))
-    counts = (member @ matrix).toarray().astype("int64")
-    return pd.DataFrame(counts, index=pd.Index(groups, name="outlet"), columns=terms)
 
 
 def _examples(sentences: pd.DataFrame, codes: np.ndarray, matrix: sparse.csr_matrix,
@@ -129,10 +100,10 @@ def find_distinctive_terms(sentences: pd.DataFrame, *,
     outlets = [str(outlet) for outlet in sentences["outlet"].astype(str).tolist()]
     codes, distinct = _distinct_texts(sentences)
     tokens = analyze_all(distinct)  # each distinct text tokenised once for counts and examples
-    matrix, terms = _term_matrix(tokens)
+    matrix, terms = count_distinct_terms(tokens)
     if not len(terms):  # only stop words, numbers or punctuation: nothing to compare
         return pd.DataFrame(columns=DISTINCTIVE_COLUMNS)
-    counts = _count_by_outlet(codes, matrix, terms, outlets)
+    counts = sum_counts_by_group(matrix, terms, codes, outlets)
     table = log_odds_from_counts(counts, alpha0=alpha0)
     table = table.merge(_tfidf_by_outlet(counts), on=["outlet", "term"], how="left")
     table["tfidf"] = table["tfidf"].fillna(0.0)

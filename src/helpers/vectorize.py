@@ -15,6 +15,7 @@ import re
 import unicodedata
 from collections.abc import Iterable, Sequence
 from functools import lru_cache
+from itertools import chain
 
 import numpy as np
 import pandas as pd
@@ -231,7 +232,8 @@ def analyze_all(texts: Iterable[str]) -> list[list[str]]:
 
 def count_terms_by_group(texts: Sequence[str], labels: Sequence[str], *,
                          tokens: Sequence[list[str]] | None = None) -> pd.DataFrame:
-    """Count analyzer terms per group of documents.
+    """Count analyzer terms per group of documents (each distinct text tokenised and counted
+    once, then added once per occurrence: wire copy repeats sentences).
 
     ``tokens`` (:func:`analyze_all` of ``texts``), when given, are counted instead of
     tokenising ``texts`` again.
@@ -241,24 +243,61 @@ def count_terms_by_group(texts: Sequence[str], labels: Sequence[str], *,
     pandas.DataFrame
         Term counts: one row per label (sorted), one column per term (alphabetical), int64.
     """
+    codes, distinct = pd.factorize(np.asarray([str(text) for text in texts], dtype=object))
+    if tokens is None:
+        distinct_tokens = analyze_all(distinct)
+    else:  # the tokens of each distinct text's first occurrence
+        _, first = np.unique(codes, return_index=True)
+        distinct_tokens = [tokens[i] for i in first.tolist()]
+    matrix, terms = count_distinct_terms(distinct_tokens)
+    return sum_counts_by_group(matrix, terms, codes, labels)
+
+
+def count_distinct_terms(tokens: Sequence[list[str]]) -> tuple[sparse.csr_matrix, np.ndarray]:
+    """Term counts of token lists (:func:`analyze_all`), as ``CountVectorizer`` would give.
+
+    Returns
+    -------
+    tuple
+        A sparse int64 matrix (one row per token list, one column per term) and the terms
+        (alphabetical, an object array).
+    """
+    lengths = np.fromiter(map(len, tokens), dtype=np.int64, count=len(tokens))
+    flat = np.fromiter(chain.from_iterable(tokens), dtype=object, count=int(lengths.sum()))
+    term_codes, terms = pd.factorize(flat)
+    order = np.argsort(terms)
+    rank = np.empty(len(order), dtype=np.int64)
+    rank[order] = np.arange(len(order))
+    matrix = sparse.csr_matrix(
+        (np.ones(len(flat), dtype=np.int64), (np.repeat(np.arange(len(tokens)), lengths),
+                                               rank[term_codes])),
+        shape=(len(tokens), len(terms)))
+    matrix.sum_duplicates()
+    return matrix, np.asarray(terms[order], dtype=object)
+
+
+def sum_counts_by_group(matrix: sparse.csr_matrix, terms: np.ndarray, codes: np.ndarray,
+                        labels: Sequence[str]) -> pd.DataFrame:
+    """Term counts per label of documents given as rows of ``matrix``
+    (:func:`count_distinct_terms`): document ``i`` has the counts of row ``codes[i]`` and the
+    label ``labels[i]``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per label (as ``str``, sorted; index named ``outlet``), one column per term,
+        int64; no columns when there is no term.
+    """
     labels = [str(label) for label in labels]
     groups = sorted(set(labels))
-    if tokens is None:
-        vectorizer = build_count_vectorizer()
-        documents = list(texts)
-    else:
-        vectorizer = CountVectorizer(analyzer=_given_tokens)
-        documents = list(tokens)
-    try:
-        matrix = vectorizer.fit_transform(documents)
-    except ValueError:  # empty vocabulary
+    if not len(terms):
         return pd.DataFrame(index=pd.Index(groups, name="outlet"), dtype="int64")
+    index = {group: i for i, group in enumerate(groups)}
     member = sparse.csr_matrix(
-        (np.ones(len(labels)), ([groups.index(label) for label in labels], range(len(labels)))),
-        shape=(len(groups), len(labels)))
+        (np.ones(len(codes), dtype=np.int64), ([index[label] for label in labels], codes)),
+        shape=(len(groups), matrix.shape[0]))
     counts = (member @ matrix).toarray().astype("int64")
-    return pd.DataFrame(counts, index=pd.Index(groups, name="outlet"),
-                        columns=vectorizer.get_feature_names_out())
+    return pd.DataFrame(counts, index=pd.Index(groups, name="outlet"), columns=terms)
 
 
 def _given_tokens(tokens: list[str]) -> list[str]:
