@@ -57,9 +57,7 @@ def compute_topic_shares(model: TopicModel, *, n_boot: int = 500,
     for outlet, index in model.units_.groupby("outlet", sort=True).indices.items():
         block = weighted[index]
         share = _normalise(block.sum(axis=0))
-        sums = sum_resamples(block, n_resamples=n_boot, rng=rng)
-        totals = sums.sum(axis=1, keepdims=True)
-        boot = np.divide(sums, totals, out=np.zeros_like(sums), where=totals > 0)
+        boot = _normalise(sum_resamples(block, n_resamples=n_boot, rng=rng))
         low, high = np.quantile(boot, [alpha, 1 - alpha], axis=0)
         rows.extend({"outlet": outlet, "topic": t, "label": labels[t], "share": share[t - 1],
                      "share_low": low[t - 1], "share_high": high[t - 1],
@@ -247,5 +245,7 @@ def escape_markdown(text: str) -> str:
 
 
 def _normalise(values: np.ndarray) -> np.ndarray:
-    total = values.sum()
-    return values / total if total > 0 else np.zeros_like(values, dtype=float)
+    """``values`` divided by their sum along the last axis (zeros where the sum is not
+    positive): one share vector, or one per row."""
+    totals = values.sum(axis=-1, keepdims=True)
+    return np.divide(values, totals, out=np.zeros_like(values, dtype=float), where=totals > 0)
