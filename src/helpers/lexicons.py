@@ -181,11 +181,12 @@ def _term_needle(term: str) -> tuple[str, bool] | None:
     """Text that every match of ``term`` in an ASCII text contains: the start of its first
     word up to any apostrophe, and whether to look for it in the lower-cased text (True) or
     as it is; None when there is no such ASCII text."""
-    parts = _WILDCARD.sub("", term).split()
+    core = _WILDCARD.sub("", term)
+    parts = core.split()
     head = re.split(r"['’]", parts[0])[0] if parts else ""
     if not head or not head.isascii():
         return None
-    if _case_sensitive(_WILDCARD.sub("", term)):
+    if _case_sensitive(core):
         return head, False
     return head.lower(), True
 
