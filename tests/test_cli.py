@@ -93,3 +93,19 @@ def test_output_cut_short_by_the_reader_ends_quietly(seed_dir):
     stderr = process.stderr.read().decode()
     assert process.wait(timeout=120) == 1
     assert "Traceback" not in stderr and "BrokenPipeError" not in stderr
+
+
+def test_report_passes_refit_and_defaults_to_reuse(monkeypatch, tmp_path):
+    import helpers.report
+
+    calls = []
+
+    def fake_build_report(data, out, **options):
+        calls.append(options)
+        return out / "index.html"
+
+    monkeypatch.setattr(helpers.report, "build_report", fake_build_report)
+    for extra in (["--refit"], []):
+        assert main(["report", "--data", str(tmp_path), "--out", str(tmp_path / "o"), "--quiet",
+                     *extra]) == 0
+    assert [c["refit"] for c in calls] == [True, False]

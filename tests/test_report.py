@@ -201,6 +201,26 @@ def test_failing_notebook_is_named_with_its_cell(tmp_path):
     assert (tmp_path / "out" / "00_broken.failed.ipynb").is_file()
 
 
+@pytest.mark.slow
+def test_refit_reaches_the_notebooks_that_declare_it(tmp_path):
+    """``build_report(refit=True)`` (``framekit report --refit``) sets ``refit = True`` in a
+    notebook whose parameters cell has ``refit``, and leaves the others alone."""
+    notebooks = tmp_path / "notebooks"
+    notebooks.mkdir()
+    kernel = {"kernelspec": {"name": "python3", "language": "python",
+                             "display_name": "Python 3"}}
+    for name, declared, check in [("00_fits", "\nrefit: bool = False", "assert refit is True"),
+                                  ("01_plain", "", "assert 'refit' not in globals()")]:
+        nb = new_notebook(metadata=kernel)
+        params = new_code_cell('collection: str = ""\ntables_dir: str = ""' + declared)
+        params.metadata["tags"] = ["parameters"]
+        nb.cells = [new_markdown_cell(f"# {name}"), params, new_code_cell(check)]
+        nbformat.write(nb, notebooks / f"{name}.ipynb")
+    build_report(SAMPLE, tmp_path / "out", notebooks_dir=notebooks, refit=True, progress=False)
+    with pytest.raises(ReportError, match="00_fits.ipynb failed"):
+        build_report(SAMPLE, tmp_path / "out2", notebooks_dir=notebooks, progress=False)
+
+
 # --- rerun with a new article -----------------------------------------------------------------
 
 

@@ -49,6 +49,9 @@ def _build_parser() -> argparse.ArgumentParser:
     report.add_argument("--out", required=True, metavar="DIR", help="output folder")
     report.add_argument("--dask", metavar="ADDRESS", default=None,
                         help="Dask scheduler address (tcp://host:8786) for per-article work")
+    report.add_argument("--refit", action="store_true",
+                        help="fit the topic model afresh instead of reusing the last run's fit "
+                             "(reused while at most 5%% of the paragraphs changed)")
     report.add_argument("--quiet", action="store_true", help="no progress output")
     report.set_defaults(func=run_report)
     return parser
@@ -120,7 +123,7 @@ def run_report(args: argparse.Namespace) -> int:
 
     try:
         index = build_report(Path(args.data), Path(args.out), dask_address=args.dask,
-                             progress=not args.quiet)
+                             refit=args.refit, progress=not args.quiet)
     except ReportError as exc:
         print(f"framekit: error: {exc}", file=sys.stderr)
         return 1

@@ -50,7 +50,8 @@ def list_notebooks(folder: Path | None = None) -> list[Path]:
 
 
 def build_report(data_dir: Path, out_dir: Path, *, notebooks_dir: Path | None = None,
-                 dask_address: str | None = None, progress: bool = True) -> Path:
+                 dask_address: str | None = None, refit: bool = False,
+                 progress: bool = True) -> Path:
     """Run every notebook on a collection and write ``index.html`` plus one page per notebook.
 
     Parameters
@@ -66,6 +67,9 @@ def build_report(data_dir: Path, out_dir: Path, *, notebooks_dir: Path | None = 
         Dask scheduler address (``tcp://host:8786``) for per-article work: used to load the
         collection (which fills the parse cache the notebooks read) and passed to the notebooks
         that declare a ``dask_address`` parameter.
+    refit
+        Fit the collection's models afresh instead of reusing the last run's fits (see
+        :mod:`helpers.reuse`): passed as ``refit = True`` to the notebooks that declare it.
     progress
         Print one line per notebook to stderr.
 
@@ -105,6 +109,8 @@ def build_report(data_dir: Path, out_dir: Path, *, notebooks_dir: Path | None = 
         start = time.perf_counter()
         extra = {"dask_address": dask_address} if dask_address and \
             _declares(notebook, "dask_address") else {}
+        if refit and _declares(notebook, "refit"):
+            extra["refit"] = True
         executed = _execute(notebook, executed_dir, out_dir, parameters=parameters | extra,
                             cwd=notebooks_dir)
         page = out_dir / f"{notebook.stem}.html"

@@ -24,6 +24,7 @@ import numpy as np
 import pandas as pd
 
 from helpers.resample import sum_resamples
+from helpers.reuse import describe_reuse
 
 if TYPE_CHECKING:
     from helpers.topics import TopicModel
@@ -158,7 +159,15 @@ def truncate_text(text: str, *, max_chars: int = 200) -> str:
 
 
 def describe_topic_selection(model: TopicModel) -> str:
-    """One sentence on how k was chosen and how clear the choice was (Markdown)."""
+    """One sentence on how k was chosen and how clear the choice was (Markdown), and one on
+    the reused fit when the model reused an earlier run's (:mod:`helpers.reuse`)."""
+    reuse = getattr(model, "reuse_", None)
+    note = "" if reuse is None else " " + describe_reuse(reuse, what="The topics",
+                                                         units=f"{model.unit} units")
+    return _describe_choice(model) + note
+
+
+def _describe_choice(model: TopicModel) -> str:
     table = model.selection_
     chosen = table.loc[table["chosen"]].iloc[0]
     measured = (f"coherence (NPMI) {chosen['coherence']:.2f}, stability across seeds "

@@ -43,10 +43,11 @@ from collections.abc import Mapping
 import numpy as np
 import pandas as pd
 from scipy import sparse
-from sklearn.decomposition import NMF, LatentDirichletAllocation
+from sklearn.decomposition import NMF, LatentDirichletAllocation, non_negative_factorization
 from sklearn.exceptions import ConvergenceWarning
 
 from helpers.coherence import score_npmi, score_stability
+from helpers.reuse import FitStore, hash_texts, measure_drift
 from helpers.topic_tables import (  # noqa: F401  (one public surface for topics)
     assign_sections,
     compute_topic_positions,
@@ -107,6 +108,11 @@ class TopicModel:
         Sentences per unit when ``unit="sentences"``.
     seed
         Random seed of the reported fit.
+    store
+        Where the collection keeps its fits (:func:`helpers.reuse.open_fit_store`). With a
+        store, an NMF fit is saved after fitting, and a saved fit with the same options is
+        reused while the units changed by at most 5% (see :mod:`helpers.reuse`); ``None``
+        (the default) always fits afresh and saves nothing. LDA always fits afresh.
 
     Attributes
     ----------
@@ -132,13 +138,17 @@ class TopicModel:
     selection_ : pandas.DataFrame
         ``k``, ``coherence`` (mean NPMI), ``stability``, ``score``, ``chosen`` (bool), ``manual``
         (True when k was set by hand).
+    reuse_ : helpers.reuse.Drift or None
+        ``None`` when the model was fitted on this call's units; else how far they are from the
+        units of the reused fit (topics, their order, labels, terms and the k selection are the
+        fit's; only the units' weights and the topics' shares are of this call).
     """
 
     def __init__(self, n_topics: int | None = None, *, method: str = "nmf", unit: str = "paragraph",
                  collapse_duplicates: bool = True, duplicate_threshold: float = 0.8,
                  k_range: tuple[int, int] = (2, 8), n_seeds: int = 4, n_top_terms: int = 10,
                  min_df: int | float = 2, max_df: int | float = 0.9, window: int = 3,
-                 seed: int = 0) -> None:
+                 seed: int = 0, store: FitStore | None = None) -> None:
         self.n_topics = n_topics
         self.method = method
         self.unit = unit
@@ -151,6 +161,7 @@ class TopicModel:
         self.max_df = max_df
         self.window = window
         self.seed = seed
+        self.store = store
 
     def fit(self, paragraphs: pd.DataFrame, y=None) -> TopicModel:
         """Fit the topics on the corpus ``paragraphs`` table; return ``self``."""
@@ -166,11 +177,13 @@ class TopicModel:
             raise TopicModelError(
                 f"topics need at least two articles and this collection has {n_articles}; "
                 "add articles (ideally from several outlets) to the collection folder")
+        if self.store is not None and self.method == "nmf" and self._reuse(units):
+            return self
         group = (group_duplicates(units["text"].tolist(), threshold=self.duplicate_threshold)
                  if self.collapse_duplicates else np.arange(len(units)))
         units["group"] = group
         reps = np.unique(group)
-        matrix, vocabulary = self._vectorize(units["text"].to_numpy()[reps])
+        matrix, vocabulary, idf = self._vectorize(units["text"].to_numpy()[reps])
         ks, manual = self._candidate_ks(len(reps), len(vocabulary))
         large = matrix.shape[0] > SELECTION_UNITS
         rows, fits = [], {}
@@ -191,8 +204,71 @@ class TopicModel:
         final = _fit_once(matrix, chosen, self.method, self.seed, tol=LARGE_TOL,
                           max_iter=NMF_MAX_ITER) if large else fits[chosen]
         self.converged_ = bool(final[2])
+        self.reuse_ = None
         self._store(units, reps, final[0], final[1], vocabulary)
+        if self.store is not None and self.method == "nmf":
+            self._save_fit(idf)
         return self
+
+    def _fit_options(self) -> dict:
+        """The options a saved fit must share to be reused (everything but the store)."""
+        return {"model": "topics", "n_topics": int(self.n_topics or 0), "method": self.method,
+                "unit": self.unit, "collapse_duplicates": self.collapse_duplicates,
+                "duplicate_threshold": self.duplicate_threshold,
+                "k_range": [int(v) for v in self.k_range], "n_seeds": self.n_seeds,
+                "n_top_terms": self.n_top_terms, "min_df": self.min_df, "max_df": self.max_df,
+                "window": self.window, "seed": self.seed}
+
+    def _save_fit(self, idf: np.ndarray) -> None:
+        """Save the fit (one row of weights per distinct unit text) in :attr:`store`."""
+        hashes = hash_texts(self.units_["text"])
+        group_hashes = hashes[self.units_["group"].to_numpy()]
+        first = ~pd.Series(hashes).duplicated().to_numpy()
+        units = pd.DataFrame({"hash": hashes[first], "group": group_hashes[first]})
+        for t in range(self.k_):
+            units[f"w{t}"] = self.doc_topic_[first, t]
+        self.store.save("topics", self._fit_options(), {
+            "k": self.k_, "converged": self.converged_, "units": units,
+            "components": pd.DataFrame({"value": self.components_.ravel()}),
+            "vocabulary": pd.DataFrame({"term": self.vocabulary_.astype(str),
+                                        "idf": idf}),
+            "selection": self.selection_.reset_index(drop=True)})
+
+    def _reuse(self, units: pd.DataFrame) -> bool:
+        """Reuse the store's saved fit for ``units`` when it allows; return whether it did."""
+        saved = self.store.load("topics", self._fit_options())
+        if saved is None:
+            return False
+        hashes = hash_texts(units["text"])
+        fitted = saved["units"]
+        drift = measure_drift(fitted["hash"].to_numpy(np.uint64), hashes)
+        if not self.store.allows(drift):
+            return False
+        k = int(saved["k"])
+        vocabulary = saved["vocabulary"]["term"].to_numpy(dtype=object)
+        components = saved["components"]["value"].to_numpy(np.float64).reshape(k, -1)
+        row = pd.Index(fitted["hash"].to_numpy(np.uint64)).get_indexer(hashes)
+        known = row >= 0
+        weights = np.zeros((len(units), k))
+        weights[known] = fitted[[f"w{t}" for t in range(k)]].to_numpy(np.float64)[row[known]]
+        if not known.all():
+            new_hashes, first, inverse = np.unique(hashes[~known], return_index=True,
+                                                   return_inverse=True)
+            texts = units["text"].to_numpy()[~known][first]
+            placed = place_units(texts, vocabulary=vocabulary,
+                                 idf=saved["vocabulary"]["idf"].to_numpy(np.float64),
+                                 components=components)
+            weights[~known] = placed[inverse.ravel()]
+        group_hash = np.where(known, fitted["group"].to_numpy(np.uint64)[np.maximum(row, 0)],
+                              hashes)
+        codes, _ = pd.factorize(group_hash)
+        units["group"] = pd.Series(np.arange(len(units))).groupby(codes).transform("min"
+                                                                                    ).to_numpy()
+        self.selection_ = saved["selection"]
+        self.converged_ = bool(saved["converged"])
+        self.reuse_ = drift
+        self._describe_fit(units, weights, components, vocabulary, order=np.arange(k))
+        return True
 
     def _runs(self, matrix: sparse.csr_matrix, k: int, *, large: bool) -> list[tuple]:
         """Seeded fits of k topics: ``(weights, components, converged, rows_fitted)`` each.
@@ -212,7 +288,9 @@ class TopicModel:
                                     max_iter=SELECTION_MAX_ITER), rows))
         return runs
 
-    def _vectorize(self, texts: np.ndarray) -> tuple[sparse.csr_matrix, np.ndarray]:
+    def _vectorize(self, texts: np.ndarray
+                   ) -> tuple[sparse.csr_matrix, np.ndarray, np.ndarray | None]:
+        """The units' matrix, its terms and (NMF) the IDF weights of the terms."""
         min_df = self.min_df
         if isinstance(min_df, int) and min_df > 1 and len(texts) < 2 * min_df:
             raise TopicModelError(
@@ -226,7 +304,8 @@ class TopicModel:
             raise TopicModelError(
                 f"no usable vocabulary for topics ({error}); the texts are too short or "
                 f"repetitive: add articles or lower min_df (now {min_df})") from error
-        return matrix, vectorizer.get_feature_names_out()
+        return (matrix, vectorizer.get_feature_names_out(),
+                vectorizer.idf_ if self.method == "nmf" else None)
 
     def _candidate_ks(self, n_units: int, n_terms: int) -> tuple[list[int], int]:
         low, high = (int(v) for v in self.k_range)
@@ -254,8 +333,15 @@ class TopicModel:
         rep_weights = np.divide(weights, totals, out=np.zeros_like(weights), where=totals > 0)
         row_of_rep = {int(r): i for i, r in enumerate(reps)}
         doc_topic = rep_weights[[row_of_rep[int(g)] for g in units["group"]]]
+        self._describe_fit(units, doc_topic, components, vocabulary)
+
+    def _describe_fit(self, units: pd.DataFrame, doc_topic: np.ndarray, components: np.ndarray,
+                      vocabulary: np.ndarray, *, order: np.ndarray | None = None) -> None:
+        """Set the fitted attributes; topics are numbered by size unless ``order`` is given
+        (a reused fit keeps its numbering)."""
         size = (doc_topic * units["words"].to_numpy()[:, None]).sum(axis=0)
-        order = sorted(range(len(size)), key=lambda t: (-size[t], t))
+        if order is None:
+            order = sorted(range(len(size)), key=lambda t: (-size[t], t))
         self.k_ = len(order)
         self.units_ = units.reset_index(drop=True)
         self.doc_topic_ = doc_topic[:, order]
@@ -296,6 +382,33 @@ def _fit_once(matrix: sparse.csr_matrix, k: int, method: str, seed: int, *,
     return weights, model.components_, converged
 
 
+def place_units(texts, *, vocabulary: np.ndarray, idf: np.ndarray,
+                components: np.ndarray) -> np.ndarray:
+    """Topic weights of new units under a fitted NMF model, held fixed.
+
+    The texts are vectorised with the fit's vocabulary and IDF weights (the kit's TF-IDF), and
+    each unit's weights solve the non-negative least squares problem against the fixed
+    topic-term matrix (scikit-learn's coordinate descent, as ``NMF.transform``). Rows are
+    normalised to sum to 1 (0 for a unit with no vocabulary term).
+
+    Returns
+    -------
+    numpy.ndarray
+        Units × topics weights.
+    """
+    vectorizer = build_vectorizer()
+    vectorizer.vocabulary_ = {str(term): j for j, term in enumerate(vocabulary)}
+    vectorizer.idf_ = np.asarray(idf, dtype=np.float64)
+    matrix = vectorizer.transform(list(texts)).tocsr()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        weights, _, _ = non_negative_factorization(
+            matrix, H=np.asarray(components, dtype=np.float64), n_components=len(components),
+            update_H=False, solver="cd", tol=NMF_TOL, max_iter=NMF_MAX_ITER)
+    totals = weights.sum(axis=1, keepdims=True)
+    return np.divide(weights, totals, out=np.zeros_like(weights), where=totals > 0)
+
+
 def _top_indices(row: np.ndarray, n: int) -> list[int]:
     """Indices of the ``n`` largest positive entries (ties by index)."""
     order = np.lexsort((np.arange(len(row)), -row))
@@ -312,7 +425,7 @@ def _unique_labels(topics: pd.DataFrame) -> pd.DataFrame:
 
 def fit_topics(paragraphs: pd.DataFrame, *, k: int | None = None, method: str = "nmf",
                unit: str = "paragraph", collapse_duplicates: bool = True,
-               seed: int = 0) -> TopicModel:
+               seed: int = 0, store: FitStore | None = None) -> TopicModel:
     """Fit a :class:`TopicModel` on the corpus ``paragraphs``.
 
     ``k=None`` or ``k=0`` chooses the number of topics automatically (see the module docstring);
@@ -324,7 +437,7 @@ def fit_topics(paragraphs: pd.DataFrame, *, k: int | None = None, method: str = 
         One article, too tiny a vocabulary, or fewer distinct units than topics.
     """
     return TopicModel(k, method=method, unit=unit, collapse_duplicates=collapse_duplicates,
-                      seed=seed).fit(paragraphs)
+                      seed=seed, store=store).fit(paragraphs)
 
 
 def rename_topics(model: TopicModel, names: Mapping[int | str, str]) -> TopicModel:
