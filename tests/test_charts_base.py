@@ -2,6 +2,7 @@
 
 import altair as alt
 import pandas as pd
+import pytest
 
 from helpers import charts
 from helpers.charts.base import PALETTE
@@ -27,3 +28,20 @@ def test_unregistered_outlets_are_appended_not_reordered():
 
 def test_theme_is_enabled():
     assert alt.theme.active == "framekit"
+
+
+def test_charts_import_altair_without_building_the_unused_iri_grammar():
+    """helpers.charts.altair_import: jsonschema skips rfc3987_syntax while altair loads (about a
+    second per kernel), and the module can still be imported afterwards."""
+    import subprocess
+    import sys
+
+    pytest.importorskip("rfc3987_syntax")
+    code = ("import sys, helpers.charts\n"
+            "print('rfc3987_syntax' in sys.modules, 'iri' in __import__('jsonschema')"
+            ".Draft202012Validator.FORMAT_CHECKER.checkers)\n"
+            "import rfc3987_syntax\n"
+            "print(rfc3987_syntax.is_valid_syntax('iri', 'https://example.org/é'))\n")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                            check=True)
+    assert result.stdout.split() == ["False", "False", "True"]

@@ -5,6 +5,7 @@ No builder saves or shows a chart.
 One outlet colour scale (:func:`outlet_color`) and one theme (``framekit``) serve every chart.
 """
 
+from helpers.charts import altair_import  # noqa: F401, I001  (first: see its docstring)
 from helpers.charts.base import outlet_color, outlet_scale, use_outlets
 from helpers.charts.corpus import chart_article_lengths, chart_outlet_profiles, chart_removed
 from helpers.charts.framing import (  # noqa: F401
