@@ -235,3 +235,24 @@ def test_snapshot_load_with_a_dask_address_still_makes_it_the_sessions_cluster(i
         assert cluster.active_dask_address() == "tcp://scheduler.invalid:8786"
     finally:
         cluster.use_dask(None)
+
+
+def test_a_file_cached_under_another_name_is_parsed_under_its_own(isolated):
+    # Outlets are guessed from file names here (no sources.csv), so an entry cached for the
+    # same bytes under another name must not be reused.
+    _write(isolated, "a.txt", "Summit ends with trade deal")
+    shutil.copy(isolated / "a.txt", isolated / "c.txt")  # duplicate of a.txt
+    assert load_collection(isolated).outlets == ["Unknown outlet (a)"]
+    (isolated / "a.txt").unlink()  # c.txt is no longer a duplicate
+    assert load_collection(isolated).outlets == ["Unknown outlet (c)"]
+    (isolated / "c.txt").rename(isolated / "z.txt")
+    renamed = load_collection(isolated)
+    assert renamed.outlets == ["Unknown outlet (z)"] and renamed.n_parsed_now == 1
+    _assert_equals_a_cold_load(renamed, isolated)
+
+
+def _assert_equals_a_cold_load(corpus, folder):
+    import pandas as pd
+
+    for name, table in _tables(load_collection(folder, use_cache=False)).items():
+        pd.testing.assert_frame_equal(getattr(corpus, name), table, obj=name)

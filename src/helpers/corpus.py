@@ -232,15 +232,18 @@ def _load(folder: Path, *, use_cache: bool, progress: bool | None, workers: int 
                 entry = json.loads(cached.read_text("utf-8"))
                 derived = entry.pop(_ROWS_KEY, None)
                 article = Article.from_cache(entry)
-                article.source = path.name
+            except (ValueError, TypeError, KeyError):
+                article = None  # a corrupt cache entry is parsed again
+            # An entry parsed under another file name (a renamed file, or the copy of a
+            # removed duplicate: same bytes and no sources.csv row) is parsed again: the
+            # outlet and warnings guessed from the name would be the other file's.
+            if article is not None and article.source == path.name:
                 results[path.name] = article
                 if derived is not None:
                     rows[path.name] = derived
                 else:  # an entry from before derived rows were cached: add them
                     stale.append((cached, article))
                 continue
-            except (ValueError, TypeError, KeyError):
-                pass  # a corrupt cache entry is parsed again
         todo.append((path, row, cached if use_cache else None))
     if dask_address:
         parsed = _parse_on_dask(todo, address=dask_address)
