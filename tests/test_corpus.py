@@ -256,3 +256,59 @@ def _assert_equals_a_cold_load(corpus, folder):
 
     for name, table in _tables(load_collection(folder, use_cache=False)).items():
         pd.testing.assert_frame_equal(getattr(corpus, name), table, obj=name)
+
+
+def _load_counting_entry_reads(folder, monkeypatch):
+    """Load ``folder`` (cache on) and return the corpus and the file names whose parse-cache
+    entry was read."""
+    read = []
+    reader = corpus_module._read_entry
+
+    def counting(path, name):
+        read.append(name)
+        return reader(path, name)
+
+    with monkeypatch.context() as patched:
+        patched.setattr(corpus_module, "_read_entry", counting)
+        corpus = load_collection(folder)
+    return corpus, sorted(read)
+
+
+def test_changed_folder_reuses_the_snapshot_rows_and_reads_only_new_entries(isolated,
+                                                                            monkeypatch):
+    _messy_folder(isolated)
+    load_collection(isolated)  # entries and snapshot of a, b, d (c duplicates a, e.pdf)
+    # An added file, a changed file, and c.txt no longer a duplicate (a.txt changed): the
+    # entry of c's bytes is read but was parsed as a.txt, so all three are parsed.
+    _write(isolated, "f.txt", "Protests follow summit", lead="Crowds gathered on Wednesday.")
+    _write(isolated, "a.txt", "Summit ends with a trade deal")
+    corpus, read = _load_counting_entry_reads(isolated, monkeypatch)
+    assert (read, corpus.n_parsed_now) == (["c.txt"], 3)
+    _assert_equals_a_cold_load(corpus, isolated)
+    # Changed sources rows (new cache keys): a url and a date where all were empty before.
+    (isolated / "sources.csv").write_text(
+        "file,outlet,url,published\nb.txt,Evening Star,,\n"
+        "f.txt,Daily Planet,https://example.org/f,2022-09-16\n", encoding="utf-8")
+    corpus, read = _load_counting_entry_reads(isolated, monkeypatch)
+    assert (read, corpus.n_parsed_now) == ([], 2)
+    assert corpus.articles["url"].notna().sum() == 1
+    _assert_equals_a_cold_load(corpus, isolated)
+    # A removed file and the first sources.csv again: b's first entry is read; no url is left.
+    (isolated / "f.txt").unlink()
+    (isolated / "sources.csv").write_text("file,outlet,published\nb.txt,Daily Planet,2022-09-15\n",
+                                          encoding="utf-8")
+    corpus, read = _load_counting_entry_reads(isolated, monkeypatch)
+    assert (read, corpus.n_parsed_now) == (["b.txt"], 0)
+    assert corpus.articles["url"].isna().all()
+    _assert_equals_a_cold_load(corpus, isolated)
+    # An added duplicate and an added empty file: nothing to read, one file to parse.
+    shutil.copy(isolated / "b.txt", isolated / "g.txt")
+    (isolated / "h.txt").write_text("  \n", encoding="utf-8")
+    corpus, read = _load_counting_entry_reads(isolated, monkeypatch)
+    assert (read, corpus.n_parsed_now) == ([], 1)
+    assert corpus.duplicates["source"].tolist() == ["g.txt"]
+    _assert_equals_a_cold_load(corpus, isolated)
+    # Unchanged since: the snapshot alone.
+    corpus, read = _load_counting_entry_reads(isolated, monkeypatch)
+    assert (read, corpus.n_parsed_now) == ([], 0)
+    _assert_equals_a_cold_load(corpus, isolated)

@@ -6,6 +6,14 @@ reuses the cached parse of files whose bytes, ``sources.csv`` row and parser ver
 unchanged, parses the rest (in parallel when there are many), and returns a :class:`Corpus` of
 pandas tables. Nothing is lost: every file in the folder is in ``Corpus.audit`` as parsed,
 skipped (with its reason) or duplicate (with the file it duplicates).
+
+The tables of the last load are kept as a snapshot (``corpus.npz`` in the collection's cache
+folder) with the name and cache key of every file they were built from. An unchanged folder
+loads from the snapshot alone; after files were added, changed or removed (or ``sources.csv``
+rows changed), the rows of every file with the same name and cache key come from the snapshot
+and only the other files' cache entries are read (or the files parsed), so adding a few articles
+to a large collection reads a few entries instead of all of them. Either way the tables equal a
+load without any cache: same rows, order and dtypes (tests check it).
 """
 
 from __future__ import annotations
@@ -20,6 +28,7 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from helpers import paths
@@ -45,7 +54,7 @@ REMOVED_COLUMNS = ["article_id", "outlet", "text", "reason"]
 _TABLE_COLUMNS = {"articles": ARTICLE_COLUMNS, "paragraphs": PARAGRAPH_COLUMNS,
                   "sentences": SENTENCE_COLUMNS, "removed": REMOVED_COLUMNS}
 #: The corpus snapshot in a collection's cache folder: the tables of the last load, with the
-#: files and cache keys they were built from (see :func:`load_collection`).
+#: files and cache keys they were built from and their statuses (see the module docstring).
 SNAPSHOT_FILE = "corpus.npz"
 #: Bump when the snapshot's content changes (the cache keys already cover the parser).
 SNAPSHOT_VERSION = 1
@@ -186,65 +195,28 @@ def load_collection(collection: str | os.PathLike[str] = paths.DEFAULT_COLLECTIO
 
 def _load(folder: Path, *, use_cache: bool, progress: bool | None, workers: int | None,
           dask_address: str | None) -> Corpus:
-    sources = read_sources(folder)
     candidates, unsupported = list_article_files(folder)
-    cache = paths.cache_dir(folder) / "parsed"
     audit: list[dict] = [{"source": p.name, "status": "skipped", "reason": r}
                          for p, r in unsupported]
-    seen: dict[str, str] = {}
-    duplicates: list[dict] = []
-    results: dict[str, Article] = {}
-    keyed: list[tuple[Path, dict | None, str]] = []  # files to parse or read from the cache
-    for path in candidates:
-        try:
-            data = path.read_bytes()
-        except OSError as exc:
-            results[path.name] = Article(source=path.name, status="skipped",
-                                         reason=f"unreadable file ({exc.strerror or exc})")
-            continue
-        digest = hash_bytes(data)
-        if data.strip() and digest in seen:
-            duplicates.append({"source": path.name, "duplicate_of": seen[digest]})
-            continue
-        seen[digest] = path.name
-        row = sources.get(path.name)
-        keyed.append((path, row, _cache_key(digest, row)))
+    results, duplicates, keyed = _key_files(candidates, read_sources(folder))
     if dask_address:  # the session's cluster, even when nothing needs parsing
         from helpers.cluster import use_dask
 
         use_dask(dask_address)
     snapshot = paths.cache_dir(folder) / SNAPSHOT_FILE
     files = [[path.name, key] for path, _, key in keyed]
-    stored = _read_corpus_snapshot(snapshot, files) if use_cache else None
-    if stored is not None:  # nothing changed since the last load: one file, no entries
+    stored = _read_corpus_snapshot(snapshot) if use_cache else None
+    if stored is not None and stored["files"] == files:  # nothing changed: no entry is read
         statuses = {source: (status, reason) for source, status, reason in stored["statuses"]}
         statuses.update((a.source, (a.status, a.reason or "")) for a in results.values())
         return _assemble_corpus(folder, [(p.name, *statuses[p.name]) for p in candidates
                                          if p.name in statuses],
                                 stored, duplicates, audit, n_parsed_now=0)
-    rows: dict[str, dict] = {}  # cached table rows per file (see _table_rows)
-    stale: list[tuple[Path, Article]] = []
-    todo: list[tuple[Path, dict | None, Path | None]] = []
-    for path, row, key in keyed:
-        cached = cache / f"{key}.json"
-        if use_cache and cached.exists():
-            try:
-                entry = json.loads(cached.read_text("utf-8"))
-                derived = entry.pop(_ROWS_KEY, None)
-                article = Article.from_cache(entry)
-            except (ValueError, TypeError, KeyError):
-                article = None  # a corrupt cache entry is parsed again
-            # An entry parsed under another file name (a renamed file, or the copy of a
-            # removed duplicate: same bytes and no sources.csv row) is parsed again: the
-            # outlet and warnings guessed from the name would be the other file's.
-            if article is not None and article.source == path.name:
-                results[path.name] = article
-                if derived is not None:
-                    rows[path.name] = derived
-                else:  # an entry from before derived rows were cached: add them
-                    stale.append((cached, article))
-                continue
-        todo.append((path, row, cached if use_cache else None))
+    reused = _unchanged_statuses(stored, files)
+    fresh = [job for job in keyed if job[0].name not in reused]
+    entries, rows, stale, todo = _read_entries(fresh, paths.cache_dir(folder) / "parsed",
+                                               use_cache=use_cache)
+    results.update(entries)
     if dask_address:
         parsed = _parse_on_dask(todo, address=dask_address)
     else:
@@ -252,9 +224,18 @@ def _load(folder: Path, *, use_cache: bool, progress: bool | None, workers: int 
     results.update(parsed)
     for cached, article in stale:
         write_cache_entry(cached, _cache_entry(article))
-    articles = [results[p.name] for p in candidates if p.name in results]
-    tables = _build_tables([a for a in articles if a.status == "ok"], rows)
-    statuses = [(a.source, a.status, a.reason or "") for a in articles]
+    statuses: list[tuple[str, str, str]] = []  # (source, status, reason) in folder order
+    for path in candidates:
+        if path.name in results:
+            article = results[path.name]
+            statuses.append((article.source, article.status, article.reason or ""))
+        elif path.name in reused:
+            statuses.append((path.name, *reused[path.name]))
+    tables = _build_tables([results[source] for source, status, _ in statuses
+                            if status == "ok" and source in results], rows)
+    if reused:
+        tables = _merge_tables(stored, tables, reused,
+                               [source for source, status, _ in statuses if status == "ok"])
     if use_cache:
         keyed_names = {name for name, _ in files}
         write_snapshot(snapshot, {
@@ -264,16 +245,112 @@ def _load(folder: Path, *, use_cache: bool, progress: bool | None, workers: int 
                             n_parsed_now=len(parsed))
 
 
-def _read_corpus_snapshot(path: Path, files: list[list[str]]) -> dict | None:
-    """The corpus snapshot when it was written for exactly these files and cache keys."""
+def _key_files(candidates: list[Path], sources: Mapping[str, dict]
+               ) -> tuple[dict[str, Article], list[dict], list[tuple[Path, dict | None, str]]]:
+    """Read and hash every candidate file.
+
+    Returns
+    -------
+    tuple
+        ``(unreadable, duplicates, keyed)``: a skipped Article per unreadable file (by name);
+        ``{source, duplicate_of}`` per file whose bytes repeat an earlier file's; and
+        ``(path, sources row, cache key)`` per other file, in folder order.
+    """
+    unreadable: dict[str, Article] = {}
+    seen: dict[str, str] = {}
+    duplicates: list[dict] = []
+    keyed: list[tuple[Path, dict | None, str]] = []
+    for path in candidates:
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            unreadable[path.name] = Article(source=path.name, status="skipped",
+                                            reason=f"unreadable file ({exc.strerror or exc})")
+            continue
+        digest = hash_bytes(data)
+        if data.strip() and digest in seen:
+            duplicates.append({"source": path.name, "duplicate_of": seen[digest]})
+            continue
+        seen[digest] = path.name
+        row = sources.get(path.name)
+        keyed.append((path, row, _cache_key(digest, row)))
+    return unreadable, duplicates, keyed
+
+
+def _read_corpus_snapshot(path: Path) -> dict | None:
+    """The corpus snapshot of the last load (its tables, files, cache keys and statuses), or
+    ``None`` when there is none or it is unreadable or of another :data:`SNAPSHOT_VERSION`."""
     if not path.exists():
         return None
     stored = read_snapshot(path)
     if (stored is None or stored.get("version") != SNAPSHOT_VERSION
-            or stored.get("files") != files
+            or not isinstance(stored.get("files"), list)
+            or not isinstance(stored.get("statuses"), list)
             or any(name not in stored for name in _TABLE_COLUMNS)):
         return None
     return stored
+
+
+def _unchanged_statuses(stored: Mapping | None, files: list[list[str]]
+                        ) -> dict[str, tuple[str, str]]:
+    """``(status, reason)`` of every file the snapshot ``stored`` holds with the same name
+    and cache key (same bytes, ``sources.csv`` row and parser): its rows can be reused."""
+    if stored is None:
+        return {}
+    keys = dict(map(tuple, stored["files"]))
+    statuses = {source: (status, reason) for source, status, reason in stored["statuses"]}
+    return {name: statuses[name] for name, key in files
+            if keys.get(name) == key and name in statuses}
+
+
+def _read_entries(jobs: list[tuple[Path, dict | None, str]], cache: Path, *, use_cache: bool
+                  ) -> tuple[dict[str, Article], dict[str, dict], list[tuple[Path, Article]],
+                             list[tuple[Path, dict | None, Path | None]]]:
+    """Read the parse-cache entries of ``jobs`` (``(path, sources row, cache key)``).
+
+    Returns
+    -------
+    tuple
+        ``(articles, rows, stale, todo)``: the cached Article and table rows
+        (:func:`_table_rows`) per file name; ``(entry path, Article)`` of entries written
+        before rows were cached (to be rewritten); and ``(path, row, entry path or None)`` of
+        the files to parse (no usable entry, or ``use_cache`` False).
+    """
+    articles: dict[str, Article] = {}
+    rows: dict[str, dict] = {}
+    stale: list[tuple[Path, Article]] = []
+    todo: list[tuple[Path, dict | None, Path | None]] = []
+    for path, row, key in jobs:
+        cached = cache / f"{key}.json"
+        found = _read_entry(cached, path.name) if use_cache and cached.exists() else None
+        if found is None:
+            todo.append((path, row, cached if use_cache else None))
+            continue
+        article, derived = found
+        articles[path.name] = article
+        if derived is not None:
+            rows[path.name] = derived
+        else:  # an entry from before derived rows were cached: add them
+            stale.append((cached, article))
+    return articles, rows, stale, todo
+
+
+def _read_entry(path: Path, name: str) -> tuple[Article, dict | None] | None:
+    """One parse-cache entry of the file ``name``: its Article and its cached table rows
+    (``None`` in an entry from before rows were cached).
+
+    Returns ``None`` (the file is then parsed again) when the entry is corrupt or was parsed
+    under another file name: a renamed file, or the copy of a removed duplicate, with no
+    ``sources.csv`` row has the same cache key, but the outlet and warnings guessed from the
+    name would be the other file's.
+    """
+    try:
+        entry = json.loads(path.read_text("utf-8"))
+        derived = entry.pop(_ROWS_KEY, None)
+        article = Article.from_cache(entry)
+    except (ValueError, TypeError, KeyError, AttributeError):
+        return None
+    return (article, derived) if article.source == name else None
 
 
 def _cache_key(digest: str, row: Mapping[str, str] | None) -> str:
@@ -409,6 +486,80 @@ def _build_tables(ok: list[Article], rows: Mapping[str, dict]) -> dict[str, pd.D
             "sentences": sentence_rows, "removed": removed_rows}
     return {name: pd.DataFrame(data[name], columns=columns)
             for name, columns in _TABLE_COLUMNS.items()}
+
+
+def _merge_tables(stored: Mapping[str, pd.DataFrame], fresh: Mapping[str, pd.DataFrame],
+                  reused: Mapping[str, tuple[str, str]], order: list[str]
+                  ) -> dict[str, pd.DataFrame]:
+    """The four tables from the snapshot's rows of the ``reused`` files and the ``fresh``
+    tables (:func:`_build_tables`) of the others: rows, order and dtypes as
+    :func:`_build_tables` gives for all of them (``order``: the parsed files in folder
+    order)."""
+    rank = pd.Index(order)
+    merged = {}
+    for name in _TABLE_COLUMNS:
+        old = stored[name]
+        keep = old["article_id"].isin(list(reused)).to_numpy()
+        parts = [part for part in (old if keep.all() else old[keep], fresh[name]) if len(part)]
+        if not parts:  # the empty table of _build_tables (columns of object dtype)
+            merged[name] = fresh[name]
+            continue
+        table = _stack(parts)
+        position = rank.get_indexer(table["article_id"])
+        if not (position[1:] >= position[:-1]).all():
+            table = table.iloc[np.argsort(position, kind="stable")].reset_index(drop=True)
+        merged[name] = table
+    return merged
+
+
+def _stack(parts: list[pd.DataFrame]) -> pd.DataFrame:
+    """The rows of frames with the same columns one after the other, each column of the dtype
+    that one :class:`pandas.DataFrame` of all the rows infers (as :func:`_build_tables` builds).
+
+    A part's dtype is not always the whole's: text columns hold strings and None, which pandas
+    stores as ``str`` when at least one value is a string but as ``object`` (None kept) when
+    all are None, and the rows kept from a snapshot's column may all be missing. (``pd.concat``
+    would also turn the None of an all-None column into NaN.) Any other mix of dtypes is built
+    again from the rows' values.
+    """
+    columns = parts[0].columns
+    data = {}
+    for column in columns:
+        values = [part[column] for part in parts]
+        dtype = _common_dtype(values)
+        if dtype is None:
+            rows = zip(*(np.concatenate([_row_values(part[c]) for part in parts])
+                         for c in columns), strict=True)
+            return pd.DataFrame(list(rows), columns=columns)
+        if all(v.dtype == dtype and (not _is_text(v) or v.notna().any()) for v in values):
+            data[column] = pd.concat(values, ignore_index=True)  # already of that dtype
+        else:
+            data[column] = pd.Series(np.concatenate([_row_values(v) for v in values]),
+                                     dtype=dtype)
+    return pd.DataFrame(data)
+
+
+def _is_text(values: pd.Series) -> bool:
+    return values.dtype.kind not in "biufc"
+
+
+def _row_values(values: pd.Series) -> np.ndarray:
+    """The values as :func:`_build_tables` put them in its rows (a missing text is None)."""
+    array = values.to_numpy(dtype=object)
+    return np.where(pd.isna(array), None, array) if _is_text(values) else array
+
+
+def _common_dtype(values: list[pd.Series]):
+    """The dtype pandas infers for these parts of a column together, or ``None`` when that is
+    not simply theirs (see :func:`_stack`)."""
+    missing = [_is_text(v) and bool(v.isna().all()) for v in values]
+    dtypes = {v.dtype for v, empty in zip(values, missing, strict=True) if not empty}
+    if not dtypes:
+        return np.dtype(object)  # every value None
+    if len(dtypes) > 1:
+        return None
+    dtype = dtypes.pop()
+    return None if any(missing) and dtype.kind in "biufc" else dtype
 
 
 def _assemble_corpus(folder: Path, statuses: list[tuple[str, str, str]],
