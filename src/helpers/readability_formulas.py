@@ -4,12 +4,19 @@ textstat 0.7.x computes every formula from a handful of counts, but re-tokenises
 each of them and caches per-word syllable counts in an LRU cache of only 128 entries, so a
 news article costs ~30 ms. This module calls textstat's own count functions once per text
 (``count_words``, ``count_sentences``, ``count_chars``, ``count_letters``, ``list_words``), counts
-syllables and difficult words word by word with textstat's own per-word rules (CMU dictionary,
+syllables and difficult words word by word with textstat's per-word rules (CMU dictionary,
 then Pyphen; the Dale–Chall familiar-word list) remembered in unbounded dictionaries, and then
 applies the published formulas exactly as textstat 0.7.13's code writes them (same operation
 order, zero guards and consensus vote), so every value is bit-for-bit textstat's for the same
 text (``tests/test_readability_formulas.py`` checks this on the seed articles, their paragraphs
 and seeded random texts).
+
+Syllables. textstat reads the CMU dictionary through NLTK (over a second to load, for the few
+words a handful of new articles needs); the kit reads the same counts from a compact table of
+the dictionary (:func:`helpers.provision.load_syllable_table`, a fraction of that) and applies
+textstat's rule itself: a lower-case token in the dictionary has the count of its first
+pronunciation, any other token Pyphen's hyphenation points plus one (tests check every word of
+the dictionary against textstat's, and handmade words).
 
 Formulas: Flesch reading ease (Flesch 1948), Flesch–Kincaid grade (Kincaid et al. 1975), Gunning
 fog (Gunning 1952), SMOG (McLaughlin 1969), Coleman–Liau (Coleman & Liau 1975), ARI (Senter &
@@ -22,10 +29,13 @@ from __future__ import annotations
 import math
 from collections import Counter
 from dataclasses import dataclass
+from functools import cache
 
 import numpy as np
-from textstat.backend import counts, selections, transformations, validations
-from textstat.backend.utils import get_cmudict, get_lang_cfg, get_lang_root, get_pyphen
+from textstat.backend import counts, selections, transformations
+from textstat.backend.utils import get_lang_cfg, get_lang_easy_words, get_lang_root
+
+from helpers import provision
 
 LANG = "en_US"  #: textstat's default language, used by the kit
 LINSEAR_WORDS = 100  #: Linsear Write reads the first 100 words (textstat's strict_upper)
@@ -39,6 +49,7 @@ _token_syllables: dict[str, int] = {}  # syllables of one lower-case token insid
 #: per distinct word: (3+ syllables, difficult at fog's threshold, off the Dale–Chall list)
 _word_info: dict[str, tuple[int, int, int]] = {}
 _stripped: dict[str, str] = {}  # textstat's remove_punctuation(token, rm_apostrophe=False)
+_dictionary: dict[str, int] = {}  # the CMU dictionary's syllables per word, loaded when needed
 
 
 @dataclass(frozen=True)
@@ -58,22 +69,48 @@ class TextCounts:
 
 
 def _syllables_of_word(word: str) -> int:
+    """textstat's ``count_syllables(word, "en_US")``."""
     value = _word_syllables.get(word)
     if value is None:
-        value = _word_syllables[word] = counts.count_syllables(word, LANG)
+        value = _word_syllables[word] = _text_syllables(word)
     return value
 
 
 def _syllables_of_token(token: str) -> int:
-    """The body of textstat's count_syllables loop for one lower-case token."""
+    """The body of textstat's count_syllables loop for one lower-case token: the syllables of
+    its first pronunciation in the CMU dictionary, else Pyphen's hyphenation points plus one."""
     value = _token_syllables.get(token)
     if value is None:
-        try:
-            value = sum(1 for p in get_cmudict(LANG)[token][0] if p[-1].isdigit())
-        except (TypeError, IndexError, KeyError):
-            value = len(get_pyphen(LANG).positions(token)) + 1
+        value = _dictionary_syllables().get(token)
+        if value is None:
+            value = len(_pyphen().positions(token)) + 1
         _token_syllables[token] = value
     return value
+
+
+def _dictionary_syllables() -> dict[str, int]:
+    if not _dictionary:
+        _dictionary.update(provision.load_syllable_table())
+    return _dictionary
+
+
+@cache
+def _pyphen():
+    """The hyphenation dictionary textstat uses (its ``get_pyphen(LANG)``)."""
+    from pyphen import Pyphen
+
+    return Pyphen(lang=LANG)
+
+
+def _is_difficult_word(word: str, syllable_threshold: int) -> bool:
+    """textstat's ``is_difficult_word(word, syllable_threshold, "en_US")``: one word, not on
+    the Dale–Chall familiar-word list, of at least ``syllable_threshold`` syllables."""
+    if len(word.split()) != 1:
+        return False
+    word = word.lower()
+    if word in get_lang_easy_words(LANG):
+        return False
+    return _syllables_of_word(word) >= syllable_threshold
 
 
 def _strip_punctuation(token: str) -> str:
@@ -122,8 +159,8 @@ def _word_totals(words: list[str], fog_threshold: int) -> tuple[int, int, int]:
         if info is None:
             info = _word_info[word] = (
                 int(_syllables_of_word(word) >= 3),
-                int(validations.is_difficult_word(word, fog_threshold, LANG)),
-                int(validations.is_difficult_word(word, 0, LANG)))
+                int(_is_difficult_word(word, fog_threshold)),
+                int(_is_difficult_word(word, 0)))
         poly += n * info[0]
         fog += n * info[1]
         dale_chall += n * info[2]
