@@ -130,3 +130,4 @@ def test_module_entry_point_prints_the_corpus_folder():
                             text=True, timeout=300, check=False)
     assert result.returncode == 0, result.stderr
     assert "corpora" in result.stdout and "cmudict" in result.stdout
+    assert "syllable table:" in result.stdout
