@@ -312,3 +312,16 @@ def test_changed_folder_reuses_the_snapshot_rows_and_reads_only_new_entries(isol
     corpus, read = _load_counting_entry_reads(isolated, monkeypatch)
     assert (read, corpus.n_parsed_now) == ([], 0)
     _assert_equals_a_cold_load(corpus, isolated)
+
+
+def test_snapshot_with_malformed_file_list_is_ignored(isolated):
+    from helpers.cache import read_snapshot, write_snapshot
+
+    _messy_folder(isolated)
+    load_collection(isolated)
+    snapshot = paths.cache_dir(isolated) / corpus_module.SNAPSHOT_FILE
+    stored = read_snapshot(snapshot)
+    stored["files"] = [[name] for name, _ in stored["files"]]
+    write_snapshot(snapshot, stored)
+    _write(isolated, "f.txt", "Protests follow summit", lead="Crowds gathered on Wednesday.")
+    _assert_equals_a_cold_load(load_collection(isolated), isolated)

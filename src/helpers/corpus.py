@@ -284,11 +284,17 @@ def _read_corpus_snapshot(path: Path) -> dict | None:
         return None
     stored = read_snapshot(path)
     if (stored is None or stored.get("version") != SNAPSHOT_VERSION
-            or not isinstance(stored.get("files"), list)
-            or not isinstance(stored.get("statuses"), list)
+            or not _rows_of(stored.get("files"), 2) or not _rows_of(stored.get("statuses"), 3)
             or any(name not in stored for name in _TABLE_COLUMNS)):
         return None
     return stored
+
+
+def _rows_of(value: object, width: int) -> bool:
+    """Whether ``value`` is a list of lists of ``width`` strings (as the snapshot writes)."""
+    return isinstance(value, list) and all(
+        isinstance(row, list) and len(row) == width and all(isinstance(v, str) for v in row)
+        for row in value)
 
 
 def _unchanged_statuses(stored: Mapping | None, files: list[list[str]]
