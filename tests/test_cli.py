@@ -83,10 +83,18 @@ def test_console_script_runs_offline(seed_dir):
 
 
 @pytest.mark.slow
-def test_output_cut_short_by_the_reader_ends_quietly(seed_dir):
-    # `framekit parse DIR --json | head -c 100`: no traceback when the pipe closes early.
+def test_output_cut_short_by_the_reader_ends_quietly(tmp_path):
+    # `framekit parse DIR --json | head -c 100`: no traceback when the pipe closes early. The
+    # output (about 200 KB) is larger than a pipe's buffer (64 KB), so the writer is still
+    # writing when the reader goes away, whatever the timing.
+    for i in range(40):
+        sentences = " ".join(f"Article {i} reports finding number {j} in the city." for j in
+                             range(60))
+        (tmp_path / f"a{i:02d}.txt").write_text(f"Headline number {i}\n\n{sentences}\n", "utf-8")
     framekit = shutil.which("framekit", path=str(__import__("pathlib").Path(sys.executable).parent))
-    process = subprocess.Popen([framekit, "parse", str(seed_dir), "--json"],
+    assert len(subprocess.run([framekit, "parse", str(tmp_path), "--json"], capture_output=True,
+                              check=True).stdout) > 2 * 65536
+    process = subprocess.Popen([framekit, "parse", str(tmp_path), "--json"],
                                stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     assert process.stdout.read(100).startswith(b"[")
     process.stdout.close()
