@@ -371,3 +371,41 @@ def test_classify_pairs_equals_classify_pair_in_pair_order():
                 if (scores := classify_pair(words[p], words[q]))[0] is not None]
     assert len(expected) > 10
     assert align._classify_pairs(words, iter(pairs), AlignSettings()) == expected
+
+
+def test_match_table_equals_the_object_array_construction():
+    table = _toy_corpus()
+    found = pd.DataFrame({"a": [0, 0, 3], "b": [5, 9, 4], "kind": ["edited", "excerpt", "edited"],
+                          "ratio": [0.81234, 0.5, 0.9], "coverage": [0.9, 0.95, 1.0]})
+    variants = {"str": table, "missing text": table.assign(text=table["text"].where(
+        table.index != 9)), "object": table.astype({"article_id": object}),
+        "category": table.astype({"outlet": "category"})}
+    for name, variant in variants.items():
+        for rows in (found, found.iloc[:0]):
+            expected = _object_match_table(variant, rows)
+            pd.testing.assert_frame_equal(align._match_table(variant, rows), expected, obj=name)
+
+
+def _object_match_table(table: pd.DataFrame, found: pd.DataFrame) -> pd.DataFrame:
+    """The former construction of the match table (every column through a numpy array)."""
+    a, b = found["a"].to_numpy(), found["b"].to_numpy()
+    article, outlet, text = (table[c].to_numpy() for c in ("article_id", "outlet", "text"))
+    position = table["position"].astype(int).to_numpy()
+    return pd.DataFrame({
+        "article_a": article[a], "outlet_a": outlet[a], "position_a": position[a],
+        "text_a": text[a], "article_b": article[b], "outlet_b": outlet[b],
+        "position_b": position[b], "text_b": text[b], "ratio": found["ratio"].round(4).to_numpy(),
+        "coverage": found["coverage"].round(4).to_numpy(), "kind": found["kind"].to_numpy(),
+    }, columns=align.MATCH_COLUMNS)
+
+
+def test_sorted_unique_packed_and_argsort_paths_agree():
+    rng = np.random.default_rng(0)
+    code = rng.integers(0, 1000, 5000)
+    source = code % 7  # equal codes, equal sources
+    packed = align._sorted_unique(code.copy(), source)
+    wide = align._sorted_unique(code + (1 << 60), source)  # too wide to pack with the source
+    np.testing.assert_array_equal(packed[0], np.unique(code))
+    np.testing.assert_array_equal(wide[0] - (1 << 60), packed[0])
+    np.testing.assert_array_equal(wide[1], packed[1])
+    np.testing.assert_array_equal(packed[1], np.unique(code) % 7)
