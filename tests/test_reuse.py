@@ -184,3 +184,12 @@ def test_lda_always_fits_afresh_and_saves_nothing(tmp_path):
     store = FitStore(tmp_path)
     first = topics.fit_topics(paragraphs, k=3, method="lda", store=store)
     assert first.reuse_ is None and not list(tmp_path.iterdir())
+
+
+def test_memo_files_live_in_the_collections_cache(tmp_path):
+    from helpers import paths
+
+    assert paths.memo_file(tmp_path, "alignment") == \
+        paths.cache_dir(tmp_path) / "memos" / "alignment.npz"
+    with pytest.raises(ValueError, match="plain identifier"):
+        paths.memo_file(tmp_path, "../alignment")

@@ -51,3 +51,19 @@ def cache_dir(collection_dir: Path) -> Path:
         digest = hashlib.sha1(str(collection_dir).encode("utf-8")).hexdigest()[:10]
         name = f"external-{collection_dir.name}-{digest}"
     return DATA_PROCESSED / name
+
+
+def memo_file(collection: str | os.PathLike[str], name: str) -> Path:
+    """Return the file where a step keeps work between runs of a collection
+    (``memos/<name>.npz`` in its cache folder), e.g. the alignment's scored pairs.
+
+    Parameters
+    ----------
+    collection
+        A folder name under ``data/raw/`` or a path to a folder of articles.
+    name
+        The step: a plain identifier.
+    """
+    if not name.isidentifier():
+        raise ValueError(f"a memo name must be a plain identifier, got {name!r}")
+    return cache_dir(resolve_collection(collection)) / "memos" / f"{name}.npz"
