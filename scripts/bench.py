@@ -209,8 +209,12 @@ def measure(function: Callable[[], object]) -> tuple[object, float, float]:
 
 
 # --------------------------------------------------------------------------- notebooks
-def run_notebooks(collection: Path, notebooks: list[Path]) -> dict[str, float]:
-    """Execute the notebooks' code cells in-process; return seconds per notebook."""
+def run_notebooks(collection: Path, notebooks: list[Path], *, refit: bool = False
+                  ) -> dict[str, float]:
+    """Execute the notebooks' code cells in-process; return seconds per notebook.
+
+    ``refit`` sets ``refit = True`` in the notebooks that declare it (``framekit report
+    --refit``: fitted models are not reused)."""
     import nbformat
 
     times = {}
@@ -226,6 +230,8 @@ def run_notebooks(collection: Path, notebooks: list[Path]) -> dict[str, float]:
             source = cell.source
             if "parameters" in cell.metadata.get("tags", []):
                 source += f"\ncollection = {str(collection)!r}\ntables_dir = {tables!r}\n"
+                if refit and "refit" in cell.source:
+                    source += "refit = True\n"
             cell_start = time.perf_counter()
             _exec_cell(source, namespace, f"{path.name}")
             if (cell_seconds := time.perf_counter() - cell_start) > 0.5:
@@ -238,15 +244,16 @@ def run_notebooks(collection: Path, notebooks: list[Path]) -> dict[str, float]:
     return times
 
 
-def run_report(collection: Path, notebooks: list[Path], cache_root: Path
-               ) -> tuple[dict[str, float], float]:
+def run_report(collection: Path, notebooks: list[Path], cache_root: Path, *,
+               refit: bool = False, prepare: bool = True) -> tuple[dict[str, float], float]:
     """Run each notebook in a fresh Python process, as the report runs each in a fresh kernel.
 
     First, as ``framekit report`` does before starting kernels, one process loads the
     collection and computes the per-article tables (all cores). Returns the seconds of that
     step and of each notebook (its cells, imports included; interpreter start-up excluded, as
     kernel start-up is) and the peak memory in MB of the largest process (with its workers);
-    the memory of the stages measured before in this process does not count.
+    the memory of the stages measured before in this process does not count. ``refit`` runs
+    the notebooks as ``framekit report --refit`` does; ``prepare=False`` skips the first step.
     """
     import json
     import subprocess
@@ -255,11 +262,12 @@ def run_report(collection: Path, notebooks: list[Path], cache_root: Path
     peak = 0.0
     # As `framekit report` does: load the collection and compute the per-article tables once
     # (all cores) before the notebooks, which then read them from the cache.
-    prepare = [sys.executable, __file__, "--prepare-only", str(collection), "--cache",
+    first_step = [sys.executable, __file__, "--prepare-only", str(collection), "--cache",
                str(cache_root)]
-    for command in [prepare, *([sys.executable, __file__, "--notebooks-only", str(collection),
-                                "--cache", str(cache_root), str(notebook)]
-                               for notebook in notebooks)]:
+    children = [[sys.executable, __file__, "--notebooks-only", str(collection), "--cache",
+                 str(cache_root), *(["--refit"] if refit else []), str(notebook)]
+                for notebook in notebooks]
+    for command in [first_step, *children] if prepare else children:
         child = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                                  text=True)
         with PeakMemory(child.pid) as memory:  # the child and its workers, not this process
@@ -401,9 +409,13 @@ def print_table(results: dict[int, dict]) -> None:
         print(line)
 
 
-def rerun_with_new_articles(n: int, args, notebooks: list[Path], cache_root: Path) -> float:
+def rerun_with_new_articles(n: int, args, notebooks: list[Path], cache_root: Path
+                            ) -> tuple[float, float]:
     """Add 10 articles to the collection of ``n`` (caches warm from its full report), rerun
-    the report and return its seconds; the collection is restored afterwards."""
+    the report, then rerun the notebooks that reuse fitted models (a ``refit`` parameter) with
+    ``refit = True``, as ``framekit report --refit`` would; the collection is restored
+    afterwards. Returns the rerun's seconds, and the seconds it would have taken with those
+    notebooks refitting."""
     from helpers import paths
 
     seed_dir = paths.DATA_RAW / paths.DEFAULT_COLLECTION
@@ -414,14 +426,26 @@ def rerun_with_new_articles(n: int, args, notebooks: list[Path], cache_root: Pat
         write_collection(folder, 10, seed=args.seed, seed_dir=seed_dir, start=n)
         SLOW_CELLS.clear()
         rerun, _ = run_report(folder, notebooks, cache_root)
+        fitting = [nb for nb in notebooks if "refit" in _parameters_source(nb)]
+        refit, _ = run_report(folder, fitting, cache_root, refit=True, prepare=False)
     finally:
         for index in range(n, n + 10):
             (folder / f"a{index:05d}.txt").unlink(missing_ok=True)
         (folder / "sources.csv").write_text(sources, "utf-8")
     for name, seconds in rerun.items():
         print(f"    rerun {name:<20} {seconds:9.2f} s", flush=True)
+    for name, seconds in refit.items():
+        print(f"    rerun {name:<20} {seconds:9.2f} s with refit = True", flush=True)
     print_slow_cells(args.cells)
-    return sum(rerun.values())
+    return sum(rerun.values()), sum((rerun | refit).values())
+
+
+def _parameters_source(notebook: Path) -> str:
+    """The source of a notebook's ``parameters`` cell ("" when it has none)."""
+    import nbformat
+
+    cells = nbformat.read(notebook, as_version=4).cells
+    return next((c.source for c in cells if "parameters" in c.metadata.get("tags", [])), "")
 
 
 def print_slow_cells(show: bool) -> None:
@@ -447,10 +471,17 @@ def run_incremental_only(n: int, args, notebooks: list[Path]) -> int:
     for name, seconds in times.items():
         print(f"    {name:<20} {seconds:9.2f} s", flush=True)
     print_slow_cells(args.cells)
-    rerun_s = rerun_with_new_articles(n, args, notebooks, cache_root)
-    print(f"incremental: +10 articles to n={n}, rerun {rerun_s:.1f} s = "
-          f"{100 * rerun_s / full_s:.1f}% of the full run ({full_s:.1f} s)")
+    print_incremental(n, full_s, *rerun_with_new_articles(n, args, notebooks, cache_root))
     return 0
+
+
+def print_incremental(n: int, full_s: float, rerun_s: float, refit_s: float) -> float:
+    """Print the rerun's cost (and with models refitted); return its percentage."""
+    incremental = 100 * rerun_s / full_s
+    print(f"incremental: +10 articles to n={n}, rerun {rerun_s:.1f} s = {incremental:.1f}% of "
+          f"the full run ({full_s:.1f} s); with refit = True (topics fitted afresh) "
+          f"{refit_s:.1f} s = {100 * refit_s / full_s:.1f}%")
+    return incremental
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -470,6 +501,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--prepare-only", type=Path, metavar="COLLECTION",
                         help=argparse.SUPPRESS)  # internal: the report's step before kernels
     parser.add_argument("--cache", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--refit", action="store_true", help=argparse.SUPPRESS)  # with the above
     parser.add_argument("notebooks", nargs="*", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.prepare_only:
@@ -494,7 +526,7 @@ def main(argv: list[str] | None = None) -> int:
 
         helper_paths.DATA_PROCESSED = args.cache
         with contextlib.redirect_stderr(io.StringIO()):
-            times = run_notebooks(args.notebooks_only, args.notebooks)
+            times = run_notebooks(args.notebooks_only, args.notebooks, refit=args.refit)
         print(json.dumps({**times, "_chart_errors": CHART_ERRORS, "_slow_cells": SLOW_CELLS}))
         return 0
     from helpers import paths
@@ -534,10 +566,8 @@ def main(argv: list[str] | None = None) -> int:
           f"{alignment['exact_s'] / alignment['lsh_s']:.1f}x; recall {alignment['recall']:.3f}")
 
     full_s, _ = results[large]["stages"]["report (notebooks)"]
-    rerun_s = rerun_with_new_articles(large, args, notebooks, cache_root)
-    incremental = 100 * rerun_s / full_s
-    print(f"incremental: +10 articles to n={large}, rerun {rerun_s:.1f} s = {incremental:.0f}% "
-          f"of the full run ({full_s:.1f} s)")
+    incremental = print_incremental(large, full_s, *rerun_with_new_articles(
+        large, args, notebooks, cache_root))
     peak = max(p for _, p in results[large]["stages"].values())
     print(f"bench: n={large} total_s={full_s:.1f} peak_mb={peak:.0f} scaling={scaling:.2f} "
           f"lsh_recall={alignment['recall']:.3f} incremental_pct={incremental:.1f}")
