@@ -13,7 +13,10 @@ runs the code cells of each notebook in its own fresh process, as the report giv
 a fresh kernel (parameters injected, tables written as CSV, displays discarded, charts
 serialised with ``to_dict`` as the report does), on a cold cache: the whole report minus kernel
 start-up and HTML export; its time is the sum of the notebooks' times and its memory the
-largest notebook process's. The last line is one
+largest notebook process's. Then 10 articles are added to the largest collection and the report
+runs again on the warm caches (``incremental_pct``: its time over the full run's); the notebooks
+that reuse fitted models (the topic model, see ``helpers.reuse``) are also run with
+``refit = True``, and the rerun's cost with them refitting is printed too. The last line is one
 summary of the largest run::
 
     bench: n=10000 total_s=... peak_mb=... scaling=... lsh_recall=... incremental_pct=...
