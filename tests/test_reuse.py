@@ -193,3 +193,14 @@ def test_memo_files_live_in_the_collections_cache(tmp_path):
         paths.cache_dir(tmp_path) / "memos" / "alignment.npz"
     with pytest.raises(ValueError, match="plain identifier"):
         paths.memo_file(tmp_path, "../alignment")
+
+
+def test_a_malformed_saved_fit_is_fitted_afresh(tmp_path):
+    paragraphs = _paragraphs()
+    store = FitStore(tmp_path)
+    options = topics.TopicModel(3)._fit_options()
+    store.save("topics", options, {"k": 3, "units": pd.DataFrame({"hash": [1]})})
+    model = topics.fit_topics(paragraphs, k=3, store=store)
+    assert model.reuse_ is None
+    _assert_same_model(model, topics.fit_topics(paragraphs, k=3))
+    assert topics.fit_topics(paragraphs, k=3, store=store).reuse_ == Drift(60, 0, 0)  # rewritten

@@ -39,6 +39,7 @@ from __future__ import annotations
 import copy
 import warnings
 from collections.abc import Mapping
+from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -236,38 +237,33 @@ class TopicModel:
 
     def _reuse(self, units: pd.DataFrame) -> bool:
         """Reuse the store's saved fit for ``units`` when it allows; return whether it did."""
-        saved = self.store.load("topics", self._fit_options())
+        saved = _read_saved_fit(self.store.load("topics", self._fit_options()))
         if saved is None:
             return False
         hashes = hash_texts(units["text"])
-        fitted = saved["units"]
-        drift = measure_drift(fitted["hash"].to_numpy(np.uint64), hashes)
+        drift = measure_drift(saved.hashes, hashes)
         if not self.store.allows(drift):
             return False
-        k = int(saved["k"])
-        vocabulary = saved["vocabulary"]["term"].to_numpy(dtype=object)
-        components = saved["components"]["value"].to_numpy(np.float64).reshape(k, -1)
-        row = pd.Index(fitted["hash"].to_numpy(np.uint64)).get_indexer(hashes)
+        k = len(saved.components)
+        row = pd.Index(saved.hashes).get_indexer(hashes)
         known = row >= 0
         weights = np.zeros((len(units), k))
-        weights[known] = fitted[[f"w{t}" for t in range(k)]].to_numpy(np.float64)[row[known]]
+        weights[known] = saved.weights[row[known]]
         if not known.all():
-            new_hashes, first, inverse = np.unique(hashes[~known], return_index=True,
-                                                   return_inverse=True)
-            texts = units["text"].to_numpy()[~known][first]
-            placed = place_units(texts, vocabulary=vocabulary,
-                                 idf=saved["vocabulary"]["idf"].to_numpy(np.float64),
-                                 components=components)
+            _, first, inverse = np.unique(hashes[~known], return_index=True, return_inverse=True)
+            placed = place_units(units["text"].to_numpy()[~known][first],
+                                 vocabulary=saved.vocabulary, idf=saved.idf,
+                                 components=saved.components)
             weights[~known] = placed[inverse.ravel()]
-        group_hash = np.where(known, fitted["group"].to_numpy(np.uint64)[np.maximum(row, 0)],
-                              hashes)
+        group_hash = np.where(known, saved.groups[np.maximum(row, 0)], hashes)
         codes, _ = pd.factorize(group_hash)
         units["group"] = pd.Series(np.arange(len(units))).groupby(codes).transform("min"
                                                                                     ).to_numpy()
-        self.selection_ = saved["selection"]
-        self.converged_ = bool(saved["converged"])
+        self.selection_ = saved.selection
+        self.converged_ = saved.converged
         self.reuse_ = drift
-        self._describe_fit(units, weights, components, vocabulary, order=np.arange(k))
+        self._describe_fit(units, weights, saved.components, saved.vocabulary,
+                           order=np.arange(k))
         return True
 
     def _runs(self, matrix: sparse.csr_matrix, k: int, *, large: bool) -> list[tuple]:
@@ -380,6 +376,38 @@ def _fit_once(matrix: sparse.csr_matrix, k: int, method: str, seed: int, *,
         weights = model.fit_transform(matrix)
     converged = method != "nmf" or model.n_iter_ < max_iter
     return weights, model.components_, converged
+
+
+class _SavedFit(NamedTuple):
+    """A fit read back from a :class:`helpers.reuse.FitStore` (see ``TopicModel._save_fit``)."""
+
+    hashes: np.ndarray  # distinct unit texts fitted on (helpers.reuse.hash_texts)
+    groups: np.ndarray  # hash of each text's near-duplicate representative
+    weights: np.ndarray  # texts × topics, rows summing to 1 (or 0)
+    components: np.ndarray  # topics × terms, in topic order
+    vocabulary: np.ndarray
+    idf: np.ndarray
+    selection: pd.DataFrame
+    converged: bool
+
+
+def _read_saved_fit(saved: Mapping | None) -> _SavedFit | None:
+    """The arrays of a saved fit; ``None`` when there is none or it is not well formed."""
+    if saved is None:
+        return None
+    try:
+        k, units, terms = int(saved["k"]), saved["units"], saved["vocabulary"]
+        fit = _SavedFit(
+            hashes=units["hash"].to_numpy(np.uint64), groups=units["group"].to_numpy(np.uint64),
+            weights=units[[f"w{t}" for t in range(k)]].to_numpy(np.float64),
+            components=saved["components"]["value"].to_numpy(np.float64).reshape(k, len(terms)),
+            vocabulary=terms["term"].to_numpy(dtype=object),
+            idf=terms["idf"].to_numpy(np.float64), selection=saved["selection"],
+            converged=bool(saved["converged"]))
+        usable = k >= 1 and bool(fit.selection["chosen"].any())
+    except (KeyError, TypeError, ValueError, AttributeError):
+        return None
+    return fit if usable else None
 
 
 def place_units(texts, *, vocabulary: np.ndarray, idf: np.ndarray,
