@@ -170,3 +170,129 @@ def test_articles_are_vectorised_as_their_joined_sentences(seed_corpus):
     joined = fit_tfidf([" ".join(body) for body in bodies])[0]
     assert by_sentence.shape == joined.shape
     assert abs(by_sentence - joined).max() < 1e-12
+
+
+# --- The faster fit and neighbour selection give the previous implementation's tables --------
+
+def _previous_vectorize(bodies):
+    """``vectorize_articles`` before :func:`helpers.vectorize.fit_token_documents`."""
+    from itertools import chain
+
+    from helpers.vectorize import analyze_all, build_token_vectorizer
+
+    tokens = [list(chain.from_iterable(analyze_all(body))) for body in bodies]
+    return build_token_vectorizer().fit_transform(tokens).tocsr()
+
+
+def _previous_nearest(block, k):
+    """The blockwise path's selection before ``_nearest_columns``."""
+    import numpy as np
+
+    return np.argpartition(-block, k - 1, axis=1)[:, :k]
+
+
+def _tie_block(seed, rows=60, columns=400):
+    """Cosine-like rows full of ties: values from a few levels, copies, empty rows."""
+    import numpy as np
+
+    rng = np.random.default_rng(seed)
+    block = rng.choice([0.0, 0.25, 0.5, 0.75, 0.9, 1.0], size=(rows, columns),
+                       p=[0.4, 0.3, 0.15, 0.1, 0.04, 0.01])
+    block[::7] = 0.0  # articles without terms
+    block[1::9] = block[2]  # wire copies
+    block[3::11] = rng.random((len(block[3::11]), columns))  # no tie at all
+    block[np.arange(rows), np.arange(rows)] = -1.0
+    return block
+
+
+@pytest.mark.parametrize("seed", range(6))
+@pytest.mark.parametrize(("k", "step", "crowded"), [(1, 8, 32), (3, 8, 32), (10, 8, 32),
+                                                    (10, 2, 1), (3, 200, 32), (3, 500, 32)])
+def test_nearest_columns_are_argpartitions_columns(seed, k, step, crowded):
+    """Row by row the columns of ``np.argpartition`` on the whole block, ties included: rows
+    without a tie at the k-th value by the candidates, the others by argpartition of their own
+    values (which must select as in the whole block, checked here too)."""
+    import numpy as np
+
+    from helpers.similarity import _nearest_columns
+
+    block = _tie_block(seed)
+    expected = np.argpartition(-block, k - 1, axis=1)[:, :k]
+    subset = np.arange(0, len(block), 3)
+    assert (np.argpartition(-block[subset], k - 1, axis=1)[:, :k] == expected[subset]).all()
+    got = _nearest_columns(block, k, step=step, crowded=crowded)
+    assert got.dtype == expected.dtype and got.shape == expected.shape
+    assert (np.sort(got, axis=1) == np.sort(expected, axis=1)).all()
+    values = -np.sort(-block, axis=1)
+    assert (values[:, k - 1] == values[:, k]).any() and (values[:, k - 1] > values[:, k]).any()
+
+
+def _crafted_corpus(kind, seed=0):
+    import random
+
+    rng = random.Random(seed)
+    words = ["gas", "pipeline", "beijing", "putin", "deal", "navy", "submarine", "pact", "tariff",
+             "border", "troops", "vote", "court", "market", "oil", "summit"]
+    pool = [" ".join(rng.choices(words, k=rng.randint(2, 6))) + "." for _ in range(8)]
+    pool += ["The and of it.", "In 2022, 14 of 20."]  # no term at all
+    rows = []
+    if kind == "one":
+        rows = [("only.txt", "Wire", 0, pool[0]), ("only.txt", "Wire", 1, pool[1])]
+    elif kind == "ties":  # wire copies: many identical vectors, so tied cosines
+        for a in range(48):
+            story = [pool[a % 3], pool[3 + a % 2]] if a % 5 else [pool[8]]
+            rows += [(f"w{a:02d}.txt", f"Outlet {a % 4}", p, text)
+                     for p, text in enumerate(story)]
+    else:  # random articles, sentences repeated, some without any term
+        for a in range(rng.randint(20, 45)):
+            story = rng.choices(pool, k=rng.randint(1, 5))
+            rows += [(f"r{a:02d}.txt", f"Outlet {rng.randint(0, 3)}", p, text)
+                     for p, text in enumerate(story)]
+    sentences = pd.DataFrame(rows, columns=["article_id", "outlet", "position", "text"])
+    sentences = sentences.sample(frac=1.0, random_state=seed)  # positions out of table order
+    ids = sorted(sentences["article_id"].unique())
+    articles = pd.DataFrame({"article_id": ids, "headline": [f"H {i}" for i in ids]})
+    return sentences, articles
+
+
+PATHS = {"exact": {}, "blockwise": {"exact_max": 0, "top_k": 3},
+         "blockwise_k1": {"exact_max": 0, "top_k": 1},
+         "lsh": {"exact_max": 0, "blockwise_max": 0, "top_k": 2, "min_jaccard": 0.3}}
+CORPORA = [("one", 0), ("ties", 0), ("ties", 1)] + [("random", seed) for seed in range(6)]
+
+
+@pytest.mark.parametrize("path", sorted(PATHS))
+@pytest.mark.parametrize(("kind", "seed"), CORPORA)
+def test_compare_articles_is_the_previous_implementation(monkeypatch, kind, seed, path):
+    """Same rows, order, dtypes and values as before the faster fit and neighbour selection,
+    on every path, with tied cosines, articles without terms and a single article."""
+    from helpers import similarity
+
+    sentences, articles = _crafted_corpus(kind, seed)
+    options = PATHS[path]
+    similarity._FITTED.clear()
+    new = (similarity.compare_articles(sentences, articles, **options),
+           similarity.compare_outlets(sentences, articles),
+           similarity.map_articles(sentences, articles))
+    similarity._FITTED.clear()
+    monkeypatch.setattr(similarity, "vectorize_articles", _previous_vectorize)
+    monkeypatch.setattr(similarity, "_nearest_columns", _previous_nearest)
+    old = (similarity.compare_articles(sentences, articles, **options),
+           similarity.compare_outlets(sentences, articles),
+           similarity.map_articles(sentences, articles))
+    similarity._FITTED.clear()
+    for got, expected in zip(new, old, strict=True):
+        pd.testing.assert_frame_equal(got, expected, check_exact=True)
+
+
+def test_compare_articles_without_any_term_raises_as_before(monkeypatch):
+    from helpers import similarity
+
+    sentences = pd.DataFrame([("a.txt", "Wire", 0, "The and of it."), ("b.txt", "Own", 0, "2022")],
+                             columns=["article_id", "outlet", "position", "text"])
+    similarity._FITTED.clear()
+    with pytest.raises(ValueError, match="empty vocabulary"):
+        similarity.compare_articles(sentences)
+    monkeypatch.setattr(similarity, "vectorize_articles", _previous_vectorize)
+    with pytest.raises(ValueError, match="empty vocabulary"):
+        similarity.compare_articles(sentences)

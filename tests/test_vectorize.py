@@ -11,9 +11,11 @@ from helpers.vectorize import (
     LOG_ODDS_COLUMNS,
     analyze,
     analyze_all,
+    build_token_vectorizer,
     compute_log_odds,
     compute_pairwise_log_odds,
     count_terms_by_group,
+    fit_token_documents,
     log_odds_dirichlet,
 )
 
@@ -105,3 +107,51 @@ def test_count_terms_by_group_counts_repeated_texts_per_occurrence():
     assert given.equals(counts)
     nothing = count_terms_by_group(["the", "2022"], ["A", "B"])
     assert nothing.index.tolist() == ["A", "B"] and nothing.columns.empty
+
+
+def _assert_same_csr(got, expected):
+    assert got.shape == expected.shape
+    for name in ("data", "indices", "indptr"):
+        a, b = getattr(got, name), getattr(expected, name)
+        assert a.dtype == b.dtype and a.tobytes() == b.tobytes(), name
+
+
+def _documents(tokens, parts, starts):
+    bounds = list(starts) + [len(parts)]
+    return [[term for i in parts[a:b] for term in tokens[i]]
+            for a, b in zip(bounds[:-1], bounds[1:], strict=True)]
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_fit_token_documents_is_the_token_vectorizer_bit_for_bit(seed):
+    """Same data, indices and indptr as scikit-learn, whose rows keep the order in which terms
+    were first seen (their L2 norm is summed in that order): token lists named out of order,
+    repeated, unused or empty, and documents without parts or without terms."""
+    rng = np.random.default_rng(seed)
+    words = ["zeta", "alpha", "mu", "beta", "omega", "kappa", "delta", "pi", "eta", "nu"]
+    tokens = [list(rng.choice(words, size=rng.integers(0, 8))) for _ in range(12)]
+    tokens[3] = []
+    parts = rng.integers(0, 12, size=40)
+    starts = np.sort(rng.integers(0, 40, size=9))
+    starts[0] = 0
+    got = fit_token_documents(tokens, parts, starts)
+    expected = build_token_vectorizer().fit_transform(_documents(tokens, parts, starts)).tocsr()
+    _assert_same_csr(got, expected)
+
+
+def test_fit_token_documents_vocabulary_follows_the_documents_not_the_lists():
+    """The terms are numbered as the documents first use them (list 1 before list 0 here),
+    which sets the order of each row's entries."""
+    tokens = [["zebra", "apple", "mango"], ["pear", "mango", "kiwi", "apple"], ["kiwi"]]
+    parts, starts = np.array([1, 0, 2, 1]), np.array([0, 2, 2])
+    got = fit_token_documents(tokens, parts, starts)
+    expected = build_token_vectorizer().fit_transform(_documents(tokens, parts, starts)).tocsr()
+    _assert_same_csr(got, expected)
+    assert got[1].nnz == 0  # a document without parts
+
+
+def test_fit_token_documents_without_terms_raises_like_scikit_learn():
+    with pytest.raises(ValueError, match="empty vocabulary"):
+        build_token_vectorizer().fit_transform([[], []])
+    with pytest.raises(ValueError, match="empty vocabulary"):
+        fit_token_documents([[], []], np.array([0, 1]), np.array([0, 1]))

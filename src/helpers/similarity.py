@@ -30,7 +30,7 @@ import pandas as pd
 from sklearn.decomposition import TruncatedSVD
 
 from helpers.safe_text import escape_text
-from helpers.vectorize import analyze_all, build_token_vectorizer, fit_tfidf
+from helpers.vectorize import analyze_all, fit_tfidf, fit_token_documents
 
 SIMILARITY_COLUMNS = ["article_a", "article_b", "outlet_a", "outlet_b", "label_a", "label_b",
                       "headline_a", "headline_b", "cosine"]
@@ -64,15 +64,21 @@ def vectorize_articles(bodies: list[list[str]]):
     Each article's tokens are its sentences' tokens in order
     (:func:`helpers.vectorize.analyze_all`, remembered per sentence, so sentences that earlier
     analyses tokenised are not tokenised again): the same tokens as :func:`fit_tfidf` finds in
-    the sentences joined by spaces, since no token, acronym or "U.S." spans that space. On an
-    active Dask cluster the joined texts go to :func:`fit_tfidf`, which fits there.
+    the sentences joined by spaces, since no token, acronym or "U.S." spans that space. Each
+    distinct sentence is counted once and its counts added to the articles that use it
+    (:func:`helpers.vectorize.fit_token_documents`: the matrix of scikit-learn's vectorizer on
+    the articles' tokens, bit for bit). On an active Dask cluster the joined texts go to
+    :func:`fit_tfidf`, which fits there.
     """
     from helpers import cluster
 
     if cluster.active_dask_address():
         return fit_tfidf([" ".join(body) for body in bodies])[0]
-    tokens = [list(chain.from_iterable(analyze_all(body))) for body in bodies]
-    return build_token_vectorizer().fit_transform(tokens).tocsr()
+    lengths = np.fromiter(map(len, bodies), dtype=np.int64, count=len(bodies))
+    sentences = np.fromiter(chain.from_iterable(bodies), dtype=object, count=int(lengths.sum()))
+    parts, distinct = pd.factorize(sentences)  # each distinct sentence counted once
+    starts = np.concatenate([[0], np.cumsum(lengths)[:-1]]).astype(np.int64)
+    return fit_token_documents(analyze_all(distinct), parts, starts)
 
 
 def _fingerprint(frame: pd.DataFrame | None, columns: list[str]) -> tuple[int, int]:
@@ -238,7 +244,7 @@ def _blockwise_neighbours(matrix, *, top_k: int, chunk: int = 1000
         block[rows, rows + start] = -1.0  # an article is not its own neighbour
         if k <= 0:
             continue
-        nearest = np.argpartition(-block, k - 1, axis=1)[:, :k]
+        nearest = _nearest_columns(block, k)
         cosines = block[rows[:, None], nearest]
         good = (cosines > 0).ravel()
         firsts.append(np.repeat(rows + start, k)[good])
@@ -248,6 +254,54 @@ def _blockwise_neighbours(matrix, *, top_k: int, chunk: int = 1000
     keys = np.minimum(first, second) * n + np.maximum(first, second)
     keys, where = np.unique(keys, return_index=True)
     return keys // n, keys % n, np.concatenate(values)[where]
+
+
+def _nearest_columns(block: np.ndarray, k: int, *, step: int = 8, crowded: int = 32
+                     ) -> np.ndarray:
+    """Columns of each row's ``k`` largest values: for every row the same columns as
+    ``np.argpartition(-block, k - 1, axis=1)[:, :k]``, possibly in another order (the callers
+    keep sets of pairs, so the order within a row does not matter).
+
+    A row whose ``k``-th largest value is larger than the next has one such set of columns,
+    found among its candidates (:func:`_row_candidates`). A row with a tie at the ``k``-th
+    value (wire copies give equal cosines), or with more than ``crowded * k`` candidates, gets
+    ``np.argpartition`` of its own values, which selects in each row separately: the columns it
+    would have kept in the whole block.
+    """
+    sample = block[:, ::step]
+    if sample.shape[1] < k:
+        return np.argpartition(-block, k - 1, axis=1)[:, :k]
+    column, value, counts = _row_candidates(block, sample, k, most=crowded * k)
+    exact = counts == 0
+    fits = np.flatnonzero(~exact)
+    starts = (np.cumsum(counts) - counts)[fits]
+    after = np.full(len(fits), -np.inf)
+    more = counts[fits] > k
+    after[more] = value[starts[more] + k]
+    exact[fits[value[starts + k - 1] == after]] = True  # a tie at the k-th value
+    nearest = np.empty((block.shape[0], k), dtype=np.intp)
+    nearest[~exact] = column[starts[~exact[fits]][:, None] + np.arange(k)]
+    if exact.any():
+        nearest[exact] = np.argpartition(-block[exact], k - 1, axis=1)[:, :k]
+    return nearest
+
+
+def _row_candidates(block: np.ndarray, sample: np.ndarray, k: int, *, most: int
+                    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Each row's values at least the ``k``-th largest of its ``sample`` of columns (a lower
+    bound of its ``k``-th largest value, so at least ``k`` candidates, its ``k`` largest among
+    them): their columns and values, row by row and largest first, and their number per row
+    (0 for a row with more than ``most``, left out)."""
+    bound = np.partition(sample, sample.shape[1] - k, axis=1)[:, sample.shape[1] - k]
+    mask = block >= bound[:, None]
+    counts = np.count_nonzero(mask, axis=1)
+    crowded = counts > most
+    mask[crowded] = False
+    counts[crowded] = 0
+    row, column = np.divmod(np.flatnonzero(mask), block.shape[1])
+    value = block[row, column]
+    order = np.lexsort((-value, row))
+    return column[order], value[order], counts
 
 
 def _top_neighbours(first: np.ndarray, second: np.ndarray, cosines: np.ndarray, *,

@@ -439,3 +439,83 @@ def compute_pairwise_log_odds(texts: Sequence[str], labels: Sequence[str], *,
     table = pd.concat(frames, ignore_index=True)
     return table.sort_values(["outlet", "other", "z", "term"],
                              ascending=[True, True, False, True], ignore_index=True)
+
+
+def fit_token_documents(tokens: Sequence[list[str]], parts: np.ndarray,
+                        starts: np.ndarray) -> sparse.csr_matrix:
+    """TF-IDF of documents made of token lists, without tokenising or counting in Python.
+
+    Document ``d`` is the token lists ``tokens[parts[i]]`` for ``i`` from ``starts[d]`` to
+    ``starts[d + 1]`` (the last to the end of ``parts``) chained: a list named several times
+    (a sentence repeated by wire copies) is counted once and added where it occurs. The
+    result equals ``build_token_vectorizer().fit_transform(documents).tocsr()``: the same
+    ``data``, ``indices`` and ``indptr`` (column order and, within each row, the entries in the
+    order scikit-learn leaves them, which its row norms sum in).
+
+    Parameters
+    ----------
+    tokens
+        Token lists (:func:`analyze_all`).
+    parts
+        Index into ``tokens`` of each part of each document, documents one after another.
+    starts
+        Position in ``parts`` of each document's first part (non-decreasing).
+
+    Returns
+    -------
+    scipy.sparse.csr_matrix
+        One row per document, one column per term (alphabetical).
+
+    Raises
+    ------
+    ValueError
+        When no document has a token (scikit-learn's "empty vocabulary").
+    """
+    from sklearn.feature_extraction.text import TfidfTransformer
+
+    counts, terms = _count_first_seen(tokens, np.asarray(parts, dtype=np.int64),
+                                      np.asarray(starts, dtype=np.int64))
+    if not len(terms):
+        raise ValueError("empty vocabulary; perhaps the documents only contain stop words")
+    index_dtype = np.int32 if counts.nnz <= np.iinfo(np.int32).max else np.int64
+    matrix = sparse.csr_matrix((counts.data.astype(np.float64), counts.indices.astype(index_dtype),
+                                counts.indptr.astype(index_dtype)), shape=counts.shape)
+    matrix = matrix[:, np.arange(len(terms))]  # as CountVectorizer's (no-op) feature limit
+    rank = np.empty(len(terms), dtype=matrix.indices.dtype)
+    rank[np.argsort(terms)] = np.arange(len(terms))
+    matrix.indices = rank.take(matrix.indices, mode="clip")  # alphabetical, rows keep order
+    vectorizer = build_vectorizer()
+    transformer = TfidfTransformer(norm=vectorizer.norm, use_idf=vectorizer.use_idf,
+                                   smooth_idf=vectorizer.smooth_idf,
+                                   sublinear_tf=vectorizer.sublinear_tf)
+    transformer.fit(matrix)
+    return transformer.transform(matrix, copy=False).tocsr()
+
+
+def _count_first_seen(tokens: Sequence[list[str]], parts: np.ndarray, starts: np.ndarray
+                      ) -> tuple[sparse.csr_matrix, np.ndarray]:
+    """Term counts of the documents of :func:`fit_token_documents`, columns numbered in the
+    order terms first occur in the documents read in order (scikit-learn's vocabulary
+    before sorting), entries of each row by column; and the terms in that order."""
+    n_docs = len(starts)
+    used, first = np.unique(parts, return_index=True)
+    seen = used[np.argsort(first, kind="stable")]  # lists in order of first occurrence
+    lengths = np.fromiter((len(tokens[i]) for i in seen.tolist()), dtype=np.int64,
+                          count=len(seen))
+    flat = np.fromiter(chain.from_iterable(tokens[i] for i in seen.tolist()), dtype=object,
+                       count=int(lengths.sum()))
+    codes, terms = pd.factorize(flat)
+    per_list = sparse.csr_matrix(
+        (np.ones(len(flat), dtype=np.int64), codes.astype(np.int64),
+         np.concatenate([[0], np.cumsum(lengths)])), shape=(len(seen), len(terms)))
+    per_list.sum_duplicates()
+    slot = np.empty(int(used.max()) + 1 if len(used) else 0, dtype=np.int64)
+    slot[seen] = np.arange(len(seen))
+    sizes = np.diff(np.concatenate([starts, [len(parts)]]))
+    membership = sparse.csr_matrix(
+        (np.ones(len(parts), dtype=np.int64), (np.repeat(np.arange(n_docs), sizes), slot[parts])),
+        shape=(n_docs, len(seen)))
+    membership.sum_duplicates()
+    counts = (membership @ per_list).tocsr()
+    counts.sort_indices()
+    return counts, np.asarray(terms, dtype=object)
