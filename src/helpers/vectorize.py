@@ -262,18 +262,28 @@ def count_distinct_terms(tokens: Sequence[list[str]]) -> tuple[sparse.csr_matrix
         A sparse int64 matrix (one row per token list, one column per term) and the terms
         (alphabetical, an object array).
     """
+    matrix, terms = _count_terms_first_seen(tokens)
+    order = np.argsort(terms)
+    rank = np.empty(len(order), dtype=matrix.indices.dtype)
+    rank[order] = np.arange(len(order))
+    matrix.indices = rank.take(matrix.indices)
+    matrix.has_sorted_indices = False
+    matrix.sort_indices()
+    return matrix, terms[order]
+
+
+def _count_terms_first_seen(tokens: Sequence[list[str]]) -> tuple[sparse.csr_matrix, np.ndarray]:
+    """Term counts of token lists, columns numbered in the order terms first occur (the
+    vocabulary of scikit-learn's ``CountVectorizer`` before it sorts it), each row's entries by
+    column; and the terms in that order (an object array)."""
     lengths = np.fromiter(map(len, tokens), dtype=np.int64, count=len(tokens))
     flat = np.fromiter(chain.from_iterable(tokens), dtype=object, count=int(lengths.sum()))
-    term_codes, terms = pd.factorize(flat)
-    order = np.argsort(terms)
-    rank = np.empty(len(order), dtype=np.int64)
-    rank[order] = np.arange(len(order))
+    codes, terms = pd.factorize(flat)
     matrix = sparse.csr_matrix(
-        (np.ones(len(flat), dtype=np.int64), (np.repeat(np.arange(len(tokens)), lengths),
-                                               rank[term_codes])),
-        shape=(len(tokens), len(terms)))
+        (np.ones(len(flat), dtype=np.int64), codes.astype(np.int64),
+         np.concatenate([[0], np.cumsum(lengths)])), shape=(len(tokens), len(terms)))
     matrix.sum_duplicates()
-    return matrix, np.asarray(terms[order], dtype=object)
+    return matrix, np.asarray(terms, dtype=object)
 
 
 def sum_counts_by_group(matrix: sparse.csr_matrix, terms: np.ndarray, codes: np.ndarray,
@@ -500,15 +510,7 @@ def _count_first_seen(tokens: Sequence[list[str]], parts: np.ndarray, starts: np
     n_docs = len(starts)
     used, first = np.unique(parts, return_index=True)
     seen = used[np.argsort(first, kind="stable")]  # lists in order of first occurrence
-    lengths = np.fromiter((len(tokens[i]) for i in seen.tolist()), dtype=np.int64,
-                          count=len(seen))
-    flat = np.fromiter(chain.from_iterable(tokens[i] for i in seen.tolist()), dtype=object,
-                       count=int(lengths.sum()))
-    codes, terms = pd.factorize(flat)
-    per_list = sparse.csr_matrix(
-        (np.ones(len(flat), dtype=np.int64), codes.astype(np.int64),
-         np.concatenate([[0], np.cumsum(lengths)])), shape=(len(seen), len(terms)))
-    per_list.sum_duplicates()
+    per_list, terms = _count_terms_first_seen([tokens[i] for i in seen.tolist()])
     slot = np.empty(int(used.max()) + 1 if len(used) else 0, dtype=np.int64)
     slot[seen] = np.arange(len(seen))
     sizes = np.diff(np.concatenate([starts, [len(parts)]]))
@@ -518,4 +520,4 @@ def _count_first_seen(tokens: Sequence[list[str]], parts: np.ndarray, starts: np
     membership.sum_duplicates()
     counts = (membership @ per_list).tocsr()
     counts.sort_indices()
-    return counts, np.asarray(terms, dtype=object)
+    return counts, terms
