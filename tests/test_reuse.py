@@ -204,3 +204,17 @@ def test_a_malformed_saved_fit_is_fitted_afresh(tmp_path):
     assert model.reuse_ is None
     _assert_same_model(model, topics.fit_topics(paragraphs, k=3))
     assert topics.fit_topics(paragraphs, k=3, store=store).reuse_ == Drift(60, 0, 0)  # rewritten
+
+
+def test_the_reuse_sentence_names_only_what_changed():
+    describe = reuse.describe_reuse
+    added = describe(Drift(fitted=4500, added=27, removed=0), what="The topics", units="units")
+    assert added.startswith("The topics were fitted in an earlier run on 4,500 distinct units; "
+                            "the 27 added since were placed with that fit, held fixed (0.6% of")
+    assert "removed" not in added
+    removed = describe(Drift(fitted=200, added=0, removed=3), what="The topics", units="units")
+    assert "; the 3 removed since were dropped (1.5% of the fit" in removed
+    assert "added" not in removed
+    assert "nothing changed" in describe(Drift(10, 0, 0), what="The topics", units="units")
+    assert describe(None, what="The topics", units="units") == \
+        "The topics were fitted on this run's units."

@@ -167,8 +167,10 @@ def describe_reuse(drift: Drift | None, *, what: str, units: str) -> str:
     if changed == 0:
         return (f"{what} are those fitted on the same {drift.fitted:,} distinct {units} in an "
                 "earlier run (nothing changed since).")
+    changes = ([f"the {drift.added:,} added since were placed with that fit, held fixed"]
+               if drift.added else []) + ([f"the {drift.removed:,} removed since were dropped"]
+                                          if drift.removed else [])
     text = (f"{what} were fitted in an earlier run on {drift.fitted:,} distinct {units}; "
-            f"the {drift.added:,} added since were placed with that fit, held fixed, and the "
-            f"{drift.removed:,} removed since were dropped ({drift.fraction:.1%} of the fit; "
-            f"the kit refits beyond {MAX_DRIFT:.0%})")
+            f"{', and '.join(changes)} ({drift.fraction:.1%} of the fit; the kit refits beyond "
+            f"{MAX_DRIFT:.0%})")
     return text + ". Run with `refit = True` (`framekit report --refit`) to fit afresh."
