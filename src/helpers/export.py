@@ -3,17 +3,317 @@
 A table of more than :data:`COMPRESS_ROWS` rows (sentence pairs, keywords in context on large
 collections) is written gzip-compressed as ``name.csv.gz``: the same CSV, which pandas, R and
 spreadsheet importers read directly, at a fraction of the size (wire copy repeats a lot).
+
+Tables whose columns are all numpy ints, floats, bools or text (``str``/``object`` holding only
+strings and missing values) are formatted column by column and joined in large chunks, which
+gives the same bytes as :meth:`pandas.DataFrame.to_csv` (same number formatting, same csv
+quoting rules, probed from the :mod:`csv` module itself) several times faster; any other
+table is written by ``to_csv``.
 """
 
 from __future__ import annotations
 
+import csv
+import gzip
+import io
 import os
+from collections.abc import Sequence
 from pathlib import Path
+from typing import BinaryIO
 
+import numpy as np
 import pandas as pd
 
 #: Tables with more rows than this are written as ``name.csv.gz``.
 COMPRESS_ROWS = 100_000
+
+#: Rows formatted and written at a time by the fast writer.
+CHUNK_ROWS = 65_536
+
+_GZIP_OPTIONS = {"compresslevel": 1, "mtime": 0}
+_LINE_END = os.linesep
+
+
+def _csv_line(fields: Sequence[str]) -> str:
+    """One row as :func:`csv.writer` writes it with the options ``to_csv`` uses.
+
+    Parameters
+    ----------
+    fields
+        The row's fields.
+
+    Returns
+    -------
+    str
+        The row with its line terminator.
+    """
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator=_LINE_END, quoting=csv.QUOTE_MINIMAL).writerow(fields)
+    return buffer.getvalue()
+
+
+def _probe_quote_chars() -> str:
+    """Characters that make the :mod:`csv` writer quote a field (QUOTE_MINIMAL).
+
+    Probed rather than assumed, because the set changes between Python versions (e.g. a lone
+    ``"\\r"`` is quoted by some and not by others).
+
+    Returns
+    -------
+    str
+        The characters, among ASCII and the Unicode line breaks.
+    """
+    candidates = [chr(code) for code in range(128)] + ["\x85", "\u2028", "\u2029"]
+    return "".join(char for char in candidates
+                   if _csv_line([f"a{char}b", "c"]).startswith('"'))
+
+
+_QUOTE_CHARS = _probe_quote_chars()
+_LONE_EMPTY = _csv_line([""])[:-len(_LINE_END)]  # how a row of one empty field is written
+
+
+def _quote(text: str) -> str:
+    """``text`` quoted with its quotes doubled (csv ``doublequote``)."""
+    return '"' + text.replace('"', '""') + '"'
+
+
+def _quote_needed(texts: list[str]) -> list[str]:
+    """``texts`` with every field that the csv writer would quote, quoted.
+
+    Parameters
+    ----------
+    texts
+        Formatted fields of one column.
+
+    Returns
+    -------
+    list of str
+        The fields as written (the same list when none needs quoting).
+    """
+    joined = "".join(texts)
+    chars = [char for char in _QUOTE_CHARS if char in joined]
+    if not chars:
+        return texts
+    rows: set[int] = set()
+    for char in chars:
+        rows.update(row for row, text in enumerate(texts) if char in text)
+    out = list(texts)
+    for row in rows:
+        out[row] = _quote(out[row])
+    return out
+
+
+def _text_fields(values: np.ndarray) -> list[str] | None:
+    """Fields of a text column (missing values empty), or ``None`` for other objects.
+
+    Parameters
+    ----------
+    values
+        The column as an object array.
+
+    Returns
+    -------
+    list of str or None
+        The quoted fields, or ``None`` when a value is neither a ``str`` nor missing.
+    """
+    values = values.copy()
+    values[pd.isna(values)] = ""
+    texts = values.tolist()
+    if set(map(type, texts)) - {str}:
+        return None
+    return _quote_needed(texts)
+
+
+def _column_fields(column: pd.Series) -> list[str] | None:
+    """The CSV fields of one column as ``to_csv`` writes them (``na_rep=""``).
+
+    Parameters
+    ----------
+    column
+        One column (or a chunk of it).
+
+    Returns
+    -------
+    list of str or None
+        The fields, or ``None`` for a dtype or value this writer does not reproduce exactly.
+    """
+    dtype = column.dtype
+    if isinstance(dtype, np.dtype):
+        values = column.to_numpy()
+        if dtype.kind in "iu":
+            return values.astype(str).tolist()
+        if dtype.kind == "f":  # pandas' own path: numpy str of each float, missing -> ""
+            fields = values.astype(str).astype(object)
+            fields[np.isnan(values)] = ""
+            return fields.tolist()
+        if dtype.kind == "b":
+            return np.where(values, "True", "False").tolist()
+        if dtype.kind == "O":
+            return _text_fields(values)
+        return None
+    if isinstance(dtype, pd.StringDtype):
+        return _text_fields(column.to_numpy(dtype=object))
+    return None
+
+
+def _chunk_lines(table: pd.DataFrame, start: int, stop: int) -> list[str] | None:
+    """Rows ``start:stop`` of ``table`` as CSV lines (no terminator), or ``None``.
+
+    Parameters
+    ----------
+    table
+        The table.
+    start, stop
+        Row positions.
+
+    Returns
+    -------
+    list of str or None
+        One line per row; ``None`` when a column needs ``to_csv``.
+    """
+    part = table.iloc[start:stop]
+    columns = []
+    for position in range(part.shape[1]):
+        fields = _column_fields(part.iloc[:, position])
+        if fields is None:
+            return None
+        columns.append(fields)
+    if len(columns) == 1:
+        return [field or _LONE_EMPTY for field in columns[0]]
+    return list(map(",".join, zip(*columns, strict=True)))
+
+
+class _PlainSink:
+    """Writes lines to a binary file in large UTF-8 chunks."""
+
+    def __init__(self, handle: BinaryIO) -> None:
+        self.handle = handle
+
+    def write(self, lines: list[str]) -> None:
+        """Write ``lines``, each followed by the line terminator."""
+        if lines:
+            self.handle.write((_LINE_END.join(lines) + _LINE_END).encode("utf-8"))
+
+    def close(self) -> None:
+        """Nothing is held back."""
+
+
+class _TextWrapperSink:
+    """Writes lines in the pieces :class:`io.TextIOWrapper` passes to its buffer.
+
+    ``to_csv`` writes one line at a time through a ``TextIOWrapper`` that collects encoded
+    lines and hands them on once they reach :data:`io.DEFAULT_BUFFER_SIZE`-style chunk size
+    (8192 bytes), flushing first when the next line would overflow it. A gzip stream's bytes
+    depend on where its input is cut, so the same cuts are reproduced here: each piece is
+    the longest run of whole lines that fits in the chunk (a longer line alone).
+    """
+
+    def __init__(self, handle: BinaryIO, chunk_size: int = 8192) -> None:
+        self.handle = handle
+        self.chunk_size = chunk_size
+        self.pending: list[str] = []
+        self.count = 0
+
+    def flush(self) -> None:
+        """Hand the collected lines on as one write."""
+        if self.pending:
+            self.handle.write("".join(self.pending).encode("utf-8"))
+        self.pending, self.count = [], 0
+
+    def write(self, lines: list[str]) -> None:
+        """Collect ``lines`` (each followed by the terminator), writing full pieces.
+
+        Parameters
+        ----------
+        lines
+            Lines without their terminator.
+        """
+        sizes = np.fromiter(map(len, lines), dtype=np.int64, count=len(lines)) + len(_LINE_END)
+        for row in (row for row, line in enumerate(lines) if not line.isascii()):
+            sizes[row] = len(lines[row].encode("utf-8")) + len(_LINE_END)
+        ends = np.concatenate([[0], np.cumsum(sizes)])
+        row, total = 0, len(lines)
+        while row < total:
+            room = self.chunk_size - self.count
+            last = int(np.searchsorted(ends, ends[row] + room, side="right")) - 2
+            if last < row:
+                if self.count:
+                    self.flush()
+                    continue
+                last = row  # a line longer than the chunk goes alone
+            self.pending.append(_LINE_END.join(lines[row:last + 1]) + _LINE_END)
+            self.count += int(ends[last + 1] - ends[row])
+            row = last + 1
+            if self.count >= self.chunk_size or row < total:
+                self.flush()
+
+    def close(self) -> None:
+        """Write what is left, then flush the file as the wrapper's ``close`` does.
+
+        On a gzip file that flush ends the deflate block (``Z_SYNC_FLUSH``), which shows in
+        the compressed bytes.
+        """
+        self.flush()
+        self.handle.flush()
+
+
+def _fast_csv(table: pd.DataFrame, sink: _PlainSink | _TextWrapperSink) -> bool:
+    """Write ``table`` as ``to_csv(index=False)`` would, unless a column can't be.
+
+    Parameters
+    ----------
+    table
+        The table.
+    sink
+        Where the lines go.
+
+    Returns
+    -------
+    bool
+        ``False`` when the table needs ``to_csv`` (the file is then rewritten).
+    """
+    if (_LINE_END != "\n" or table.shape[1] == 0
+            or not all(type(name) is str for name in table.columns)):
+        return False
+    sink.write([_csv_line(list(table.columns))[:-len(_LINE_END)]])
+    for start in range(0, len(table), CHUNK_ROWS):
+        lines = _chunk_lines(table, start, start + CHUNK_ROWS)
+        if lines is None:
+            return False
+        sink.write(lines)
+    sink.close()
+    return True
+
+
+def _write_csv(table: pd.DataFrame, path: Path, *, gzipped: bool) -> None:
+    """Write ``table`` to ``path`` with the bytes of ``to_csv(index=False)``.
+
+    The fast writer is tried first; when it gives up (a column it does not reproduce
+    exactly, text that is not valid UTF-8) ``to_csv`` rewrites the whole file.
+
+    Parameters
+    ----------
+    table
+        The table.
+    path
+        Destination file.
+    gzipped
+        Compress with gzip (level 1, no timestamp), as ``to_csv(compression=...)`` does.
+    """
+    try:
+        if gzipped:  # same header (file name, mtime 0) as pandas' gzip handle
+            with gzip.GzipFile(filename=str(path), mode="wb", **_GZIP_OPTIONS) as handle:
+                done = _fast_csv(table, _TextWrapperSink(handle))
+        else:
+            with open(path, "wb") as handle:
+                done = _fast_csv(table, _PlainSink(handle))
+    except UnicodeEncodeError:
+        done = False
+    if done:
+        return
+    compression = {"method": "gzip", **_GZIP_OPTIONS} if gzipped else None
+    table.to_csv(path, index=False, encoding="utf-8", compression=compression)
+
 
 def write_table(table: pd.DataFrame, name: str, *,
                 tables_dir: str | os.PathLike[str] | None,
@@ -48,11 +348,7 @@ def write_table(table: pd.DataFrame, name: str, *,
         stale.unlink(missing_ok=True)  # one file per table, even when its size class changed
     if max_rows is not None and len(table) > max_rows:
         return None
-    if len(table) > COMPRESS_ROWS:
-        path = folder / f"{name}.csv.gz"
-        table.to_csv(path, index=False, encoding="utf-8",
-                     compression={"method": "gzip", "compresslevel": 1, "mtime": 0})
-    else:
-        path = folder / f"{name}.csv"
-        table.to_csv(path, index=False, encoding="utf-8")
+    gzipped = len(table) > COMPRESS_ROWS
+    path = folder / (f"{name}.csv.gz" if gzipped else f"{name}.csv")
+    _write_csv(table, path, gzipped=gzipped)
     return path
