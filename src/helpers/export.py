@@ -17,6 +17,7 @@ import csv
 import gzip
 import io
 import os
+import re
 from collections.abc import Sequence
 from pathlib import Path
 from typing import BinaryIO
@@ -94,13 +95,12 @@ def _quote_needed(texts: list[str]) -> list[str]:
     chars = [char for char in _QUOTE_CHARS if char in joined]
     if not chars:
         return texts
-    rows: set[int] = set()
-    for char in chars:
-        rows.update(row for row, text in enumerate(texts) if char in text)
-    out = list(texts)
-    for row in rows:
-        out[row] = _quote(out[row])
-    return out
+    if len(chars) <= 3:  # the usual case (comma, quote, newline): chained ``in`` is fastest
+        one, two, three = (chars * 3)[:3]
+        return ['"' + text.replace('"', '""') + '"'  # _quote, inlined
+                if one in text or two in text or three in text else text for text in texts]
+    search = re.compile("[" + re.escape("".join(chars)) + "]").search
+    return [_quote(text) if search(text) else text for text in texts]
 
 
 def _text_fields(values: np.ndarray) -> list[str] | None:
@@ -116,11 +116,13 @@ def _text_fields(values: np.ndarray) -> list[str] | None:
     list of str or None
         The quoted fields, or ``None`` when a value is neither a ``str`` nor missing.
     """
-    values = values.copy()
-    values[pd.isna(values)] = ""
     texts = values.tolist()
-    if set(map(type, texts)) - {str}:
-        return None
+    if set(map(type, texts)) - {str}:  # missing values (or other objects) present
+        values = values.copy()
+        values[pd.isna(values)] = ""
+        texts = values.tolist()
+        if set(map(type, texts)) - {str}:
+            return None
     return _quote_needed(texts)
 
 
@@ -140,8 +142,8 @@ def _column_fields(column: pd.Series) -> list[str] | None:
     dtype = column.dtype
     if isinstance(dtype, np.dtype):
         values = column.to_numpy()
-        if dtype.kind in "iu":
-            return values.astype(str).tolist()
+        if dtype.kind in "iu":  # str of a Python int is str of the numpy int
+            return list(map(str, values.tolist()))
         if dtype.kind == "f":  # pandas' own path: numpy str of each float, missing -> ""
             fields = values.astype(str).astype(object)
             fields[np.isnan(values)] = ""
@@ -229,7 +231,8 @@ class _TextWrapperSink:
             Lines without their terminator.
         """
         sizes = np.fromiter(map(len, lines), dtype=np.int64, count=len(lines)) + len(_LINE_END)
-        for row in (row for row, line in enumerate(lines) if not line.isascii()):
+        ascii_ = np.fromiter(map(str.isascii, lines), dtype=bool, count=len(lines))
+        for row in np.flatnonzero(~ascii_).tolist():  # the wrapper counts encoded bytes
             sizes[row] = len(lines[row].encode("utf-8")) + len(_LINE_END)
         ends = np.concatenate([[0], np.cumsum(sizes)])
         row, total = 0, len(lines)
