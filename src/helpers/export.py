@@ -204,10 +204,11 @@ class _TextWrapperSink:
     """Writes lines in the pieces :class:`io.TextIOWrapper` passes to its buffer.
 
     ``to_csv`` writes one line at a time through a ``TextIOWrapper`` that collects encoded
-    lines and hands them on once they reach :data:`io.DEFAULT_BUFFER_SIZE`-style chunk size
-    (8192 bytes), flushing first when the next line would overflow it. A gzip stream's bytes
-    depend on where its input is cut, so the same cuts are reproduced here: each piece is
-    the longest run of whole lines that fits in the chunk (a longer line alone).
+    lines and hands them on once they reach its chunk size (8192 bytes), flushing first when
+    the next line would overflow it. A gzip stream's bytes may depend on where its input is
+    cut (zlib 1.2.13 gives the same bytes for any cuts, other deflate implementations need
+    not), so the same cuts are reproduced here, at no measurable cost: each piece is the
+    longest run of whole lines that fits in the chunk (a longer line alone).
     """
 
     def __init__(self, handle: BinaryIO, chunk_size: int = 8192) -> None:
