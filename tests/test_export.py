@@ -206,3 +206,37 @@ def test_the_identity_checks_catch_a_quoting_mistake(tmp_path, monkeypatch):
     table = pd.DataFrame({"text": ['a "quote"', "x"], "n": [1, 2]})
     with pytest.raises(AssertionError, match="assert b'text,n"):
         _assert_same_bytes(table, tmp_path, monkeypatch)
+
+
+def _gzip_writes(monkeypatch, write) -> list[int]:
+    """Sizes of the non-empty writes ``write()`` hands to gzip files."""
+    sizes: list[int] = []
+    original = gzip.GzipFile.write
+
+    def recording(self, data):
+        sizes.append(memoryview(data).nbytes)
+        return original(self, data)
+
+    with monkeypatch.context() as patch:
+        patch.setattr(gzip.GzipFile, "write", recording)
+        write()
+    return [size for size in sizes if size]
+
+
+def test_gzip_input_is_cut_where_to_csv_cuts_it(tmp_path, monkeypatch):
+    # zlib 1.2.13 compresses the same whatever the cuts, so check the cuts themselves
+    monkeypatch.setattr(export, "COMPRESS_ROWS", 100)
+    monkeypatch.setattr(export, "CHUNK_ROWS", 97)
+    table = pd.concat([_random_frame(4, 300, long=True),
+                       pd.DataFrame({"text": ["x" * 4094, "y" * 4094, "é" * 5000]})])
+    expected = _gzip_writes(monkeypatch, lambda: _to_csv_bytes(
+        table, tmp_path / "reference", "t", gzipped=True))
+    written = _gzip_writes(monkeypatch, lambda: write_table(table, "t", tables_dir=tmp_path))
+    assert len(expected) > 20 and written == expected
+    # "text\n" + 8186 + 1 bytes fill the 8192-byte chunk exactly; then rows of 4096 + 4096
+    exact = pd.DataFrame({"text": ["a" * 8186, "b" * 4095, "é" * 2047 + "c", "d" * 9000, "e"]})
+    exact = pd.concat([exact] * 30, ignore_index=True)
+    expected = _gzip_writes(monkeypatch, lambda: _to_csv_bytes(
+        exact, tmp_path / "reference", "exact", gzipped=True))
+    written = _gzip_writes(monkeypatch, lambda: write_table(exact, "exact", tables_dir=tmp_path))
+    assert expected[0] == 8192 and written == expected
