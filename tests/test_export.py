@@ -233,8 +233,8 @@ def test_gzip_input_is_cut_where_to_csv_cuts_it(tmp_path, monkeypatch):
         table, tmp_path / "reference", "t", gzipped=True))
     written = _gzip_writes(monkeypatch, lambda: write_table(table, "t", tables_dir=tmp_path))
     assert len(expected) > 20 and written == expected
-    # "text\n" + 8186 + 1 bytes fill the 8192-byte chunk exactly; then rows of 4096 + 4096
-    exact = pd.DataFrame({"text": ["a" * 8186, "b" * 4095, "é" * 2047 + "c", "d" * 9000, "e"]})
+    # "text\n" + 8186 + 1 bytes fill the 8192-byte chunk exactly, then 4096 + 4096 (UTF-8)
+    exact = pd.DataFrame({"text": ["a" * 8186, "b" * 4095, "é" * 2047 + "c", "e", "d" * 9000]})
     exact = pd.concat([exact] * 30, ignore_index=True)
     expected = _gzip_writes(monkeypatch, lambda: _to_csv_bytes(
         exact, tmp_path / "reference", "exact", gzipped=True))
