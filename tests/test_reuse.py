@@ -218,3 +218,13 @@ def test_the_reuse_sentence_names_only_what_changed():
     assert "nothing changed" in describe(Drift(10, 0, 0), what="The topics", units="units")
     assert describe(None, what="The topics", units="units") == \
         "The topics were fitted on this run's units."
+
+
+def test_a_fit_made_by_other_code_is_not_reused(tmp_path, monkeypatch):
+    paragraphs = _paragraphs()
+    store = FitStore(tmp_path)
+    topics.fit_topics(paragraphs, k=3, store=store)
+    monkeypatch.setattr(topics, "_FIT_CODE", "another version of the kit")
+    assert topics.fit_topics(paragraphs, k=3, store=store).reuse_ is None
+    assert reuse.digest_sources("topics.py") != reuse.digest_sources("reuse.py")
+    assert reuse.digest_sources("no_such_module.py") is None

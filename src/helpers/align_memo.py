@@ -27,7 +27,6 @@ that is missing, unreadable, inconsistent or of another fingerprint is ignored a
 from __future__ import annotations
 
 import dataclasses
-import hashlib
 import os
 import platform
 import unicodedata
@@ -40,6 +39,7 @@ import numpy as np
 import pandas as pd
 
 from helpers.cache import read_snapshot, write_snapshot
+from helpers.reuse import digest_sources
 
 if TYPE_CHECKING:
     from helpers.align import AlignSettings
@@ -50,19 +50,8 @@ MEMO_VERSION = 1
 CODE_MODULES: tuple[str, ...] = ("align.py", "vectorize.py")
 
 
-def _code_digest() -> str | None:
-    """SHA-256 of the source of :data:`CODE_MODULES`; None when a file cannot be read."""
-    digest = hashlib.sha256()
-    try:
-        for name in CODE_MODULES:
-            digest.update(Path(__file__).with_name(name).read_bytes())
-    except OSError:
-        return None
-    return digest.hexdigest()
-
-
 # Read when the kit is imported, so the digest describes the code that runs (not a later edit).
-_CODE_DIGEST = _code_digest()
+_CODE_DIGEST = digest_sources(*CODE_MODULES)
 
 
 def fingerprint(settings: AlignSettings) -> dict:

@@ -10,7 +10,8 @@ renumber the topics the reader has been following. So the kit keeps the last fit
   topic-term matrix held fixed;
 - removed units are dropped.
 
-Reuse applies only when every option of the fit is unchanged, ``refit`` is not asked for, and
+Reuse applies only when every option of the fit is unchanged (and so are the kit's code that made
+it, :func:`digest_sources`, and scikit-learn's version), ``refit`` is not asked for, and
 the units added plus the units removed since the fit are at most :data:`MAX_DRIFT` (5%) of
 the units fitted on. Otherwise the model is fitted afresh and saved in place of the old one.
 Drift is always counted against the saved fit, not against the last run, so a run of small
@@ -122,6 +123,19 @@ def open_fit_store(collection: str | os.PathLike[str], *, refit: bool = False,
     """The :class:`FitStore` of a collection (a folder name under ``data/raw/`` or a path)."""
     folder = paths.cache_dir(paths.resolve_collection(collection)) / FITS_FOLDER
     return FitStore(folder=folder, refit=bool(refit), max_drift=max_drift)
+
+
+def digest_sources(*names: str) -> str | None:
+    """SHA-256 of the source of the kit's modules ``names`` (files beside this one, e.g.
+    ``"topics.py"``), for keys that a code change must invalidate; ``None`` when one cannot be
+    read."""
+    digest = hashlib.sha256()
+    try:
+        for name in names:
+            digest.update(Path(__file__).with_name(name).read_bytes())
+    except OSError:
+        return None
+    return digest.hexdigest()
 
 
 def _options_key(options: Mapping) -> str:

@@ -44,11 +44,12 @@ from typing import NamedTuple
 import numpy as np
 import pandas as pd
 from scipy import sparse
+from sklearn import __version__ as sklearn_version
 from sklearn.decomposition import NMF, LatentDirichletAllocation, non_negative_factorization
 from sklearn.exceptions import ConvergenceWarning
 
 from helpers.coherence import score_npmi, score_stability
-from helpers.reuse import FitStore, hash_texts, measure_drift
+from helpers.reuse import FitStore, digest_sources, hash_texts, measure_drift
 from helpers.topic_tables import (  # noqa: F401  (one public surface for topics)
     assign_sections,
     compute_topic_positions,
@@ -78,6 +79,9 @@ SELECTION_UNITS = 1500
 LARGE_SEEDS = 2
 LARGE_TOL = 1e-4
 SELECTION_MAX_ITER = 300
+#: The code a saved fit was made with (read at import: the code that runs); with scikit-learn's
+#: version, part of the options a fit must share to be reused.
+_FIT_CODE = digest_sources("topics.py", "topic_units.py", "vectorize.py")
 
 
 class TopicModelError(ValueError):
@@ -218,7 +222,8 @@ class TopicModel:
                 "duplicate_threshold": self.duplicate_threshold,
                 "k_range": [int(v) for v in self.k_range], "n_seeds": self.n_seeds,
                 "n_top_terms": self.n_top_terms, "min_df": self.min_df, "max_df": self.max_df,
-                "window": self.window, "seed": self.seed}
+                "window": self.window, "seed": self.seed, "code": _FIT_CODE,
+                "scikit-learn": sklearn_version}
 
     def _save_fit(self, idf: np.ndarray) -> None:
         """Save the fit (one row of weights per distinct unit text) in :attr:`store`."""
