@@ -228,3 +228,49 @@ def test_a_fit_made_by_other_code_is_not_reused(tmp_path, monkeypatch):
     assert topics.fit_topics(paragraphs, k=3, store=store).reuse_ is None
     assert reuse.digest_sources("topics.py") != reuse.digest_sources("reuse.py")
     assert reuse.digest_sources("no_such_module.py") is None
+
+
+def test_without_collapsing_a_reused_fit_keeps_every_unit_its_own_group(tmp_path):
+    paragraphs = _with_article(_paragraphs(), list(_paragraphs()["text"].iloc[:3]), "copy.txt")
+    store = FitStore(tmp_path)
+    first = topics.fit_topics(paragraphs, k=3, collapse_duplicates=False, store=store)
+    again = topics.fit_topics(paragraphs, k=3, collapse_duplicates=False, store=store)
+    assert again.reuse_ == Drift(fitted=60, added=0, removed=0)
+    _assert_same_model(first, again)
+    assert again.units_["group"].tolist() == list(range(63))
+
+
+def test_new_near_copies_join_a_fitted_group_or_each_other(tmp_path):
+    paragraphs = _paragraphs()
+    store = FitStore(tmp_path)
+    first = topics.fit_topics(paragraphs, k=3, store=store)
+    original = paragraphs["text"].iloc[7]
+    fresh_story = "Storm and flood warnings as rain and snow hit the coast on Monday."
+    grown = _with_article(paragraphs, [original[:-1] + " again.", fresh_story,
+                                       fresh_story.replace("Monday", "Tuesday")])
+    model = topics.fit_topics(grown, k=3, store=store)
+    assert model.reuse_ == Drift(fitted=60, added=3, removed=0)
+    groups = model.units_["group"].to_numpy()
+    # The edited copy of paragraph 7 joins its group and takes its weights...
+    assert groups[60] == first.units_["group"].iloc[7]
+    np.testing.assert_array_equal(model.doc_topic_[60], first.doc_topic_[7])
+    # ...and the two versions of the new story are one group, placed once.
+    assert groups[61] == 61 and groups[62] == 61
+    np.testing.assert_array_equal(model.doc_topic_[62], model.doc_topic_[61])
+    assert model.units_["group"].nunique() == first.units_["group"].nunique() + 1
+    assert "numbered as in the reused fit" in topics.describe_topics(model)
+    assert "largest first" in topics.describe_topics(first)
+
+
+def test_a_fit_with_repeated_or_negative_values_is_fitted_afresh(tmp_path):
+    from helpers.cache import read_snapshot, write_snapshot
+
+    paragraphs = _paragraphs()
+    store = FitStore(tmp_path)
+    topics.fit_topics(paragraphs, k=3, store=store)
+    saved = read_snapshot(tmp_path / "topics.npz")
+    for broken in ({"units": pd.concat([saved["units"], saved["units"].iloc[:1]],
+                                        ignore_index=True)},
+                   {"components": -saved["components"]}):
+        write_snapshot(tmp_path / "topics.npz", {**saved, **broken})
+        assert topics.fit_topics(paragraphs, k=3, store=store).reuse_ is None  # no error

@@ -160,11 +160,12 @@ def measure_drift(fitted: np.ndarray, current: np.ndarray) -> Drift:
                  removed=int((~np.isin(fitted, current)).sum()))
 
 
-def describe_reuse(drift: Drift | None, *, what: str, units: str) -> str:
+def describe_reuse(drift: Drift | None, *, what: str, units: str,
+                   limit: float = MAX_DRIFT) -> str:
     """One or two sentences on whether ``what`` (e.g. "The topics") was fitted afresh on this
     run's ``units`` (e.g. "paragraph units") or reused (Markdown).
 
-    ``drift`` is ``None`` for a fresh fit.
+    ``drift`` is ``None`` for a fresh fit; ``limit`` is the store's largest drift for reuse.
 
     Examples
     --------
@@ -186,5 +187,5 @@ def describe_reuse(drift: Drift | None, *, what: str, units: str) -> str:
                                           if drift.removed else [])
     text = (f"{what} were fitted in an earlier run on {drift.fitted:,} distinct {units}; "
             f"{', and '.join(changes)} ({drift.fraction:.1%} of the fit; the kit refits beyond "
-            f"{MAX_DRIFT:.0%})")
+            f"{limit:.0%})")
     return text + ". Run with `refit = True` (`framekit report --refit`) to fit afresh."

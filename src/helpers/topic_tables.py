@@ -24,7 +24,7 @@ import numpy as np
 import pandas as pd
 
 from helpers.resample import sum_resamples
-from helpers.reuse import describe_reuse
+from helpers.reuse import MAX_DRIFT, describe_reuse
 
 if TYPE_CHECKING:
     from helpers.topics import TopicModel
@@ -162,8 +162,10 @@ def describe_topic_selection(model: TopicModel) -> str:
     """One sentence on how k was chosen and how clear the choice was (Markdown), and one on
     the reused fit when the model reused an earlier run's (:mod:`helpers.reuse`)."""
     reuse = getattr(model, "reuse_", None)
-    note = "" if reuse is None else " " + describe_reuse(reuse, what="The topics",
-                                                         units=f"{model.unit} units")
+    store = getattr(model, "store", None)
+    note = "" if reuse is None else " " + describe_reuse(
+        reuse, what="The topics", units=f"{model.unit} units",
+        limit=getattr(store, "max_drift", MAX_DRIFT))
     return _describe_choice(model) + note
 
 
@@ -193,8 +195,10 @@ def describe_topics(model: TopicModel) -> str:
     parts = [f"“{escape_markdown(label)}” ({weight:.0%})" for label, weight in
              zip(model.topics_["label"], model.topics_["weight"], strict=True)]
     n_units = model.units_["group"].nunique()
+    order = ("numbered as in the reused fit" if getattr(model, "reuse_", None) is not None
+             else "largest first")
     return (f"{model.k_} topics from {n_units} distinct {model.unit} units "
-            f"({len(model.units_)} before collapsing wire copy), largest first: "
+            f"({len(model.units_)} before collapsing wire copy), {order}: "
             + "; ".join(parts) + ". On a collection this small the topics describe it; they "
             "are not an estimate of anything beyond it.")
 

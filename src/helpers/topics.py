@@ -44,6 +44,7 @@ from typing import NamedTuple
 import numpy as np
 import pandas as pd
 from scipy import sparse
+from scipy.sparse.csgraph import connected_components
 from sklearn import __version__ as sklearn_version
 from sklearn.decomposition import NMF, LatentDirichletAllocation, non_negative_factorization
 from sklearn.exceptions import ConvergenceWarning
@@ -81,7 +82,7 @@ LARGE_TOL = 1e-4
 SELECTION_MAX_ITER = 300
 #: The code a saved fit was made with (read at import: the code that runs); with scikit-learn's
 #: version, part of the options a fit must share to be reused.
-_FIT_CODE = digest_sources("topics.py", "topic_units.py", "vectorize.py")
+_FIT_CODE = digest_sources("topics.py", "topic_units.py", "vectorize.py", "coherence.py")
 
 
 class TopicModelError(ValueError):
@@ -212,7 +213,7 @@ class TopicModel:
         self.reuse_ = None
         self._store(units, reps, final[0], final[1], vocabulary)
         if self.store is not None and self.method == "nmf":
-            self._save_fit(idf)
+            self._save_fit(idf, matrix, units["text"].to_numpy()[reps])
         return self
 
     def _fit_options(self) -> dict:
@@ -225,16 +226,23 @@ class TopicModel:
                 "window": self.window, "seed": self.seed, "code": _FIT_CODE,
                 "scikit-learn": sklearn_version}
 
-    def _save_fit(self, idf: np.ndarray) -> None:
-        """Save the fit (one row of weights per distinct unit text) in :attr:`store`."""
+    def _save_fit(self, idf: np.ndarray, matrix: sparse.csr_matrix, rep_texts: np.ndarray
+                  ) -> None:
+        """Save the fit in :attr:`store`: one row of weights per distinct unit text, and the
+        TF-IDF rows of the representatives (``matrix``, one row per text of ``rep_texts``),
+        against which new units are grouped when the fit is reused."""
         hashes = hash_texts(self.units_["text"])
         group_hashes = hashes[self.units_["group"].to_numpy()]
         first = ~pd.Series(hashes).duplicated().to_numpy()
         units = pd.DataFrame({"hash": hashes[first], "group": group_hashes[first]})
         for t in range(self.k_):
             units[f"w{t}"] = self.doc_topic_[first, t]
+        rows = matrix.tocoo()
         self.store.save("topics", self._fit_options(), {
             "k": self.k_, "converged": self.converged_, "units": units,
+            "reps": pd.DataFrame({"hash": hash_texts(rep_texts)}),
+            "rep_rows": pd.DataFrame({"row": rows.row.astype(np.int64),
+                                      "col": rows.col.astype(np.int64), "value": rows.data}),
             "components": pd.DataFrame({"value": self.components_.ravel()}),
             "vocabulary": pd.DataFrame({"term": self.vocabulary_.astype(str),
                                         "idf": idf}),
@@ -249,27 +257,67 @@ class TopicModel:
         drift = measure_drift(saved.hashes, hashes)
         if not self.store.allows(drift):
             return False
-        k = len(saved.components)
         row = pd.Index(saved.hashes).get_indexer(hashes)
         known = row >= 0
-        weights = np.zeros((len(units), k))
+        weights = np.zeros((len(units), len(saved.components)))
         weights[known] = saved.weights[row[known]]
+        group_hash = np.where(known, saved.groups[np.maximum(row, 0)], hashes)
         if not known.all():
             _, first, inverse = np.unique(hashes[~known], return_index=True, return_inverse=True)
-            placed = place_units(units["text"].to_numpy()[~known][first],
-                                 vocabulary=saved.vocabulary, idf=saved.idf,
-                                 components=saved.components)
-            weights[~known] = placed[inverse.ravel()]
-        group_hash = np.where(known, saved.groups[np.maximum(row, 0)], hashes)
-        codes, _ = pd.factorize(group_hash)
-        units["group"] = pd.Series(np.arange(len(units))).groupby(codes).transform("min"
-                                                                                    ).to_numpy()
+            new_weights, new_groups = self._place_new(
+                units["text"].to_numpy()[~known][first], hashes[~known][first], saved)
+            weights[~known] = new_weights[inverse.ravel()]
+            group_hash[~known] = new_groups[inverse.ravel()]
+        if self.collapse_duplicates:
+            codes, _ = pd.factorize(group_hash)
+            units["group"] = pd.Series(np.arange(len(units))).groupby(codes).transform(
+                "min").to_numpy()
+        else:
+            units["group"] = np.arange(len(units))
         self.selection_ = saved.selection
         self.converged_ = saved.converged
         self.reuse_ = drift
         self._describe_fit(units, weights, saved.components, saved.vocabulary,
-                           order=np.arange(k))
+                           order=np.arange(len(saved.components)))
         return True
+
+    def _place_new(self, texts: np.ndarray, hashes: np.ndarray, saved: _SavedFit
+                   ) -> tuple[np.ndarray, np.ndarray]:
+        """Weights and group hashes of new distinct unit texts under a reused fit.
+
+        With ``collapse_duplicates``, a new text whose TF-IDF cosine (the fit's weights) to a
+        fitted representative is at least ``duplicate_threshold`` joins the most similar one's
+        group and takes its weights; the other new texts are grouped among themselves the same
+        way (connected components), and each group takes the weights that
+        :func:`place_units` gives its first text. Without, each text is placed on its own.
+        """
+        matrix = vectorize_with_fit(texts, vocabulary=saved.vocabulary, idf=saved.idf)
+        weights = np.zeros((len(texts), len(saved.components)))
+        groups = hashes.copy()
+        rest = np.arange(len(texts))
+        if self.collapse_duplicates and len(saved.rep_hashes):
+            similarity = (matrix @ saved.rep_rows.T).tocsr()
+            best = np.asarray(similarity.argmax(axis=1)).ravel()
+            value = np.asarray(similarity[np.arange(len(texts)), best]).ravel()
+            joined = value >= self.duplicate_threshold - 1e-12
+            rep_row = pd.Index(saved.hashes).get_indexer(saved.rep_hashes[best[joined]])
+            weights[joined] = saved.weights[rep_row]
+            groups[joined] = saved.groups[rep_row]
+            rest = np.flatnonzero(~joined)
+        if len(rest):
+            first = np.arange(len(rest))
+            if self.collapse_duplicates:
+                among = (matrix[rest] @ matrix[rest].T).tocoo()
+                keep = (among.data >= self.duplicate_threshold - 1e-12) & (among.row < among.col)
+                graph = sparse.coo_matrix((np.ones(keep.sum()), (among.row[keep], among.col[keep])),
+                                          shape=(len(rest), len(rest)))
+                _, labels = connected_components(graph, directed=False)
+                first = pd.Series(first).groupby(labels).transform("min").to_numpy()
+            reps = np.unique(first)
+            placed = _solve_weights(matrix[rest[reps]], saved.components)
+            weights[rest] = placed[np.searchsorted(reps, first)]
+            groups[rest] = hashes[rest[first]]
+        return weights, groups
 
     def _runs(self, matrix: sparse.csr_matrix, k: int, *, large: bool) -> list[tuple]:
         """Seeded fits of k topics: ``(weights, components, converged, rows_fitted)`` each.
@@ -394,6 +442,8 @@ class _SavedFit(NamedTuple):
     idf: np.ndarray
     selection: pd.DataFrame
     converged: bool
+    rep_hashes: np.ndarray  # hash of each representative text fitted on
+    rep_rows: sparse.csr_matrix  # their TF-IDF rows (the fit's weights)
 
 
 def _read_saved_fit(saved: Mapping | None) -> _SavedFit | None:
@@ -402,14 +452,22 @@ def _read_saved_fit(saved: Mapping | None) -> _SavedFit | None:
         return None
     try:
         k, units, terms = int(saved["k"]), saved["units"], saved["vocabulary"]
+        reps, cells = saved["reps"]["hash"].to_numpy(np.uint64), saved["rep_rows"]
+        rep_rows = sparse.csr_matrix(
+            (cells["value"].to_numpy(np.float64), (cells["row"].to_numpy(np.int64),
+                                                   cells["col"].to_numpy(np.int64))),
+            shape=(len(reps), len(terms)))
         fit = _SavedFit(
             hashes=units["hash"].to_numpy(np.uint64), groups=units["group"].to_numpy(np.uint64),
             weights=units[[f"w{t}" for t in range(k)]].to_numpy(np.float64),
             components=saved["components"]["value"].to_numpy(np.float64).reshape(k, len(terms)),
             vocabulary=terms["term"].to_numpy(dtype=object),
             idf=terms["idf"].to_numpy(np.float64), selection=saved["selection"],
-            converged=bool(saved["converged"]))
-        usable = k >= 1 and bool(fit.selection["chosen"].any())
+            converged=bool(saved["converged"]), rep_hashes=reps, rep_rows=rep_rows)
+        usable = (k >= 1 and bool(fit.selection["chosen"].any())
+                  and pd.Index(fit.hashes).is_unique and bool(np.isin(reps, fit.hashes).all())
+                  and all(np.isfinite(a).all() and (a >= 0).all()
+                          for a in (fit.weights, fit.components, fit.idf, rep_rows.data)))
     except (KeyError, TypeError, ValueError, AttributeError):
         return None
     return fit if usable else None
@@ -429,10 +487,21 @@ def place_units(texts, *, vocabulary: np.ndarray, idf: np.ndarray,
     numpy.ndarray
         Units × topics weights.
     """
+    return _solve_weights(vectorize_with_fit(texts, vocabulary=vocabulary, idf=idf), components)
+
+
+def vectorize_with_fit(texts, *, vocabulary: np.ndarray, idf: np.ndarray) -> sparse.csr_matrix:
+    """The kit's TF-IDF rows of ``texts`` with a fit's vocabulary and IDF weights, held fixed
+    (terms outside the vocabulary are ignored; rows L2-normalised)."""
     vectorizer = build_vectorizer()
     vectorizer.vocabulary_ = {str(term): j for j, term in enumerate(vocabulary)}
     vectorizer.idf_ = np.asarray(idf, dtype=np.float64)
-    matrix = vectorizer.transform(list(texts)).tocsr()
+    return vectorizer.transform(list(texts)).tocsr()
+
+
+def _solve_weights(matrix: sparse.csr_matrix, components: np.ndarray) -> np.ndarray:
+    """NNLS weights of the rows of ``matrix`` against fixed ``components``, rows summing to 1
+    (or 0 for an empty row)."""
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)
         weights, _, _ = non_negative_factorization(
