@@ -160,12 +160,34 @@ def group_duplicates(texts: Sequence[str], *, threshold: float = 0.8) -> np.ndar
             pairs = _similar_pairs_prefix(matrix, threshold)
         edges_a.extend(distinct[pairs[0]].tolist())
         edges_b.extend(distinct[pairs[1]].tolist())
+    return _first_of_components(edges_a, edges_b, n)
+
+
+def group_similar_rows(matrix: sparse.csr_matrix, threshold: float) -> np.ndarray:
+    """Group rows (L2-normalised TF-IDF) whose cosine is at least ``threshold``, linked
+    through each other; return each row's representative (the first row of its group), as
+    :func:`group_duplicates` does for texts."""
+    a, b = _similar_pairs(matrix, threshold)
+    return _first_of_components(a, b, matrix.shape[0])
+
+
+def _first_of_components(edges_a, edges_b, n: int) -> np.ndarray:
+    """The first member of each node's connected component (``n`` nodes, undirected edges)."""
     graph = sparse.coo_matrix((np.ones(len(edges_a)), (edges_a, edges_b)), shape=(n, n))
     _, labels = connected_components(graph, directed=False)
-    first = {}
-    for i, label in enumerate(labels):
-        first.setdefault(label, i)
-    return np.array([first[label] for label in labels], dtype=np.int64)
+    return first_members(labels)
+
+
+def first_members(labels: np.ndarray) -> np.ndarray:
+    """For each item, the index of the first item with the same label.
+
+    Examples
+    --------
+    >>> first_members(np.array([7, 3, 7, 5, 3])).tolist()
+    [0, 1, 0, 3, 1]
+    """
+    _, first, inverse = np.unique(np.asarray(labels), return_index=True, return_inverse=True)
+    return first[inverse.ravel()].astype(np.int64)
 
 
 def _similar_pairs(matrix: sparse.csr_matrix, threshold: float, *, dense: bool = False

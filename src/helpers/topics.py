@@ -44,7 +44,6 @@ from typing import NamedTuple
 import numpy as np
 import pandas as pd
 from scipy import sparse
-from scipy.sparse.csgraph import connected_components
 from sklearn import __version__ as sklearn_version
 from sklearn.decomposition import NMF, LatentDirichletAllocation, non_negative_factorization
 from sklearn.exceptions import ConvergenceWarning
@@ -52,6 +51,7 @@ from sklearn.exceptions import ConvergenceWarning
 from helpers.coherence import score_npmi, score_stability
 from helpers.reuse import FitStore, digest_sources, hash_texts, measure_drift
 from helpers.topic_tables import (  # noqa: F401  (one public surface for topics)
+    _normalise,
     assign_sections,
     compute_topic_positions,
     compute_topic_shares,
@@ -62,7 +62,13 @@ from helpers.topic_tables import (  # noqa: F401  (one public surface for topics
     describe_topics,
     select_representative_paragraphs,
 )
-from helpers.topic_units import REQUIRED_COLUMNS, build_units, group_duplicates
+from helpers.topic_units import (
+    REQUIRED_COLUMNS,
+    build_units,
+    first_members,
+    group_duplicates,
+    group_similar_rows,
+)
 from helpers.vectorize import build_count_vectorizer, build_vectorizer
 
 METHODS: tuple[str, ...] = ("nmf", "lda")
@@ -268,12 +274,8 @@ class TopicModel:
                 units["text"].to_numpy()[~known][first], hashes[~known][first], saved)
             weights[~known] = new_weights[inverse.ravel()]
             group_hash[~known] = new_groups[inverse.ravel()]
-        if self.collapse_duplicates:
-            codes, _ = pd.factorize(group_hash)
-            units["group"] = pd.Series(np.arange(len(units))).groupby(codes).transform(
-                "min").to_numpy()
-        else:
-            units["group"] = np.arange(len(units))
+        units["group"] = (first_members(group_hash) if self.collapse_duplicates
+                          else np.arange(len(units)))
         self.selection_ = saved.selection
         self.converged_ = saved.converged
         self.reuse_ = drift
@@ -305,14 +307,8 @@ class TopicModel:
             groups[joined] = saved.groups[rep_row]
             rest = np.flatnonzero(~joined)
         if len(rest):
-            first = np.arange(len(rest))
-            if self.collapse_duplicates:
-                among = (matrix[rest] @ matrix[rest].T).tocoo()
-                keep = (among.data >= self.duplicate_threshold - 1e-12) & (among.row < among.col)
-                graph = sparse.coo_matrix((np.ones(keep.sum()), (among.row[keep], among.col[keep])),
-                                          shape=(len(rest), len(rest)))
-                _, labels = connected_components(graph, directed=False)
-                first = pd.Series(first).groupby(labels).transform("min").to_numpy()
+            first = (group_similar_rows(matrix[rest], self.duplicate_threshold)
+                     if self.collapse_duplicates else np.arange(len(rest)))
             reps = np.unique(first)
             placed = _solve_weights(matrix[rest[reps]], saved.components)
             weights[rest] = placed[np.searchsorted(reps, first)]
@@ -378,8 +374,7 @@ class TopicModel:
 
     def _store(self, units: pd.DataFrame, reps: np.ndarray, weights: np.ndarray,
                components: np.ndarray, vocabulary: np.ndarray) -> None:
-        totals = weights.sum(axis=1, keepdims=True)
-        rep_weights = np.divide(weights, totals, out=np.zeros_like(weights), where=totals > 0)
+        rep_weights = _normalise(weights)
         row_of_rep = {int(r): i for i, r in enumerate(reps)}
         doc_topic = rep_weights[[row_of_rep[int(g)] for g in units["group"]]]
         self._describe_fit(units, doc_topic, components, vocabulary)
@@ -507,8 +502,7 @@ def _solve_weights(matrix: sparse.csr_matrix, components: np.ndarray) -> np.ndar
         weights, _, _ = non_negative_factorization(
             matrix, H=np.asarray(components, dtype=np.float64), n_components=len(components),
             update_H=False, solver="cd", tol=NMF_TOL, max_iter=NMF_MAX_ITER)
-    totals = weights.sum(axis=1, keepdims=True)
-    return np.divide(weights, totals, out=np.zeros_like(weights), where=totals > 0)
+    return _normalise(weights)
 
 
 def _top_indices(row: np.ndarray, n: int) -> list[int]:
