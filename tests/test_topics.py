@@ -11,6 +11,7 @@ from scipy import sparse
 
 from helpers import topics
 from helpers.coherence import match_topics, score_npmi, score_stability
+from helpers.topic_tables import PARAGRAPH_COLUMNS
 from helpers.topic_units import build_units, group_duplicates
 
 PLANTED = {
@@ -234,6 +235,39 @@ def test_representatives_rename_and_describe():
     text = topics.describe_topics(topics.rename_topics(model, {1: "<script>*x*"}))
     assert "&lt;script&gt;\\*x\\*" in text and "<script>" not in text
     assert "2 topics from 4 distinct paragraph units (5 before" in text
+
+
+def _tie_model(n_units: int = 4) -> SimpleNamespace:
+    """Unit 1 copies unit 0 in another outlet; topic 1: units 0 and 2 carry 5 words each
+    (a tie) and unit 3 none; topic 2: unit 2 carries 15 words, units 0 and 3 five each."""
+    units = pd.DataFrame({
+        "article_id": ["b", "a", "b", "c"], "outlet": ["B", "A", "B", "C"],
+        "position": [0, 3, 1, 0], "text": ["copy", "copy", "own  text", "other"],
+        "words": [10, 10, 20, 5], "group": [0, 0, 2, 3]}).iloc[:n_units]
+    doc_topic = np.array([[0.5, 0.5], [0.5, 0.5], [0.25, 0.75], [0.0, 1.0]])[:n_units]
+    table = pd.DataFrame({"topic": [1, 2], "label": ["one", "two"]})
+    return SimpleNamespace(units_=units, doc_topic_=doc_topic, topics_=table, k_=2)
+
+
+def test_representatives_break_ties_by_first_unit_and_skip_zero_weight():
+    reps = topics.select_representative_paragraphs(_tie_model(), n=5)
+    assert list(reps.columns) == list(PARAGRAPH_COLUMNS)
+    assert reps.values.tolist() == [
+        [1, "one", 1, 0.5, "A; B", 2, "b", 0, "copy"],
+        [1, "one", 2, 0.25, "B", 1, "b", 1, "own text"],
+        [2, "two", 1, 0.75, "B", 1, "b", 1, "own text"],
+        [2, "two", 2, 0.5, "A; B", 2, "b", 0, "copy"],
+        [2, "two", 3, 1.0, "C", 1, "c", 0, "other"]]
+    assert topics.select_representative_paragraphs(_tie_model(), n=1)[
+        ["topic", "rank", "text"]].values.tolist() == [[1, 1, "copy"], [2, 1, "own text"]]
+
+
+def test_representatives_of_one_unit_and_of_none():
+    one = topics.select_representative_paragraphs(_tie_model(1), n=3)
+    assert one[["topic", "rank", "weight", "outlets"]].values.tolist() == [
+        [1, 1, 0.5, "B"], [2, 1, 0.5, "B"]]
+    none = topics.select_representative_paragraphs(_tie_model(0), n=3)
+    assert none.empty and list(none.columns) == list(PARAGRAPH_COLUMNS)
 
 
 def test_describe_selection():

@@ -124,21 +124,26 @@ def select_representative_paragraphs(model: TopicModel, *, n: int = 3,
         weight are never listed.
     """
     units = model.units_
-    outlets = units.groupby("group")["outlet"].agg(lambda s: sorted(set(s)))
-    firsts = units.index[units.index == units["group"]]
-    rows = []
+    firsts = units.index[units.index == units["group"]].to_numpy()
+    words = units["words"].to_numpy()[firsts]
+    chosen = []  # (topic, rank, first unit, weight) of each listed paragraph
     for t in range(1, model.k_ + 1):
         weight = model.doc_topic_[firsts, t - 1]
-        carried = weight * units["words"].to_numpy()[firsts]
-        order = sorted(range(len(firsts)), key=lambda i: (-carried[i], firsts[i]))
-        label = model.topics_.loc[model.topics_["topic"] == t, "label"].iloc[0]
-        for rank, i in enumerate([i for i in order if weight[i] > 0][:n], start=1):
-            unit = units.loc[firsts[i]]
-            names = outlets[firsts[i]]
-            rows.append({"topic": t, "label": label, "rank": rank, "weight": float(weight[i]),
-                         "outlets": "; ".join(names), "n_outlets": len(names),
-                         "article_id": unit["article_id"], "position": int(unit["position"]),
-                         "text": truncate_text(unit["text"], max_chars=max_chars)})
+        order = np.lexsort((firsts, -(weight * words)))  # most topic words, then first unit
+        top = order[weight[order] > 0][:n]
+        chosen.extend((t, rank, firsts[i], weight[i]) for rank, i in enumerate(top, start=1))
+    # Outlets of the listed paragraphs' groups only (one set per group, not per unit).
+    listed = units[units["group"].isin([first for _, _, first, _ in chosen])]
+    outlets = listed.groupby("group")["outlet"].agg(lambda s: sorted(set(s)))
+    labels = dict(zip(model.topics_["topic"], model.topics_["label"], strict=True))
+    rows = []
+    for t, rank, first, weight in chosen:
+        unit = units.loc[first]
+        names = outlets[first]
+        rows.append({"topic": t, "label": labels[t], "rank": rank, "weight": float(weight),
+                     "outlets": "; ".join(names), "n_outlets": len(names),
+                     "article_id": unit["article_id"], "position": int(unit["position"]),
+                     "text": truncate_text(unit["text"], max_chars=max_chars)})
     return pd.DataFrame(rows, columns=list(PARAGRAPH_COLUMNS))
 
 
