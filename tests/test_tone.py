@@ -78,3 +78,38 @@ def test_large_groups_take_the_bootstraps_normal_limit():
     assert limit[0] == resampled[0]
     assert abs(limit[1] - resampled[1]) < 0.05 * width
     assert abs(limit[2] - resampled[2]) < 0.05 * width
+
+
+#: Handmade sentence scores: article a in outlet X, article b in outlet Y.
+SCORES = pd.DataFrame({
+    "article_id": ["a", "a", "a", "b", "b"], "outlet": ["X", "X", "X", "Y", "Y"],
+    "position": [0, 1, 2, 0, 1], "text": ["a0", "a1", "a2", "b0", "b1"],
+    "compound": [0.5, -0.5, 0.1, 0.2, 0.4]})
+
+
+def _mentions(rows):
+    return pd.DataFrame(rows, columns=["article_id", "position", "outlet", "actor"])
+
+
+def test_actor_tone_counts_a_sentence_once_and_breaks_ties_by_first_mention():
+    mentions = _mentions([
+        ("a", 1, "X", "Putin"), ("a", 0, "X", "Putin"), ("a", 0, "X", "Putin"),  # named twice
+        ("a", 2, "X", "Xi"), ("b", 1, "Y", "Putin"), ("b", 0, "Y", "Putin"),
+        ("c", 0, "Z", "Putin")])  # no scored sentence: left out
+    table = score_actor_tone(SCORES, lexicon={}, mentions=mentions, n_boot=50)
+    assert list(table.columns) == ["outlet", "actor", "sentences", "mean", "low", "high",
+                                   "example"]
+    assert table[["outlet", "actor", "sentences", "example"]].values.tolist() == [
+        ["X", "Putin", 2, "a1"],  # -0.5 and 0.5 tie around the mean 0: first mention wins
+        ["X", "Xi", 1, "a2"], ["Y", "Putin", 2, "b1"]]
+    assert table["mean"].tolist() == [0.0, 0.1, (0.4 + 0.2) / 2]
+    assert (table["low"] <= table["mean"]).all() and (table["mean"] <= table["high"]).all()
+    assert table.loc[1, ["low", "high"]].tolist() == [0.1, 0.1]  # one sentence
+    kept = score_actor_tone(SCORES, lexicon={}, mentions=mentions, min_sentences=2, n_boot=50)
+    assert kept[["outlet", "actor"]].values.tolist() == [["X", "Putin"], ["Y", "Putin"]]
+
+
+def test_actor_tone_without_mentions_is_empty():
+    table = score_actor_tone(SCORES, lexicon={}, mentions=_mentions([]))
+    assert table.empty and list(table.columns) == ["outlet", "actor", "sentences", "mean",
+                                                   "low", "high", "example"]

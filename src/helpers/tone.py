@@ -24,8 +24,9 @@ from __future__ import annotations
 
 import html
 import math
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from functools import lru_cache
+from itertools import pairwise
 
 import numpy as np
 import pandas as pd
@@ -146,18 +147,48 @@ def score_actor_tone(scores: pd.DataFrame, *, lexicon: Mapping[str, list[str]],
     """
     if mentions is None:
         mentions = find_actor_mentions(scores, lexicon=lexicon)
-    pairs = mentions[["article_id", "position", "outlet", "actor"]].drop_duplicates()
-    merged = pairs.merge(scores[["article_id", "position", "compound", "text"]],
-                         on=["article_id", "position"])
+    compound, text = scores["compound"].to_numpy(), scores["text"].to_numpy()
     rows = []
-    for (outlet, actor), group in merged.groupby(["outlet", "actor"], sort=True):
-        if len(group) < min_sentences:
+    for outlet, actor, sentences in _sentences_by_actor(mentions, scores):
+        if len(sentences) < min_sentences:
             continue
-        mean, low, high = bootstrap_mean(group["compound"], n_boot=n_boot, seed=seed)
-        closest = group.loc[(group["compound"] - mean).abs().idxmin(), "text"]
-        rows.append({"outlet": outlet, "actor": actor, "sentences": len(group), "mean": mean,
+        values = compound[sentences]
+        mean, low, high = bootstrap_mean(values, n_boot=n_boot, seed=seed)
+        closest = text[sentences[np.argmin(np.abs(values - mean))]]
+        rows.append({"outlet": outlet, "actor": actor, "sentences": len(sentences), "mean": mean,
                      "low": low, "high": high, "example": closest})
     return pd.DataFrame(rows, columns=ACTOR_TONE_COLUMNS)
+
+
+def _sentences_by_actor(mentions: pd.DataFrame,
+                        scores: pd.DataFrame) -> Iterator[tuple[str, str, np.ndarray]]:
+    """The rows of ``scores`` (sentences) that name each actor, per outlet.
+
+    Each sentence counts once per outlet and actor however often it names the actor. Yields
+    ``(outlet, actor, rows)`` sorted by outlet then actor (missing outlets or actors left out),
+    ``rows`` an array of row numbers of ``scores`` in the order of the mentions' first
+    occurrence. The work is done on integer codes of the text columns (factorised as plain
+    object arrays, twice as fast as pandas' string columns): de-duplicating and joining the
+    strings themselves took half of :func:`score_actor_tone`'s time.
+    """
+    n = len(mentions)
+    article = pd.factorize(np.concatenate([mentions["article_id"].to_numpy(object),
+                                           scores["article_id"].to_numpy(object)]))[0]
+    outlet, outlets = pd.factorize(mentions["outlet"].to_numpy(object), sort=True)
+    actor, actors = pd.factorize(mentions["actor"].to_numpy(object), sort=True)
+    pairs = pd.DataFrame({"article": article[:n], "position": mentions["position"].to_numpy(),
+                          "outlet": outlet, "actor": actor}).drop_duplicates()
+    sentences = pd.DataFrame({"article": article[n:], "position": scores["position"].to_numpy(),
+                              "row": np.arange(len(scores))})
+    merged = pairs.merge(sentences, on=["article", "position"])
+    merged = merged[(merged["outlet"] >= 0) & (merged["actor"] >= 0)]
+    order = np.lexsort((merged["actor"], merged["outlet"]))  # stable: first occurrence first
+    group = (merged["outlet"].to_numpy() * len(actors) + merged["actor"].to_numpy())[order]
+    rows = merged["row"].to_numpy()[order]
+    bounds = np.append(np.flatnonzero(np.diff(group, prepend=-1)), len(group))
+    for start, stop in pairwise(bounds):
+        code = group[start]
+        yield outlets[code // len(actors)], actors[code % len(actors)], rows[start:stop]
 
 
 def describe_tone(summary: pd.DataFrame, by_actor: pd.DataFrame) -> str:
