@@ -100,3 +100,19 @@ def test_sentences_without_any_term_give_an_empty_table():
     terms = find_distinctive_terms(sentences)
     assert terms.empty and list(terms.columns) == list(DISTINCTIVE_COLUMNS)
     assert "not enough outlets or words" in describe_distinctive_terms(terms)
+
+
+def test_examples_are_first_by_article_then_position_with_missing_articles_last():
+    rows = [("b.txt", "X", 0, "Gas rose."),
+            (None, "X", 0, "Oil fell sharply."),          # no article: read last
+            ("a.txt", "X", 10, "Gas fell sharply."),
+            ("a.txt", "X", 2, "Gas fell slowly."),         # position 2 before 10
+            ("c.txt", "Y", 0, "Oil rose.")]
+    sentences = pd.DataFrame(rows, columns=["article_id", "outlet", "position", "text"])
+    examples = find_distinctive_terms(sentences).set_index(["outlet", "term"])["example"]
+    assert examples.to_dict() == {
+        ("X", "fell"): "Gas fell slowly.", ("X", "gas"): "Gas fell slowly.",
+        ("X", "oil"): "Oil fell sharply.", ("X", "rose"): "Gas rose.",
+        ("X", "sharply"): "Gas fell sharply.", ("X", "slowly"): "Gas fell slowly.",
+        ("Y", "fell"): "", ("Y", "gas"): "", ("Y", "oil"): "Oil rose.", ("Y", "rose"): "Oil rose.",
+        ("Y", "sharply"): "", ("Y", "slowly"): ""}

@@ -50,22 +50,37 @@ def _examples(sentences: pd.DataFrame, codes: np.ndarray, matrix: sparse.csr_mat
         ``sentences`` of that sentence, -1 where the outlet does not use the term.
     """
     groups = {group: i for i, group in enumerate(sorted(set(outlets)))}
-    order = sentences.reset_index(drop=True).sort_values(["outlet", "article_id", "position"])
-    rows = order.index.to_numpy()
-    group = np.fromiter((groups.get(o, -1) for o in order["outlet"].tolist()),
-                        dtype=np.int64, count=len(rows))
+    # Reading order (outlet, article, position), as sort_values gives it.
+    outlet, names = _sort_codes(sentences["outlet"])
+    rows = np.lexsort((_sort_codes(sentences["position"])[0],
+                       _sort_codes(sentences["article_id"])[0], outlet))
+    # Each sentence's outlet row in the result (-1: none, e.g. a missing outlet).
+    group = np.array([groups.get(name, -1) for name in names] + [-1],
+                     dtype=np.int64)[outlet[rows]]
     rows, group = rows[group >= 0], group[group >= 0]
     # Only the first sentence of each outlet with a given text can be an example.
-    _, first = np.unique(group * matrix.shape[0] + codes[rows], return_index=True)
-    first.sort()
+    first = _first_occurrences(group * matrix.shape[0] + codes[rows])
     rows, group, text = rows[first], group[first], codes[rows[first]]
     starts, ends = matrix.indptr[text], matrix.indptr[text + 1]
     n = ends - starts
     terms = matrix.indices[np.repeat(starts - (np.cumsum(n) - n), n) + np.arange(int(n.sum()))]
-    _, first = np.unique(np.repeat(group, n) * matrix.shape[1] + terms, return_index=True)
+    first = _first_occurrences(np.repeat(group, n) * matrix.shape[1] + terms)
     found = np.full(len(groups) * matrix.shape[1], -1, dtype=np.int64)
     found[np.repeat(group, n)[first] * matrix.shape[1] + terms[first]] = np.repeat(rows, n)[first]
     return found.reshape(len(groups), matrix.shape[1])
+
+
+def _sort_codes(column: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """Integer codes that order ``column`` as sorting it does (missing values last, as
+    ``len(uniques)``), and the sorted distinct values."""
+    codes, uniques = pd.factorize(column.to_numpy(), sort=True)
+    return np.where(codes < 0, len(uniques), codes), np.asarray(uniques)
+
+
+def _first_occurrences(keys: np.ndarray) -> np.ndarray:
+    """Positions of the first occurrence of each distinct value of ``keys``, in order
+    (hashing, not sorting)."""
+    return np.flatnonzero(~pd.Index(keys).duplicated())
 
 
 def _tfidf_by_outlet(counts: pd.DataFrame) -> pd.DataFrame:
