@@ -205,6 +205,32 @@ def test_sections(n, expected):
     assert topics.assign_sections(units).tolist() == expected
 
 
+def test_sections_of_units_without_an_article():
+    # No article, no length: position 0 is still the lead, any other position is late.
+    units = pd.DataFrame({"article_id": ["a", None, None, "b", "a"],
+                          "position": [0, 0, 3, 1, 1]}, index=[4, 2, 0, 1, 3])
+    sections = topics.assign_sections(units)
+    assert sections.tolist() == ["lead", "lead", "late", "late", "late"]
+    assert sections.index.tolist() == [4, 2, 0, 1, 3] and sections.name == "section"
+    assert topics.assign_sections(units.iloc[:0]).tolist() == []
+
+
+def test_topic_positions_leave_out_units_without_an_outlet():
+    units = pd.DataFrame({"article_id": ["a", "b", "a", "c"], "outlet": ["X", None, "X", "Y"],
+                          "position": [0, 0, 1, 0], "words": [10, 10, 30, 5]})
+    model = SimpleNamespace(units_=units, k_=2,
+                            doc_topic_=np.array([[1.0, 0.0], [1.0, 0.0], [0.5, 0.5], [0.2, 0.8]]),
+                            topics_=pd.DataFrame({"topic": [1, 2], "label": ["one", "two"]}))
+    positions = topics.compute_topic_positions(model)
+    assert positions.values.tolist() == [
+        ["X", "lead", 1, "one", 1.0, 1], ["X", "lead", 2, "two", 0.0, 1],
+        ["X", "late", 1, "one", 0.5, 1], ["X", "late", 2, "two", 0.5, 1],
+        ["Y", "lead", 1, "one", 0.2, 1], ["Y", "lead", 2, "two", 0.8, 1]]
+    none = SimpleNamespace(units_=units.iloc[:0], k_=2, doc_topic_=np.zeros((0, 2)),
+                           topics_=model.topics_)
+    assert topics.compute_topic_positions(none).empty
+
+
 def test_topic_positions_exact():
     positions = topics.compute_topic_positions(_fake_model())
     assert positions[["outlet", "section", "topic", "share", "units"]].values.tolist() == [

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import html
 import re
+from itertools import pairwise
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -75,11 +76,21 @@ def assign_sections(units: pd.DataFrame) -> pd.Series:
     >>> assign_sections(units).tolist()
     ['lead', 'early', 'early', 'late', 'late']
     """
-    n = units.groupby("article_id")["position"].transform("size").to_numpy()
-    position = units["position"].to_numpy()
-    half = np.ceil(n / 2)
-    section = np.where(position == 0, "lead", np.where(position < half, "early", "late"))
+    section = np.asarray(SECTIONS)[_section_codes(units)]
     return pd.Series(section, index=units.index, name="section")
+
+
+def _section_codes(units: pd.DataFrame) -> np.ndarray:
+    """Each unit's section as its index in :data:`SECTIONS` (see :func:`assign_sections`).
+
+    A unit without an article (missing ``article_id``) has no article length, so only its
+    position 0 (lead) is known; any other position counts as late.
+    """
+    article = pd.factorize(units["article_id"].to_numpy(object))[0]
+    n = np.bincount(article + 1)[article + 1].astype(float)  # units in the unit's article
+    n[article < 0] = np.nan
+    position = units["position"].to_numpy()
+    return np.where(position == 0, 0, np.where(position < np.ceil(n / 2), 1, 2))
 
 
 def compute_topic_positions(model: TopicModel) -> pd.DataFrame:
@@ -94,17 +105,21 @@ def compute_topic_positions(model: TopicModel) -> pd.DataFrame:
     """
     labels = dict(zip(model.topics_["topic"], model.topics_["label"], strict=True))
     weighted = model.doc_topic_ * model.units_["words"].to_numpy()[:, None]
-    keys = pd.DataFrame({"outlet": model.units_["outlet"],
-                         "section": assign_sections(model.units_)})
+    outlet, outlets = pd.factorize(model.units_["outlet"].to_numpy(object), sort=True)
+    key = np.where(outlet < 0, -1, outlet * len(SECTIONS) + _section_codes(model.units_))
+    order = np.argsort(key, kind="stable")  # by outlet, then section; units in order within
+    # Group boundaries; the units without an outlet (key -1) come first and are left out.
+    key = key[order]
+    bounds = np.append(np.flatnonzero(np.diff(key, prepend=-1)), len(key))
     rows = []
-    for (outlet, section), index in keys.groupby(["outlet", "section"], sort=True).indices.items():
+    for start, stop in pairwise(bounds):
+        outlet_code, section = divmod(int(key[start]), len(SECTIONS))
+        index = order[start:stop]
         share = _normalise(weighted[index].sum(axis=0))
-        rows.extend({"outlet": outlet, "section": section, "topic": t, "label": labels[t],
-                     "share": share[t - 1], "units": len(index)} for t in range(1, model.k_ + 1))
-    table = pd.DataFrame(rows, columns=list(POSITION_COLUMNS))
-    order = table["section"].map({s: i for i, s in enumerate(SECTIONS)})
-    return table.assign(_o=order).sort_values(["outlet", "_o", "topic"]).drop(
-        columns="_o").reset_index(drop=True)
+        rows.extend({"outlet": outlets[outlet_code], "section": SECTIONS[section], "topic": t,
+                     "label": labels[t], "share": share[t - 1], "units": len(index)}
+                    for t in range(1, model.k_ + 1))
+    return pd.DataFrame(rows, columns=list(POSITION_COLUMNS))
 
 
 def select_representative_paragraphs(model: TopicModel, *, n: int = 3,
