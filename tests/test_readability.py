@@ -4,13 +4,11 @@ from __future__ import annotations
 
 import math
 
-import numpy as np
 import pandas as pd
 import pytest
 import textstat
 
 from helpers import provision, readability
-from helpers.resample import sum_resamples
 
 
 @pytest.fixture(autouse=True, scope="module")
@@ -165,40 +163,6 @@ def test_bootstrap_estimate_is_formula_on_summed_counts_and_is_deterministic():
     assert a["low"] <= a["estimate"] <= a["high"] and a["n_paragraphs"] == 2
     b = one[(one["outlet"] == "B") & (one["metric"] == "flesch_reading_ease")].iloc[0]
     assert b["low"] == b["high"] == pytest.approx(206.835 - 1.015 * 12 - 84.6)  # one paragraph
-
-
-def test_count_resamples_of_one_paragraph_repeat_it():
-    sums = readability._sum_count_resamples(np.array([[2.0, 3.0]]), n_resamples=4,
-                                            rng=np.random.default_rng(0))
-    assert sums.tolist() == [[2.0, 3.0]] * 4  # the one row, drawn once per resample
-
-
-def test_count_resamples_add_repeated_draws():
-    sums = readability._sum_count_resamples(np.eye(3), n_resamples=50,
-                                            rng=np.random.default_rng(1))
-    assert sums.shape == (50, 3) and (sums.sum(axis=1) == 3).all()  # three draws each
-    assert set(sums.ravel().tolist()) <= {0.0, 1.0, 2.0, 3.0}
-    assert (sums == 3).any()  # some resample drew one paragraph three times
-
-
-def test_count_resamples_raise_on_an_empty_group():
-    with pytest.raises(ValueError):
-        readability._sum_count_resamples(np.empty((0, 4)), n_resamples=3,
-                                         rng=np.random.default_rng(0))
-
-
-@pytest.mark.parametrize(("n", "n_resamples", "budget"),
-                         [(1, 5, 1 << 20), (7, 100, 1 << 20), (13, 23, 30), (40, 9, 7)])
-def test_count_resamples_draw_and_sum_as_sum_resamples(monkeypatch, n, n_resamples, budget):
-    """Same draws from the generator (blocks of the same size, including a last partial one
-    and one resample per block) and the same sums, and the generator ends in the same state."""
-    monkeypatch.setattr(readability, "BLOCK_BUDGET", budget)
-    counts = np.random.default_rng(n).integers(0, 60, size=(n, 4)).astype(float)
-    rng_new, rng_old = np.random.default_rng(5), np.random.default_rng(5)
-    new = readability._sum_count_resamples(counts, n_resamples=n_resamples, rng=rng_new)
-    old = sum_resamples(counts, n_resamples=n_resamples, rng=rng_old, budget=budget)
-    np.testing.assert_array_equal(new, old)
-    assert rng_new.integers(0, 2**31) == rng_old.integers(0, 2**31)
 
 
 def test_bootstrap_formulas_match_textstat_on_one_paragraph():

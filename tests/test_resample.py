@@ -46,3 +46,53 @@ def test_same_seed_same_sums_and_empty_group_is_an_error():
                                                rng=np.random.default_rng(9)))
     with pytest.raises(ValueError, match="empty"):
         sum_resamples(np.array([]), n_resamples=5, rng=np.random.default_rng(0))
+
+
+def _bincount_sums(values, *, n_resamples, rng, budget):
+    """The former column path (draw counts by bincount, dense product), as a reference."""
+    n = len(values)
+    out = np.empty((n_resamples, values.shape[1]))
+    block = max(1, budget // n)
+    for start in range(0, n_resamples, block):
+        stop = min(n_resamples, start + block)
+        draws = rng.integers(0, n, size=(stop - start, n), dtype=np.int32)
+        draws += (np.arange(stop - start, dtype=np.int32) * n)[:, None]
+        weights = np.bincount(draws.ravel(), minlength=(stop - start) * n)
+        out[start:stop] = weights.reshape(stop - start, n).astype(float) @ values
+    return out
+
+
+@pytest.mark.parametrize(("n", "n_resamples", "budget"),
+                         [(1, 5, 1 << 20), (7, 100, 1 << 20), (13, 23, 30), (40, 9, 7)])
+@pytest.mark.parametrize("whole", [True, False])
+def test_column_path_draws_and_sums_as_the_dense_product(n, n_resamples, budget, whole):
+    """Whole numbers (sparse product) and fractions (dense product) give the sums of the dense
+    draw-count product bit for bit, from the same draws (the generator ends in the same state)."""
+    values = np.random.default_rng(n).integers(0, 60, size=(n, 4)).astype(float)
+    if not whole:
+        values = values / 7.0 + 0.1
+    rng_new, rng_old = np.random.default_rng(5), np.random.default_rng(5)
+    new = sum_resamples(values, n_resamples=n_resamples, rng=rng_new, budget=budget)
+    old = _bincount_sums(values, n_resamples=n_resamples, rng=rng_old, budget=budget)
+    np.testing.assert_array_equal(new, old)
+    assert rng_new.integers(0, 2**31) == rng_old.integers(0, 2**31)
+
+
+def test_one_row_is_drawn_once_per_resample_and_repeats_add_up():
+    one = sum_resamples(np.array([[2.0, 3.0]]), n_resamples=4, rng=np.random.default_rng(0))
+    assert one.tolist() == [[2.0, 3.0]] * 4
+    sums = sum_resamples(np.eye(3), n_resamples=50, rng=np.random.default_rng(1))
+    assert sums.shape == (50, 3) and (sums.sum(axis=1) == 3).all()  # three draws each
+    assert set(sums.ravel().tolist()) <= {0.0, 1.0, 2.0, 3.0}
+    assert (sums == 3).any()  # some resample drew one row three times
+    with pytest.raises(ValueError, match="empty"):
+        sum_resamples(np.empty((0, 4)), n_resamples=3, rng=np.random.default_rng(0))
+
+
+def test_sums_are_exact_only_for_whole_numbers_that_cannot_overflow_the_mantissa():
+    from helpers.resample import _sums_are_exact
+
+    assert _sums_are_exact(np.array([[1.0, -2.0], [3.0, 0.0]]))
+    assert not _sums_are_exact(np.array([[1.5, 2.0]]))
+    assert not _sums_are_exact(np.array([[np.nan, 2.0]]))
+    assert not _sums_are_exact(np.full((4, 1), 2.0**51))  # 4 * 2**51 reaches 2**53
