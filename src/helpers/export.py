@@ -9,6 +9,12 @@ strings and missing values) are formatted column by column and joined in large c
 gives the same bytes as :meth:`pandas.DataFrame.to_csv` (same number formatting, same csv
 quoting rules, probed from the :mod:`csv` module itself) several times faster; any other
 table is written by ``to_csv``.
+
+A compressed table may be given a memo file (``memo=``, see :mod:`helpers.export_memo`): it is
+then written as one gzip member per block of articles, and the blocks that were written last
+time are copied from the memo instead of being formatted and compressed again. The
+decompressed text is the same; smaller tables are always written whole (they take a fraction
+of a second).
 """
 
 from __future__ import annotations
@@ -24,6 +30,8 @@ from typing import BinaryIO
 
 import numpy as np
 import pandas as pd
+
+from helpers import export_memo
 
 #: Tables with more rows than this are written as ``name.csv.gz``.
 COMPRESS_ROWS = 100_000
@@ -261,6 +269,12 @@ class _TextWrapperSink:
         self.handle.flush()
 
 
+def _fast_writable(table: pd.DataFrame) -> bool:
+    """Whether the fast writer may try ``table`` (its columns may still need ``to_csv``)."""
+    return (_LINE_END == "\n" and table.shape[1] > 0
+            and all(type(name) is str for name in table.columns))
+
+
 def _fast_csv(table: pd.DataFrame, sink: _PlainSink | _TextWrapperSink) -> bool:
     """Write ``table`` as ``to_csv(index=False)`` would, unless a column can't be.
 
@@ -276,8 +290,7 @@ def _fast_csv(table: pd.DataFrame, sink: _PlainSink | _TextWrapperSink) -> bool:
     bool
         ``False`` when the table needs ``to_csv`` (the file is then rewritten).
     """
-    if (_LINE_END != "\n" or table.shape[1] == 0
-            or not all(type(name) is str for name in table.columns)):
+    if not _fast_writable(table):
         return False
     sink.write([_csv_line(list(table.columns))[:-len(_LINE_END)]])
     for start in range(0, len(table), CHUNK_ROWS):
@@ -319,9 +332,106 @@ def _write_csv(table: pd.DataFrame, path: Path, *, gzipped: bool) -> None:
     table.to_csv(path, index=False, encoding="utf-8", compression=compression)
 
 
+def _batch_blocks(bounds: np.ndarray, blocks: list[int]) -> list[list[int]]:
+    """``blocks`` (ascending block numbers) in batches of about :data:`CHUNK_ROWS` rows."""
+    batches: list[list[int]] = []
+    rows = CHUNK_ROWS
+    for block in blocks:
+        if rows >= CHUNK_ROWS:
+            batches.append([])
+            rows = 0
+        batches[-1].append(block)
+        rows += int(bounds[block + 1] - bounds[block])
+    return batches
+
+
+def _compress_blocks(table: pd.DataFrame, bounds: np.ndarray,
+                     blocks: list[int]) -> dict[int, bytes] | None:
+    """The gzip member of each of ``blocks``, formatted by the fast writer.
+
+    Parameters
+    ----------
+    table
+        The table.
+    bounds
+        Block starts and the end (:func:`helpers.export_memo.cut_blocks`).
+    blocks
+        Ascending numbers of the blocks to format; they are formatted together, about
+        :data:`CHUNK_ROWS` rows at a time.
+
+    Returns
+    -------
+    dict or None
+        Block number -> gzip member of its lines; ``None`` when a column needs ``to_csv``.
+    """
+    members = {}
+    for batch in _batch_blocks(bounds, blocks):
+        rows = np.concatenate([np.arange(bounds[block], bounds[block + 1]) for block in batch])
+        if rows[-1] - rows[0] + 1 == len(rows):  # adjacent blocks: no copy
+            lines = _chunk_lines(table, int(rows[0]), int(rows[-1]) + 1)
+        else:
+            lines = _chunk_lines(table.take(rows), 0, len(rows))
+        if lines is None:
+            return None
+        start = 0
+        for block in batch:
+            stop = start + int(bounds[block + 1] - bounds[block])
+            text = _LINE_END.join(lines[start:stop]) + _LINE_END
+            members[block] = gzip.compress(text.encode("utf-8"), **_GZIP_OPTIONS)
+            start = stop
+    return members
+
+
+def _write_memoised(table: pd.DataFrame, path: Path, memo_path: Path) -> bool:
+    """Write ``table`` to ``path`` gzip-compressed, reusing the blocks of a memo.
+
+    The file is a gzip member holding the header line followed by one member per block (see
+    :mod:`helpers.export_memo`); a block found in the memo is copied from it, the others are
+    formatted and compressed. The memo is then rewritten with the current blocks.
+
+    Parameters
+    ----------
+    table
+        The table.
+    path
+        Destination file.
+    memo_path
+        The memo file.
+
+    Returns
+    -------
+    bool
+        ``False``, writing nothing, when the fast writer cannot write ``table`` (a column
+        that needs ``to_csv``, text that is not valid UTF-8).
+    """
+    if not _fast_writable(table):
+        return False
+    bounds = export_memo.cut_blocks(table)
+    memo = export_memo.TableMemo(memo_path, export_memo.fingerprint(
+        table, compresslevel=_GZIP_OPTIONS["compresslevel"]))
+    digests = export_memo.digest_blocks(table, bounds, known=memo.members.keys())
+    members: list[bytes | memoryview | None] = list(map(memo.member, digests))
+    try:
+        header = gzip.compress(_csv_line(list(table.columns)).encode("utf-8"), **_GZIP_OPTIONS)
+        fresh = _compress_blocks(table, bounds,
+                                 [block for block, member in enumerate(members) if member is None])
+    except UnicodeEncodeError:
+        return False
+    if fresh is None:
+        return False
+    for block, member in fresh.items():
+        members[block] = member
+    with open(path, "wb") as handle:
+        handle.write(header)
+        handle.writelines(members)
+    memo.save(digests, members)
+    return True
+
+
 def write_table(table: pd.DataFrame, name: str, *,
                 tables_dir: str | os.PathLike[str] | None,
-                max_rows: int | None = None) -> Path | None:
+                max_rows: int | None = None,
+                memo: str | os.PathLike[str] | None = None) -> Path | None:
     """Write ``table`` to ``tables_dir/name.csv`` (UTF-8, no index) when a folder is given
     (``name.csv.gz``, gzip-compressed, above :data:`COMPRESS_ROWS` rows).
 
@@ -336,6 +446,11 @@ def write_table(table: pd.DataFrame, name: str, *,
     max_rows
         A table with more rows is not written (the caller says so and offers a summary
         table instead, e.g. millions of sentence pairs on a large collection).
+    memo
+        A file where the compressed blocks of this table are kept between runs (e.g.
+        ``paths.memo_file(collection, name)``; see :mod:`helpers.export_memo`), so that a
+        rerun formats and compresses only the blocks that changed. Used for compressed
+        tables only; ``None`` writes the whole table.
 
     Returns
     -------
@@ -354,5 +469,6 @@ def write_table(table: pd.DataFrame, name: str, *,
         return None
     gzipped = len(table) > COMPRESS_ROWS
     path = folder / (f"{name}.csv.gz" if gzipped else f"{name}.csv")
-    _write_csv(table, path, gzipped=gzipped)
+    if not (gzipped and memo is not None and _write_memoised(table, path, Path(memo))):
+        _write_csv(table, path, gzipped=gzipped)
     return path
