@@ -191,6 +191,9 @@ def test_blocks_keep_articles_whole_and_do_not_move_when_articles_are_added():
     assert 3 < len(bounds) - 1 < len(IDS)  # several articles per block
     first = cut_blocks(_articles(IDS[:30]))
     assert bounds[bounds < 30 * 3].tolist() == first[:-1].tolist()
+    missing = _articles(IDS).astype({"article_id": "string"})  # pd.NA ids: a run each
+    missing.loc[[10, 11], "article_id"] = pd.NA
+    assert cut_blocks(missing)[-1] == len(missing)
     one = _articles(["only"], rows=7)
     assert cut_blocks(one).tolist() == [0, 7]
     assert cut_blocks(one.iloc[:0]).tolist() == [0]

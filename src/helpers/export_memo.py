@@ -93,10 +93,13 @@ def cut_blocks(table: pd.DataFrame) -> np.ndarray:
     rows = len(table)
     if list(table.columns).count(KEY_COLUMN) != 1 or rows == 0:
         return np.append(np.arange(0, rows, BLOCK_ROWS), rows)
-    keys = table[KEY_COLUMN].to_numpy(dtype=object)
-    runs = np.flatnonzero(np.append(True, keys[1:] != keys[:-1]))
-    spread = 2 ** max(0, round(np.log2(BLOCK_ROWS * len(runs) / rows)))
-    hashes = pd.util.hash_array(keys[runs])
+    keys = table[KEY_COLUMN].to_numpy(dtype=object, na_value=None)
+    try:
+        runs = np.flatnonzero(np.append(True, keys[1:] != keys[:-1]))
+        hashes = pd.util.hash_array(keys[runs])
+    except TypeError:  # ids that are not comparable or hashable values
+        return np.append(np.arange(0, rows, BLOCK_ROWS), rows)
+    spread = 2 ** max(0, int(round(np.log2(BLOCK_ROWS * len(runs) / rows))))
     starts = runs[(hashes % np.uint64(spread) == 0) | (runs == 0)]
     return np.append(starts, rows)
 
