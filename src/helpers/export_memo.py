@@ -14,26 +14,26 @@ Blocks
     starts at a run whose ``article_id`` hashes (:func:`pandas.util.hash_array`) to 0 modulo
     ``K``, the power of two that gives blocks of about :data:`BLOCK_ROWS` rows. Where blocks
     start depends only on the articles there, so adding, removing or changing an article
-    changes the block that holds it and no other (content-defined chunking). Other tables are
-    cut every :data:`BLOCK_ROWS` rows: rows appended at the end leave the earlier blocks as
-    they were, a row inserted before them changes every later block.
+    changes only the block where it falls (two when it starts one): content-defined
+    chunking. Other tables are cut every :data:`BLOCK_ROWS` rows: rows appended at the end
+    leave the earlier blocks as they were, a row inserted before them changes every later one.
 
 Digest
     SHA-1 of the block's row count, of each text column's values joined by NUL (a missing
     value as the empty text it is written as) and of the raw bytes of its number and bool
     columns. A block with a value that is neither text nor missing gets no digest and is
     always formatted. Joining is ambiguous when a text holds NUL, so a block enters the memo
-    only when its texts hold none (checked when it is formatted); a block whose digest is in
-    the memo then has the same joined text, with exactly as many NULs as the joins put in, so
-    its texts hold none either and its values are those of the stored block (no need to check
-    again, which would take a tenth of a second on large tables).
+    only when its texts hold none (checked when its digest is not in the memo); a block whose
+    digest is in the memo then has the same joined text, with exactly as many NULs as the joins
+    put in, so its texts hold none either and its values are those of the stored block (no
+    need to check again, which would take a tenth of a second on large tables).
 
 The file is a snapshot (:func:`helpers.cache.write_snapshot`: ``.npz`` read without pickle,
 written atomically) of the current blocks only, so it never grows beyond one table. It carries
-a fingerprint: :data:`MEMO_VERSION`, the column names and dtypes, the compression level, the
-Python, NumPy and pandas versions (number formatting and csv quoting follow them) and a digest
-of the source of :data:`CODE_MODULES`. A memo that is missing, unreadable, inconsistent or of
-another fingerprint is ignored and rewritten.
+a fingerprint: :data:`MEMO_VERSION`, the column names and dtypes, the compression level,
+:data:`BLOCK_ROWS`, the Python, NumPy and pandas versions (number formatting and csv quoting
+follow them) and a digest of the source of :data:`CODE_MODULES`. A memo that is missing,
+unreadable, inconsistent or of another fingerprint is ignored and rewritten.
 """
 
 from __future__ import annotations
