@@ -249,3 +249,30 @@ def test_tfidf_rows_equal_fit_tfidf_with_repeated_texts():
         assert np.array_equal(getattr(rows, part), getattr(expected, part)), part
     assert not np.array_equal(rows[0].toarray(), fit_tfidf(list(dict.fromkeys(texts)))[0][0]
                               .toarray())  # document frequencies count every row
+
+
+def test_tfidf_rows_without_any_term_raise_like_scikit_learn():
+    from helpers.coverage import _tfidf_rows
+
+    with pytest.raises(ValueError, match="empty vocabulary"):
+        _tfidf_rows(pd.Series(["It is what it is.", "It is what it is.", "He was there."]))
+
+
+def test_centralities_by_hand():
+    from helpers.coverage import _centralities
+
+    similarity = np.array([[1.0, 0.5, 0.2, 0.9],
+                           [0.5, 1.0, 0.4, 0.3],
+                           [0.2, 0.4, 1.0, 0.6],
+                           [0.9, 0.3, 0.6, 1.0]])
+    # Cluster 7: rows 0, 1, 3 (not contiguous); cluster 2: row 2 alone.
+    centrality = _centralities(similarity, np.array([7, 7, 2, 7]))
+    # (sum of the row over the cluster, in index order, minus the row's own 1) / (size - 1)
+    assert centrality.tolist() == [(1.0 + 0.5 + 0.9 - 1.0) / 2, (0.5 + 1.0 + 0.3 - 1.0) / 2, 1.0,
+                                   (0.9 + 0.3 + 1.0 - 1.0) / 2]
+    assert centrality.round(12).tolist() == [0.7, 0.4, 1.0, 0.6]
+    # Ties: a pair of equally similar rows; every row alone; one row.
+    assert _centralities(similarity[:2, :2], np.array([0, 0])).tolist() == [0.5, 0.5]
+    assert _centralities(similarity, np.arange(4)).tolist() == [1.0] * 4
+    assert _centralities(np.ones((1, 1)), np.zeros(1, dtype=int)).tolist() == [1.0]
+    assert _centralities(np.ones((0, 0)), np.zeros(0, dtype=int)).tolist() == []

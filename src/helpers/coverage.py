@@ -28,12 +28,11 @@ import pandas as pd
 from scipy import sparse
 from scipy.sparse.csgraph import connected_components
 from sklearn.cluster import AgglomerativeClustering
-from sklearn.feature_extraction.text import TfidfTransformer
 from sklearn.preprocessing import normalize
 
 from helpers.align import normalize_sentence
 from helpers.safe_text import escape_text as escape
-from helpers.vectorize import build_count_vectorizer, build_vectorizer
+from helpers.vectorize import analyze_all, fit_token_documents
 
 MIN_WORDS = 3  # sentences with fewer normalised words are too short to align or to carry a fact
 LABEL_CHARS = 90
@@ -273,25 +272,37 @@ def describe_wire_overlap(overlap: pd.DataFrame, unique: pd.DataFrame) -> str:
     return f"{lead}; sentences found in no other outlet: {own}."
 
 
-def _centrality(similarity: np.ndarray, labels: np.ndarray, i: int) -> float:
-    """Mean similarity of sentence ``i`` to the other members of its cluster (1 when alone)."""
-    members = labels == labels[i]
-    if members.sum() == 1:
-        return 1.0
-    return float((similarity[i, members].sum() - similarity[i, i]) / (members.sum() - 1))
+def _centralities(similarity: np.ndarray, labels: np.ndarray) -> np.ndarray:
+    """Mean similarity of each row to the other members of its cluster (1 when alone).
+
+    The similarities of a cluster's members are taken as one block, rows and columns in
+    index order, so each row's sum adds the same values in the same order as summing the row's
+    members one row at a time.
+    """
+    centrality = np.ones(len(labels), dtype=float)
+    order = np.argsort(labels, kind="stable")  # members of a cluster in index order
+    bounds = np.flatnonzero(np.diff(labels[order])) + 1
+    for members in np.split(order, bounds):
+        if len(members) > 1:
+            block = similarity[np.ix_(members, members)]
+            centrality[members] = ((block.sum(axis=1) - similarity[members, members])
+                                   / (len(members) - 1))
+    return centrality
 
 
 def _tfidf_rows(texts: pd.Series):
-    """:func:`helpers.vectorize.fit_tfidf`'s matrix of ``texts``, with each distinct text
-    tokenised and counted once (wire copy repeats a sentence hundreds of times): the counts of
-    the distinct texts are repeated per row, then weighted with the kit vectorizer's TF-IDF
-    options (document frequencies over all rows, as in ``fit_tfidf``)."""
+    """:func:`helpers.vectorize.fit_tfidf`'s matrix of ``texts`` (the same stored values), with
+    each distinct text tokenised and counted once (wire copy repeats a sentence hundreds of
+    times): :func:`helpers.vectorize.fit_token_documents` of the distinct texts' tokens
+    (:func:`helpers.vectorize.analyze_all`, remembered per text), one text per row.
+
+    Raises
+    ------
+    ValueError
+        When no text has a term (scikit-learn's "empty vocabulary").
+    """
     codes, distinct = pd.factorize(texts)
-    counts = build_count_vectorizer().fit_transform(list(distinct))
-    options = build_vectorizer().get_params()
-    weighting = TfidfTransformer(**{k: options[k] for k in ("norm", "use_idf", "smooth_idf",
-                                                             "sublinear_tf")})
-    return weighting.fit_transform(sparse.csr_matrix(counts[codes], dtype=options["dtype"]))
+    return fit_token_documents(analyze_all(distinct.tolist()), codes, np.arange(len(codes)))
 
 
 def cluster_facts(sentences: pd.DataFrame, matches: pd.DataFrame, *,
@@ -315,8 +326,7 @@ def cluster_facts(sentences: pd.DataFrame, matches: pd.DataFrame, *,
     both = (rows >= 0) & (cols >= 0)  # pairs of usable sentences (others are too short)
     rows, cols = rows[both], cols[both]
     if len(usable) <= EXACT_FACT_SENTENCES:
-        pairs = list(zip(rows.tolist(), cols.tolist(), strict=True))
-        labels, centrality = _cluster_rows(matrix, pairs, min_similarity)
+        labels, centrality = _cluster_rows(matrix, (rows, cols), min_similarity)
     else:
         labels, centrality = _cluster_groups(usable, matrix, (rows, cols), min_similarity)
     table = usable[["article_id", "outlet", "position", "text"]].copy()
@@ -340,20 +350,22 @@ def _sorted_codes(values: pd.Series) -> np.ndarray:
     return np.where(codes < 0, len(uniques), codes)
 
 
-def _cluster_rows(matrix, pairs: list[tuple[int, int]], min_similarity: float,
-                  ) -> tuple[np.ndarray, list[float]]:
-    """Average-linkage clusters of the rows of ``matrix`` (aligned pairs at similarity 1)."""
-    similarity = np.asarray((matrix @ matrix.T).todense(), dtype=float)
-    for i, j in pairs:
-        similarity[i, j] = similarity[j, i] = 1.0
+def _cluster_rows(matrix, pairs: tuple[np.ndarray, np.ndarray], min_similarity: float,
+                  ) -> tuple[np.ndarray, np.ndarray]:
+    """Average-linkage clusters of the rows of ``matrix`` (aligned ``pairs`` of rows at
+    similarity 1), and each row's centrality (:func:`_centralities`)."""
+    similarity = (matrix @ matrix.T).toarray()
+    rows, cols = pairs
+    similarity[rows, cols] = similarity[cols, rows] = 1.0
     np.fill_diagonal(similarity, 1.0)
     if similarity.shape[0] == 1:
         labels = np.zeros(1, dtype=int)
     else:
         model = AgglomerativeClustering(n_clusters=None, metric="precomputed", linkage="average",
                                         distance_threshold=1.0 - min_similarity)
-        labels = model.fit_predict(np.clip(1.0 - similarity, 0.0, None))
-    return labels, [_centrality(similarity, labels, i) for i in range(len(labels))]
+        distance = np.subtract(1.0, similarity)
+        labels = model.fit_predict(np.maximum(distance, 0.0, out=distance))
+    return labels, _centralities(similarity, labels)
 
 
 def _cluster_groups(usable: pd.DataFrame, matrix, pairs: tuple[np.ndarray, np.ndarray],
@@ -374,9 +386,10 @@ def _cluster_groups(usable: pd.DataFrame, matrix, pairs: tuple[np.ndarray, np.nd
     summing = sparse.csr_matrix((np.ones(len(picked)), (member[picked], picked)),
                                 shape=(len(chosen), n))
     vectors = normalize(summing @ matrix)
-    fact, group_centrality = _cluster_rows(vectors, [], min_similarity)
+    none = np.zeros(0, dtype=np.int64)
+    fact, group_centrality = _cluster_rows(vectors, (none, none), min_similarity)
     labels = np.where(member >= 0, fact[np.maximum(member, 0)], len(chosen) + group)
-    centrality = np.where(member >= 0, np.asarray(group_centrality)[np.maximum(member, 0)], 1.0)
+    centrality = np.where(member >= 0, group_centrality[np.maximum(member, 0)], 1.0)
     return labels, centrality
 
 
