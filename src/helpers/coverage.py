@@ -48,7 +48,7 @@ def _usable(sentences: pd.DataFrame) -> pd.DataFrame:
     """Sentences of at least ``MIN_WORDS`` normalised words (each distinct text is normalised
     once, by :func:`helpers.align.normalize_sentence`, which also remembers it)."""
     codes, texts = pd.factorize(sentences["text"], use_na_sentinel=False)
-    words = np.fromiter((len(normalize_sentence(str(t)).split()) for t in texts),
+    words = np.fromiter((len(normalize_sentence(str(t)).split()) for t in texts.tolist()),
                         dtype=np.int64, count=len(texts))
     return sentences.loc[words[codes] >= MIN_WORDS].reset_index(drop=True)
 
@@ -81,6 +81,22 @@ def _sentence_rows(usable: pd.DataFrame, article_ids: pd.Series, positions: pd.S
     slot += wanted
     slot[(wanted < 0) | (wanted >= span[codes])] = -1
     return table[slot]
+
+
+def _usable_pairs(usable: pd.DataFrame, matches: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """Rows in ``usable`` of the two sentences of each match, for the matches whose two
+    sentences are both usable (the others are too short to count), in the order of ``matches``."""
+    rows = _sentence_rows(usable, matches["article_a"], matches["position_a"])
+    cols = _sentence_rows(usable, matches["article_b"], matches["position_b"])
+    both = (rows >= 0) & (cols >= 0)
+    return (rows, cols) if both.all() else (rows[both], cols[both])
+
+
+def _copy_groups(n: int, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
+    """Copy group of each of ``n`` sentences: the connected components of the graph whose
+    edges are the pairs ``(rows[k], cols[k])`` (scipy's numbering of the components)."""
+    graph = sparse.coo_matrix((np.ones(len(rows)), (rows, cols)), shape=(n, n))
+    return connected_components(graph, directed=False)[1]
 
 
 def _matched_outlets(usable: pd.DataFrame, matches: pd.DataFrame) -> np.ndarray:
@@ -203,16 +219,12 @@ def group_copies(sentences: pd.DataFrame, matches: pd.DataFrame) -> pd.DataFrame
         ``position``, ``text``; sorted by group, outlet, article and position.
     """
     usable = _usable(sentences)
-    rows = _sentence_rows(usable, matches["article_a"], matches["position_a"])
-    cols = _sentence_rows(usable, matches["article_b"], matches["position_b"])
-    both = (rows >= 0) & (cols >= 0)
-    if not both.any():
+    rows, cols = _usable_pairs(usable, matches)
+    if not len(rows):
         return pd.DataFrame(columns=COPY_COLUMNS)
-    graph = sparse.coo_matrix((np.ones(int(both.sum())), (rows[both], cols[both])),
-                              shape=(len(usable), len(usable)))
-    _, label = connected_components(graph, directed=False)
+    label = _copy_groups(len(usable), rows, cols)
     matched = np.zeros(len(usable), dtype=bool)
-    matched[rows[both]] = matched[cols[both]] = True
+    matched[rows] = matched[cols] = True
     table = usable.loc[matched, ["article_id", "outlet", "position", "text"]].copy()
     table["group"] = label[matched]
     size = table.groupby("group").agg(outlets=("outlet", "nunique"),
@@ -321,10 +333,7 @@ def cluster_facts(sentences: pd.DataFrame, matches: pd.DataFrame, *,
     if usable.empty:
         return pd.DataFrame(columns=columns)
     matrix = _tfidf_rows(usable["text"].astype(str))
-    rows = _sentence_rows(usable, matches["article_a"], matches["position_a"])
-    cols = _sentence_rows(usable, matches["article_b"], matches["position_b"])
-    both = (rows >= 0) & (cols >= 0)  # pairs of usable sentences (others are too short)
-    rows, cols = rows[both], cols[both]
+    rows, cols = _usable_pairs(usable, matches)
     if len(usable) <= EXACT_FACT_SENTENCES:
         labels, centrality = _cluster_rows(matrix, (rows, cols), min_similarity)
     else:
@@ -372,9 +381,7 @@ def _cluster_groups(usable: pd.DataFrame, matrix, pairs: tuple[np.ndarray, np.nd
                     min_similarity: float) -> tuple[np.ndarray, np.ndarray]:
     """Cluster copy groups (large collections): see the module docstring."""
     n = len(usable)
-    rows, cols = pairs
-    graph = sparse.coo_matrix((np.ones(len(rows)), (rows, cols)), shape=(n, n))
-    _, group = connected_components(graph, directed=False)
+    group = _copy_groups(n, *pairs)
     stats = pd.DataFrame({"group": group, "outlet": usable["outlet"].to_numpy()}).groupby(
         "group").agg(outlets=("outlet", "nunique"), size=("outlet", "size"))
     chosen = stats.sort_values(["outlets", "size"], ascending=False,
