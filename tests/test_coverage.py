@@ -276,3 +276,15 @@ def test_centralities_by_hand():
     assert _centralities(similarity, np.arange(4)).tolist() == [1.0] * 4
     assert _centralities(np.ones((1, 1)), np.zeros(1, dtype=int)).tolist() == [1.0]
     assert _centralities(np.ones((0, 0)), np.zeros(0, dtype=int)).tolist() == []
+
+
+def test_usable_pairs_keep_matches_of_two_usable_sentences_in_order():
+    from helpers.coverage import _copy_groups, _usable_pairs
+
+    usable = pd.DataFrame({"article_id": ["a", "a", "b", "c"], "position": [0, 2, 0, 1]})
+    matches = pd.DataFrame({"article_a": ["c", "a", "a", "b"], "position_a": [1, 1, 0, 0],
+                            "article_b": ["a", "b", "b", "d"], "position_b": [2, 0, 0, 0]})
+    rows, cols = _usable_pairs(usable, matches)  # (a, 1) and article d are not usable
+    assert (rows.tolist(), cols.tolist()) == ([3, 0], [1, 2])
+    assert _copy_groups(4, rows, cols).tolist() == [0, 1, 0, 1]
+    assert [part.tolist() for part in _usable_pairs(usable, matches.iloc[:0])] == [[], []]
