@@ -26,8 +26,11 @@ def _mixed_frame() -> pd.DataFrame:
 
 
 @pytest.mark.parametrize("frame", [
-    _mixed_frame(), _mixed_frame().iloc[0:0],
-    _mixed_frame().iloc[[4, 0, 2]].reset_index(drop=True)])
+    _mixed_frame(), _mixed_frame().iloc[0:0], _mixed_frame().iloc[[3]].reset_index(drop=True),
+    _mixed_frame().iloc[[4, 0, 2]].reset_index(drop=True),
+    pd.DataFrame({"none": pd.Series([None, None], dtype="str"),
+                  "na": pd.array([pd.NA, pd.NA], dtype="string"),
+                  "objects": pd.Series([None, None], dtype=object)})])
 def test_snapshot_round_trip_keeps_values_and_dtypes(tmp_path, frame):
     path = tmp_path / "deep" / "table.npz"
     assert write_snapshot(path, {"table": frame, "keys": {"a.txt": "k1"}, "version": 3})

@@ -120,6 +120,8 @@ def _pack_frame(frame: pd.DataFrame, prefix: str, arrays: dict[str, np.ndarray])
 
 
 def _unpack_frame(layout: dict, archive) -> pd.DataFrame:
+    """The frame :func:`_pack_frame` stored under ``layout``: its columns are the arrays read
+    (no copy, so a frame of a few million cells costs no more than reading it)."""
     index = pd.RangeIndex(layout["rows"])
     data = {}
     for position, column in enumerate(layout["columns"]):
@@ -127,20 +129,35 @@ def _unpack_frame(layout: dict, archive) -> pd.DataFrame:
         values = archive[key]
         if column["kind"] == "text":
             uniques = archive[f"{key}/uniques"].tobytes().decode("utf-8")
-            table = np.array(uniques.split(_TEXT_SEPARATOR) if column["uniques"] else [],
-                             dtype=object)
-            values = np.append(table, [None])[values]  # code -1 (missing) takes the None
-        elif column["kind"] == "json":
+            table = uniques.split(_TEXT_SEPARATOR) if column["uniques"] else []
+            data[position] = _take_text(table, values, column["dtype"], index)
+            continue
+        if column["kind"] == "json":
             values = json.loads(values.tobytes().decode("utf-8"))
         elif column["kind"] == "category":
             values = pd.Categorical.from_codes(values, categories=column["categories"],
                                                ordered=column["ordered"])
-            data[position] = pd.Series(values, index=index)
+            data[position] = pd.Series(values, index=index, copy=False)
             continue
-        data[position] = pd.Series(values, dtype=column["dtype"], index=index)
-    frame = pd.DataFrame(data, index=index)
+        data[position] = pd.Series(values, dtype=column["dtype"], index=index, copy=False)
+    frame = pd.DataFrame(data, index=index, copy=False)
     frame.columns = layout["names"]
     return frame
+
+
+def _take_text(table: list[str], codes: np.ndarray, dtype: str, index: pd.Index) -> pd.Series:
+    """The column of a text ``dtype`` whose values are ``table[code]`` (code -1: missing).
+
+    A string dtype's array is built from the distinct values only and then indexed, so the
+    values are not checked one by one again; in an ``object`` column a missing value is None.
+    """
+    codes = codes.astype(np.intp, copy=False)
+    kind = pd.api.types.pandas_dtype(dtype)
+    if isinstance(kind, pd.api.extensions.ExtensionDtype):
+        values = pd.array(np.array(table, dtype=object), dtype=kind)
+        return pd.Series(values.take(codes, allow_fill=True), index=index, copy=False)
+    return pd.Series(np.append(np.array(table, dtype=object), [None])[codes], dtype=kind,
+                     index=index, copy=False)
 
 
 @contextmanager
