@@ -222,3 +222,26 @@ def test_an_unreadable_or_old_snapshot_is_rebuilt(seed_dir, cache):
     assert read_snapshot(folder / "quotes.npz")["version"] == table_join.SNAPSHOT_VERSION
     assert len(read_snapshot(folder / "mentions.npz")["table"]) == \
         len(whole["mentions"])
+
+
+def test_cache_keys_stay_those_of_earlier_releases():
+    """Keys written by earlier releases stay valid (hand-made corpus; the hashes are those
+    the key's first implementation gave): an article without paragraphs, a missing language
+    and headline, non-ASCII text."""
+    from types import SimpleNamespace
+
+    articles = pd.DataFrame({
+        "article_id": ["a.txt", "b.txt", "c.txt"], "outlet": ["X", "Y", "X"],
+        "language": ["en", None, "fr"], "headline": ["Héadline", None, "T"],
+        "content_hash": ["h1", "h2", "h3"]})
+    paragraphs = pd.DataFrame({"article_id": ["a.txt", "a.txt", "c.txt"],
+                               "kind": ["body", "subhead", "body"],
+                               "text": ["Un été.", "Sub", "x"]})
+    keys = article_tables._cache_keys(SimpleNamespace(articles=articles, paragraphs=paragraphs),
+                                      "lex")
+    assert keys == {"a.txt": "5c0835a495b03f5536b701555d6ab0e9",
+                    "b.txt": "efb4ffe65873f5371207acd27f1a34c4",
+                    "c.txt": "8c2bc6811b9785894de13166bcb12998"}
+    none = SimpleNamespace(articles=articles.iloc[0:0], paragraphs=paragraphs.iloc[0:0])
+    assert article_tables._cache_keys(none, "lex") == {}
+

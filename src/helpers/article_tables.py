@@ -215,17 +215,19 @@ def _rows_by_article(table: pd.DataFrame, columns: list[str]
 
 def _cache_keys(corpus, lexicon_hash: str) -> dict[str, str]:
     """The cache key of every article: what is analysed (paragraphs, headline, language,
-    content hash), the lexicons and :data:`TABLES_VERSION`."""
+    content hash), the lexicons and :data:`TABLES_VERSION`.
+
+    The key hashes ``TABLES_VERSION|lexicon hash|content hash|language|headline`` followed by
+    ``\x00kind\x01text`` per paragraph; each article's text is hashed in one piece.
+    """
     (kinds, texts), spans = _rows_by_article(corpus.paragraphs, ["kind", "text"])
+    pieces = [f"\x00{kind}\x01{text}" for kind, text in zip(kinds, texts, strict=True)]
     keys = {}
     for article in _article_heads(corpus):
         start, stop = spans.get(article["article_id"], (0, 0))
-        digest = hashlib.sha256()
-        digest.update(f"{TABLES_VERSION}|{lexicon_hash}|{article['content_hash']}|"
-                      f"{article['language']}|{article['headline']}".encode())
-        for kind, text in zip(kinds[start:stop], texts[start:stop], strict=True):
-            digest.update(f"\x00{kind}\x01{text}".encode())
-        keys[article["article_id"]] = digest.hexdigest()[:32]
+        text = (f"{TABLES_VERSION}|{lexicon_hash}|{article['content_hash']}|"
+                f"{article['language']}|{article['headline']}" + "".join(pieces[start:stop]))
+        keys[article["article_id"]] = hashlib.sha256(text.encode()).hexdigest()[:32]
     return keys
 
 
