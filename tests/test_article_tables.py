@@ -245,3 +245,67 @@ def test_cache_keys_stay_those_of_earlier_releases():
     none = SimpleNamespace(articles=articles.iloc[0:0], paragraphs=paragraphs.iloc[0:0])
     assert article_tables._cache_keys(none, "lex") == {}
 
+
+def test_an_unchanged_join_reads_no_entry_and_a_renamed_outlet_is_refreshed(
+        seed_dir, tmp_path, cache, monkeypatch):
+    folder, _ = _seed_subset(seed_dir, tmp_path / "event", 5)
+    first = _all_tables(compute_article_tables(load_collection(folder), workers=1))
+    read: list[str] = []
+    monkeypatch.setattr(article_tables, "read_cache_entry",
+                        lambda path: read.append(path.name))  # no entry may be read
+    again = _all_tables(compute_article_tables(load_collection(folder), workers=1))
+    assert read == []
+    for name, table in first.items():
+        pd.testing.assert_frame_equal(again[name], table, obj=name)
+    sources = pd.read_csv(folder / "sources.csv", dtype=str, keep_default_na=False)
+    sources["outlet"] = "One Outlet"  # the articles' keys do not change
+    sources.to_csv(folder / "sources.csv", index=False)
+    for _ in range(2):  # refreshed from the snapshots, then from the rewritten snapshots
+        renamed = _all_tables(compute_article_tables(load_collection(folder), workers=1))
+        assert read == []
+        for name, table in renamed.items():
+            if "outlet" in table:
+                assert set(table["outlet"]) == {"One Outlet"}, name
+            if name != "readability":  # (sorted by outlet)
+                pd.testing.assert_frame_equal(
+                    renamed[name].drop(columns="outlet", errors="ignore"),
+                    first[name].drop(columns="outlet", errors="ignore"), obj=name)
+    snapshot = read_snapshot(next(cache.rglob(f"{article_tables.SNAPSHOT_FOLDER}/mentions.npz")))
+    assert set(snapshot["outlets"].values()) == {"One Outlet"}
+
+
+def test_a_features_snapshot_of_rows_is_still_read_then_written_as_a_table(
+        seed_dir, tmp_path, cache, monkeypatch):
+    """Features snapshots written before held each article's values (``rows``)."""
+    folder, names = _seed_subset(seed_dir, tmp_path / "event", 4)
+    first = compute_article_tables(load_collection(folder), workers=1, tables=())
+    path = next(cache.rglob(f"{article_tables.SNAPSHOT_FOLDER}/features.npz"))
+    snap = read_snapshot(path)
+    values = snap["table"].drop(columns=["article_id", "outlet", "language"])
+    rows = dict(zip(snap["table"]["article_id"], values.to_dict("records"), strict=True))
+    write_snapshot(path, {"version": snap["version"], "keys": snap["keys"], "rows": rows})
+    shutil.copy(seed_dir / names[4], folder / names[4])
+    read: list[str] = []
+    original = article_tables.read_cache_entry
+    monkeypatch.setattr(article_tables, "read_cache_entry",
+                        lambda path: read.append(path.name) or original(path))
+    corpus = load_collection(folder)
+    rerun = compute_article_tables(corpus, workers=1, tables=()).features
+    assert len(read) == 1  # the new article only
+    assert "table" in read_snapshot(path) and "rows" not in read_snapshot(path)
+    path.unlink()
+    full = compute_article_tables(corpus, workers=1, tables=()).features
+    pd.testing.assert_frame_equal(rerun, full)
+    pd.testing.assert_frame_equal(rerun.iloc[:4], first.features)
+    assert rerun["quotes"].dtype == "int64" and rerun["tone_mean"].dtype == "float64"
+
+
+def test_a_features_snapshot_with_text_values_is_rebuilt(seed_dir, cache):
+    corpus = load_collection(seed_dir, use_cache=False)
+    whole = compute_article_tables(corpus, workers=1, tables=()).features
+    path = next(cache.rglob(f"{article_tables.SNAPSHOT_FOLDER}/features.npz"))
+    snap = read_snapshot(path)
+    write_snapshot(path, {**snap, "table": snap["table"].assign(words="many")})
+    again = compute_article_tables(corpus, workers=1, tables=()).features
+    pd.testing.assert_frame_equal(again, whole)
+    assert read_snapshot(path)["table"]["words"].dtype == "int64"

@@ -70,6 +70,8 @@ class ArticleTables:
     sentence_tone: pd.DataFrame
 
 
+#: Columns of the feature table that come from the corpus, not from the cache entries.
+_FEATURE_LABELS = ("article_id", "outlet", "language")
 #: Articles joined at a time (bounds the cache entries held in memory).
 JOIN_CHUNK = 1000
 #: Folder (under the collection's cache) of the joined tables' snapshots.
@@ -86,11 +88,13 @@ def join_tables(corpus, entry_of: Callable[[str], dict], *, lexicons: Lexicons,
     table rows :data:`JOIN_CHUNK` articles at a time, in corpus order.
 
     With ``snapshots`` (a folder) and ``keys`` (each article's cache key), each joined table is
-    also kept there as one file (:func:`helpers.cache.write_snapshot`) with the key of every
-    article in it. The next join takes the rows of articles whose key is unchanged from the
-    snapshot and fetches entries only for the others, so a rerun after adding articles reads
-    one file per table instead of every entry. Rows are put back in corpus order and the
-    outlet column is refreshed from the corpus, so the result equals a join of every entry.
+    also kept there as one file (:func:`helpers.cache.write_snapshot`) with the key and outlet
+    of every article in it. The next join takes the rows of articles whose key is unchanged
+    from the snapshot and fetches entries only for the others, so a rerun after adding
+    articles reads one file per table instead of every entry. Rows are put back in corpus
+    order and the outlet column is refreshed from the corpus, so the result equals a join of
+    every entry. A snapshot of the same articles, in the same order, with the same keys and
+    outlets is that join already and is returned as it was read.
     """
     from helpers.features import build_feature_table
 
@@ -104,8 +108,12 @@ def join_tables(corpus, entry_of: Callable[[str], dict], *, lexicons: Lexicons,
         raise ValueError(f"unknown tables {sorted(unknown)}; choose from {names}")
     wanted = [name for name in names if tables is None or name in tables]
     use_snapshots = snapshots is not None and keys is not None
-    stored = {name: _read_table_snapshot(snapshots / f"{name}.npz")
+    stored = {name: _read_table_snapshot(snapshots / f"{name}.npz", features=name == "features")
               for name in [*wanted, "features"]} if use_snapshots else {}
+    # Snapshots that hold this very join (nothing to add, remove, reorder or refresh).
+    whole = {name for name, snap in stored.items()
+             if snap is not None and "table" in snap and snap.get("outlets") == outlets
+             and snap["keys"] == keys and list(snap["keys"]) == ids}
     reused = {name: {aid for aid in ids if snap["keys"].get(aid) == keys[aid]}
               for name, snap in stored.items() if snap is not None}
     reused = {name: found for name, found in reused.items() if found}
@@ -115,8 +123,9 @@ def join_tables(corpus, entry_of: Callable[[str], dict], *, lexicons: Lexicons,
     todo = set().union(*fresh.values())
     pending = [aid for aid in ids if aid in todo]
     parts: dict[str, list[pd.DataFrame]] = {name: [] for name in wanted}
-    feature_rows: dict[str, dict] = {aid: stored["features"]["rows"][aid]
-                                     for aid in reused.get("features", ())}
+    feature_rows: dict[str, dict] = {}
+    if "features" in reused and "features" not in whole:
+        feature_rows = _stored_feature_rows(stored["features"], reused["features"])
     for start in range(0, len(pending), JOIN_CHUNK):
         chunk = pending[start:start + JOIN_CHUNK]
         entries = dict(zip(chunk, (entry_of(aid) for aid in chunk), strict=True))
@@ -127,12 +136,17 @@ def join_tables(corpus, entry_of: Callable[[str], dict], *, lexicons: Lexicons,
         feature_rows.update((aid, entries[aid]["features"]) for aid in chunk
                             if aid in fresh["features"])
 
-    def stale(name: str) -> bool:  # the snapshot misses, or holds more than, this join
-        return use_snapshots and (name not in reused or bool(fresh[name])
-                                  or len(reused[name]) != len(stored[name]["keys"]))
+    def save(name: str, table: pd.DataFrame) -> None:  # unless the snapshot holds this join
+        if use_snapshots and name not in whole:
+            write_snapshot(snapshots / f"{name}.npz", {
+                "version": SNAPSHOT_VERSION, "keys": {aid: keys[aid] for aid in ids},
+                "outlets": outlets, "table": table})
 
     joined = {name: pd.DataFrame() for name in names}
     for name in wanted:
+        if name in whole:
+            joined[name] = stored[name]["table"]
+            continue
         if name in reused:
             old = stored[name]["table"]
             old = old[old["article_id"].isin(reused[name])]
@@ -141,28 +155,53 @@ def join_tables(corpus, entry_of: Callable[[str], dict], *, lexicons: Lexicons,
             parts[name].insert(0, old)
         joined[name] = _concat(parts[name], by_article_id=name in ARTICLE_ID_ORDER,
                                ids=ids if name in reused else None)
-        if stale(name):
-            write_snapshot(snapshots / f"{name}.npz", {
-                "version": SNAPSHOT_VERSION, "keys": {aid: keys[aid] for aid in ids},
-                "table": joined[name]})
-    if stale("features"):
-        write_snapshot(snapshots / "features.npz", {
-            "version": SNAPSHOT_VERSION, "keys": {aid: keys[aid] for aid in ids},
-            "rows": feature_rows})
+        save(name, joined[name])
     joined["readability"] = _finish_readability(joined["readability"])
-    features = build_feature_table(
-        [{"article_id": aid, "outlet": outlets[aid], "language": languages[aid],
-          **feature_rows[aid]} for aid in ids], lexicons=lexicons)
+    if "features" in whole:
+        features = stored["features"]["table"]
+    else:
+        features = build_feature_table(
+            [{"article_id": aid, "outlet": outlets[aid], "language": languages[aid],
+              **feature_rows[aid]} for aid in ids], lexicons=lexicons)
+        save("features", features)
     return ArticleTables(features=features, **joined)
 
 
-def _read_table_snapshot(path: Path) -> dict | None:
-    """A snapshot of this :data:`SNAPSHOT_VERSION` with its article keys, else ``None``."""
+def _read_table_snapshot(path: Path, *, features: bool = False) -> dict | None:
+    """A snapshot of this :data:`SNAPSHOT_VERSION` with its article keys and table, else
+    ``None``.
+
+    A features snapshot (``features``) holds the feature table, whose values are numbers;
+    one written before holds each article's feature values (``rows``) and is still read.
+    """
     snap = read_snapshot(path)
-    if (snap is None or snap.get("version") != SNAPSHOT_VERSION or "keys" not in snap
-            or not ("table" in snap or "rows" in snap)):
+    if snap is None or snap.get("version") != SNAPSHOT_VERSION or "keys" not in snap:
+        return None
+    if features and "rows" in snap:
+        return snap
+    table = snap.get("table")
+    if not isinstance(table, pd.DataFrame) or "article_id" not in table:
+        return None
+    if features and not all(dtype.kind in "biuf" for dtype in
+                            table.drop(columns=list(_FEATURE_LABELS), errors="ignore").dtypes):
         return None
     return snap
+
+
+def _stored_feature_rows(snap: dict, reused: set[str]) -> dict[str, dict]:
+    """The feature values (:func:`helpers.features.summarize_features`) of the ``reused``
+    articles in a features snapshot, as their cache entries hold them.
+
+    From a feature table, each value is the Python number of its column's dtype: a column
+    of integers gives the entries' integers, a column of floats their floats (integers
+    mixed with floats there come back as floats, which the joined table holds anyway).
+    """
+    if "rows" in snap:
+        return {aid: snap["rows"][aid] for aid in reused}
+    table = snap["table"]
+    keep = table["article_id"].isin(reused).to_numpy()
+    values = table.drop(columns=list(_FEATURE_LABELS), errors="ignore")[keep]
+    return dict(zip(table["article_id"][keep], values.to_dict("records"), strict=True))
 
 
 def _concat(parts: list[pd.DataFrame], *, by_article_id: bool,
