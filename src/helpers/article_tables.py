@@ -215,20 +215,28 @@ def _rows_by_article(table: pd.DataFrame, columns: list[str]
 
 def _cache_keys(corpus, lexicon_hash: str) -> dict[str, str]:
     """The cache key of every article: what is analysed (paragraphs, headline, language,
-    content hash), the lexicons and :data:`TABLES_VERSION`.
-
-    The key hashes ``TABLES_VERSION|lexicon hash|content hash|language|headline`` followed by
-    ``\x00kind\x01text`` per paragraph; each article's text is hashed in one piece.
-    """
+    content hash), the lexicons and :data:`TABLES_VERSION`."""
     (kinds, texts), spans = _rows_by_article(corpus.paragraphs, ["kind", "text"])
-    pieces = [f"\x00{kind}\x01{text}" for kind, text in zip(kinds, texts, strict=True)]
     keys = {}
     for article in _article_heads(corpus):
         start, stop = spans.get(article["article_id"], (0, 0))
-        text = (f"{TABLES_VERSION}|{lexicon_hash}|{article['content_hash']}|"
-                f"{article['language']}|{article['headline']}" + "".join(pieces[start:stop]))
-        keys[article["article_id"]] = hashlib.sha256(text.encode()).hexdigest()[:32]
+        digest = hashlib.sha256()
+        digest.update(f"{TABLES_VERSION}|{lexicon_hash}|{article['content_hash']}|"
+                      f"{article['language']}|{article['headline']}".encode())
+        for kind, text in zip(kinds[start:stop], texts[start:stop], strict=True):
+            digest.update(f"\x00{kind}\x01{text}".encode())
+        keys[article["article_id"]] = digest.hexdigest()[:32]
     return keys
+
+
+def _listed_names(folder: Path) -> set[str]:
+    """Names in ``folder`` (none when it does not exist): one listing instead of asking
+    whether each of thousands of entries exists."""
+    try:
+        with os.scandir(folder) as listing:
+            return {item.name for item in listing}
+    except OSError:
+        return set()
 
 
 _WORKER_LEXICONS: Lexicons | None = None
@@ -290,9 +298,13 @@ def compute_article_tables(corpus, *, workers: int | None = None,
     lexicon_hash = hash_lexicons(lexicons)
     folder = paths.cache_dir(corpus.folder) / _CACHE_FOLDER
     keys = _cache_keys(corpus, lexicon_hash)
-    paths_of = {aid: folder / f"{key}.json" if use_cache else None for aid, key in keys.items()}
-    missing = {aid for aid, path in paths_of.items() if path is None or not path.exists()}
-    todo = [(payload, paths_of[payload["article_id"]])
+    listed = _listed_names(folder) if use_cache else set()
+    missing = {aid for aid, key in keys.items() if f"{key}.json" not in listed}
+
+    def path_of(aid: str) -> Path | None:  # the article's cache entry
+        return folder / f"{keys[aid]}.json" if use_cache else None
+
+    todo = [(payload, path_of(payload["article_id"]))
             for payload in make_payloads(corpus, only=missing)] if missing else []
     # Entries written to the cache are read back chunk by chunk when the tables are joined,
     # so the parent never holds every article's entry at once; only uncached ones are kept.
@@ -314,10 +326,10 @@ def compute_article_tables(corpus, *, workers: int | None = None,
 
     def entry_of(aid: str) -> dict:
         entry = entries.get(aid)
-        if entry is None and paths_of[aid] is not None:
-            entry = read_cache_entry(paths_of[aid])
+        if entry is None and use_cache:
+            entry = read_cache_entry(path_of(aid))
         if entry is None:  # unreadable cache entry: compute it again
-            todo = [(p, paths_of[aid]) for p in make_payloads(corpus, only={aid})]
+            todo = [(p, path_of(aid)) for p in make_payloads(corpus, only={aid})]
             entry = _analyse_locally(todo, lexicons=lexicons, workers=1, progress=False,
                                      keep_all=True)[aid]
         return entry
