@@ -325,3 +325,19 @@ def test_snapshot_with_malformed_file_list_is_ignored(isolated):
     write_snapshot(snapshot, stored)
     _write(isolated, "f.txt", "Protests follow summit", lead="Crowds gathered on Wednesday.")
     _assert_equals_a_cold_load(load_collection(isolated), isolated)
+
+
+@pytest.mark.parametrize(("row", "expected"), [
+    (None, "d257dd2d7b65b4fd7128992f9747734e"),
+    ({}, "d257dd2d7b65b4fd7128992f9747734e"),
+    ({"file": "a.txt", "outlet": "Le Monde", "url": "", "published": "2022-02-04"},
+     "36edac7eca4620ba3af80dcd9163c9c8"),
+    ({"outlet": "Ü", "file": "b.txt"}, "5d380fb091019711b27fb665e21de154"),
+])
+def test_parse_cache_keys_stay_those_of_earlier_releases(monkeypatch, row, expected):
+    """Keys of entries parsed by earlier releases stay valid (the hashes are those the key's
+    first implementation gave; the sources row's keys in any order, non-ASCII kept)."""
+    import helpers.parsing
+
+    monkeypatch.setattr(helpers.parsing, "PARSER_VERSION", "v-test")
+    assert corpus_module._cache_key("ab" * 32, row) == expected

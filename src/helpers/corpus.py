@@ -60,6 +60,9 @@ SNAPSHOT_FILE = "corpus.npz"
 SNAPSHOT_VERSION = 1
 _WORD = re.compile(r"[^\W_]+(?:['’\-.][^\W_]+)*")
 _ROWS_KEY = "_rows"
+#: ``json.dumps(row, sort_keys=True)`` of a sources row in a cache key, without making an
+#: encoder for each of thousands of files.
+_ROW_JSON = json.JSONEncoder(sort_keys=True)
 
 
 class CollectionError(ValueError):
@@ -362,7 +365,7 @@ def _read_entry(path: Path, name: str) -> tuple[Article, dict | None] | None:
 def _cache_key(digest: str, row: Mapping[str, str] | None) -> str:
     from helpers.parsing import PARSER_VERSION
 
-    extra = json.dumps(row or {}, sort_keys=True)
+    extra = _ROW_JSON.encode(row or {})
     return hash_bytes(f"{digest}|{PARSER_VERSION}|{extra}".encode())[:32]
 
 
