@@ -320,7 +320,7 @@ def compute_article_tables(corpus, *, workers: int | None = None,
                 write_cache_entry(cached, entry)
             else:
                 entries[payload["article_id"]] = entry
-    else:
+    elif todo:  # (nothing to analyse: no worker pool, no progress bar, no tqdm import)
         entries.update(_analyse_locally(todo, lexicons=lexicons, workers=workers,
                                         progress=progress))
 
