@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import codecs
 import hashlib
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -85,11 +86,13 @@ def list_article_files(folder: Path) -> tuple[list[Path], list[tuple[Path, str]]
     """
     candidates: list[Path] = []
     skipped: list[tuple[Path, str]] = []
-    for path in sorted(Path(folder).iterdir()):
-        if path.name.startswith(".") or path.name in CONFIG_FILES:
+    folder = Path(folder)
+    with os.scandir(folder) as listing:  # file types from the listing: no stat per file
+        entries = sorted(listing, key=lambda e: os.path.normcase(e.name))  # as Paths sort
+    for entry in entries:
+        if entry.name.startswith(".") or entry.name in CONFIG_FILES or entry.is_dir():
             continue
-        if path.is_dir():
-            continue
+        path = folder / entry.name
         if path.suffix.lower() in ARTICLE_EXTENSIONS:
             candidates.append(path)
         else:
