@@ -304,12 +304,20 @@ def _key_pairs(rows: list[tuple]) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["p", "q", "kind", "ratio", "coverage"])
 
 
+def _scored(found: pd.DataFrame, key_pairs: pd.DataFrame) -> pd.DataFrame:
+    """The sentence pairs of an expansion (``a``, ``b``, ``pair``) with their key pair's
+    ``kind``, ``ratio`` and ``coverage``."""
+    assert list(found.columns) == ["a", "b", "pair"]
+    scores = key_pairs[["kind", "ratio", "coverage"]].iloc[found["pair"].to_numpy()]
+    return pd.concat([found[["a", "b"]], scores.reset_index(drop=True)], axis=1)
+
+
 def test_first_per_outlet_expansion_exact_values():
     # rows: 0 key0/outlet0, 1 key1/o1, 2 key0/o1, 3 key2/o1, 4 key1/o0, 5 key2/o2
     members = _members([0, 1, 0, 2, 1, 2], [0, 1, 1, 1, 0, 2])
     key_pairs = _key_pairs([(0, 0, "identical", 1.0, 1.0), (0, 1, "edited", 0.9, 0.95),
                             (1, 2, "excerpt", 0.5, 0.92), (0, 2, "edited", 0.85, 0.88)])
-    found = align._expand_first_per_outlet(members, key_pairs)
+    found = _scored(align._expand_first_per_outlet(members, key_pairs), key_pairs)
     # Each row is paired with the earliest matching row of every other outlet, e.g. row 4
     # (key 1, outlet 0) with row 2 (key 0's first row in outlet 1, before key 2's row 3) and
     # row 5; row 3 only with row 0 (outlet 0's earliest match, before row 4).
@@ -345,11 +353,28 @@ def test_first_per_outlet_expansion_equals_the_merge_version(seed):
     key_pairs = _key_pairs([(min(p, q), max(p, q), "identical" if p == q else f"k{p}-{q}",
                              rng.random(), rng.random()) for p, q in sorted(links)])
     key_pairs = key_pairs.drop_duplicates(["p", "q"], ignore_index=True)
-    found = align._expand_first_per_outlet(members, key_pairs)
+    found = _scored(align._expand_first_per_outlet(members, key_pairs), key_pairs)
     expected = _first_per_outlet_by_merges(members, key_pairs)
     assert len(found) > 100
     pd.testing.assert_frame_equal(found.astype({"a": np.int64, "b": np.int64}), expected,
                                   check_dtype=False)
+
+
+@pytest.mark.parametrize(("n_rows", "n_keys", "n_outlets"), [(1, 1, 1), (2, 1, 2), (5, 2, 1),
+                                                          (12, 3, 2), (40, 4, 12), (200, 60, 3)])
+def test_first_per_outlet_expansion_on_small_and_one_outlet_inputs(n_rows, n_keys, n_outlets):
+    rng = np.random.default_rng(n_rows)
+    members = _members(rng.integers(0, n_keys, n_rows).tolist(),
+                       rng.integers(0, n_outlets, n_rows).tolist())
+    links = sorted({(min(p, q), max(p, q)) for p, q in rng.integers(0, n_keys, (n_keys, 2))})
+    key_pairs = _key_pairs([(p, q, "identical" if p == q else "edited", 0.5, 0.5)
+                            for p, q in links])
+    found = _scored(align._expand_first_per_outlet(members, key_pairs), key_pairs)
+    expected = _first_per_outlet_by_merges(members, key_pairs)
+    pd.testing.assert_frame_equal(found, expected, check_dtype=False)
+    assert (found["a"] < found["b"]).all()
+    if n_outlets == 1:
+        assert found.empty
 
 
 def test_matched_words_equal_difflib_on_random_sequences():
@@ -370,20 +395,59 @@ def test_classify_pairs_equals_classify_pair_in_pair_order():
     expected = [(p, q, *scores) for p, q in pairs
                 if (scores := classify_pair(words[p], words[q]))[0] is not None]
     assert len(expected) > 10
-    assert align._classify_pairs(words, iter(pairs), AlignSettings()) == expected
+    found = align._classify_pairs(words, np.array(pairs), AlignSettings())
+    assert list(found.columns) == ["p", "q", "kind", "ratio", "coverage"]
+    assert list(found.itertuples(index=False, name=None)) == expected
+
+
+@pytest.mark.parametrize(("a", "b", "expected"), [
+    ("a b c d e", "a b c d e", ("identical", 1.0, 1.0)),
+    ("a b c d e", "a b c d x", ("edited", 0.8, 0.8)),  # ratio exactly min_ratio
+    ("a b c d e", "a b c x y", (None, 0.6, 0.6)),
+    ("a b c d e f g h i j", "x a b c d e f g h i y z w v u t s r q p", ("excerpt", 0.6, 0.9)),
+    ("a b c d e f g h i", "x a b c d e f g h y z w v u t s r q p", (None, 16 / 28, 8 / 9)),
+    ("a b c d e f", "a b c d e f x y z w v u t", ("excerpt", 12 / 19, 1.0)),  # min_words
+    ("a b c d e", "a b c d e x y z w v u t", (None, 10 / 17, 1.0)),  # shorter than min_words
+    ("a b", "a b", (None, 1.0, 1.0)),  # identical but below the floor of 3 words
+    ("", "a b c", (None, 0.0, 0.0)),
+    ("b a c", "a b c", (None, 2 / 3, 2 / 3)),
+])
+def test_classify_pairs_kinds_and_scores(a, b, expected):
+    words = [a.split(), b.split()]
+    assert classify_pair(words[0], words[1]) == expected
+    found = align._classify_pairs(words, np.array([[0, 1], [1, 0]]), AlignSettings())
+    if expected[0] is None:
+        assert found.empty
+    else:
+        assert list(found.itertuples(index=False, name=None)) == [(0, 1, *expected),
+                                                                 (1, 0, *expected)]
+        assert found["kind"].dtype == "str"
+
+
+def test_classify_pairs_with_given_matched_words_and_no_pair():
+    words = [["a", "b", "c"], ["a", "b", "c"], list("abcdefgh")]
+    # M is taken as given (here as a memo would give it), not counted again.
+    found = align._classify_pairs(words, np.array([[0, 1], [0, 2], [1, 2]]), AlignSettings(),
+                                  np.array([3, 3, 0]))
+    assert list(found.itertuples(index=False, name=None)) == [(0, 1, "identical", 1.0, 1.0)]
+    empty = align._classify_pairs(words, np.empty((0, 2), dtype=np.int64), AlignSettings())
+    assert empty.empty and list(empty.columns) == ["p", "q", "kind", "ratio", "coverage"]
+    assert empty.dtypes.tolist() == [np.int64, np.int64, object, float, float]
 
 
 def test_match_table_equals_the_object_array_construction():
     table = _toy_corpus()
-    found = pd.DataFrame({"a": [0, 0, 3], "b": [5, 9, 4], "kind": ["edited", "excerpt", "edited"],
-                          "ratio": [0.81234, 0.5, 0.9], "coverage": [0.9, 0.95, 1.0]})
+    key_pairs = pd.DataFrame({"p": [0, 1], "q": [2, 3], "kind": ["excerpt", "edited"],
+                              "ratio": [0.5, 0.81234], "coverage": [0.95, 0.9]})
+    found = pd.DataFrame({"a": [0, 0, 3], "b": [5, 9, 4], "pair": [1, 0, 1]})
     variants = {"str": table, "missing text": table.assign(text=table["text"].where(
         table.index != 9)), "object": table.astype({"article_id": object}),
         "category": table.astype({"outlet": "category"})}
     for name, variant in variants.items():
         for rows in (found, found.iloc[:0]):
-            expected = _object_match_table(variant, rows)
-            pd.testing.assert_frame_equal(align._match_table(variant, rows), expected, obj=name)
+            expected = _object_match_table(variant, _scored(rows, key_pairs))
+            pd.testing.assert_frame_equal(align._match_table(variant, rows, key_pairs), expected,
+                                          obj=name)
 
 
 def _object_match_table(table: pd.DataFrame, found: pd.DataFrame) -> pd.DataFrame:

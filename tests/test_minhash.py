@@ -83,18 +83,29 @@ def test_find_candidate_pairs_bounds_labels_and_stats():
     words = [sentence.split(), sentence.replace("xi said", "").split(), sentence.split()[::-1],
              sentence.split(), "a short one".split(), ["xi", "said"]]
     stats: dict = {}
-    found = list(minhash.find_candidate_pairs(words, ["A", "B", "C", "A", "D", "E"],
-                                              settings=AlignSettings(), min_length=3,
-                                              stats=stats))
+    left, right = minhash.find_candidate_pairs(words, ["A", "B", "C", "A", "D", "E"],
+                                               settings=AlignSettings(), min_length=3,
+                                               stats=stats)
+    assert left.dtype == right.dtype == np.int64
+    found = list(zip(left.tolist(), right.tolist(), strict=True))
     # 0 and 3 share a label (one outlet): never a candidate. The reversed key 2 shares no word
     # pair and no 3-gram with the others; key 5 is too short.
     assert found == [(0, 1), (1, 3)]
     assert stats == {"candidates": 2, "bounded": 2, "dropped": 0}
 
 
+def test_find_candidate_pairs_takes_integer_labels():
+    sentence = "china and russia are committed to deepening strategic cooperation xi said"
+    words = [sentence.split(), sentence.replace("xi said", "").split(), sentence.split()]
+    left, right = minhash.find_candidate_pairs(words, np.array([7, 8, 7]),
+                                               settings=AlignSettings())
+    assert list(zip(left.tolist(), right.tolist(), strict=True)) == [(0, 1), (1, 2)]
+
+
 def test_find_candidate_pairs_without_two_keys():
-    assert list(minhash.find_candidate_pairs([["a", "b", "c"]], ["A"],
-                                             settings=AlignSettings())) == []
+    left, right = minhash.find_candidate_pairs([["a", "b", "c"]], ["A"],
+                                               settings=AlignSettings())
+    assert left.tolist() == right.tolist() == [] and left.dtype == right.dtype == np.int64
 
 
 @pytest.mark.parametrize("rows", [1, 2, 3])

@@ -41,7 +41,6 @@ import functools
 import os
 import re
 from collections import Counter
-from collections.abc import Iterable
 from dataclasses import dataclass
 
 import numpy as np
@@ -80,6 +79,7 @@ _APOSTROPHE = re.compile(r"(?<=\w)'(?=\w)")
 _WORD = re.compile(r"[^\W_]+")  # the words: runs of word characters other than "_"
 _WORD_OVERLAP_FLOOR = 3  # sentences with fewer words are never aligned
 _BLOCK_ROWS = 512  # rows per block of the exact path's sparse products
+_KINDS = np.array([None, "identical", "edited", "excerpt"], dtype=object)  # codes of the kinds
 
 
 @dataclass(frozen=True)
@@ -239,23 +239,40 @@ def _kind(words_a: list[str], words_b: list[str], ratio: float, coverage: float,
     return None
 
 
-def _classify_pairs(words: list[list[str]], pairs: Iterable[tuple[int, int]],
-                    settings: AlignSettings, matched: Iterable[int] | None = None,
-                    ) -> list[tuple[int, int, str, float, float]]:
-    """:func:`classify_pair` of each pair ``(p, q)`` of keys, the matching ones as
-    ``(p, q, kind, ratio, coverage)`` in the order of ``pairs``. ``matched``: the matched words
-    ``M`` of each pair when known (see :func:`_count_matched_words`), else counted here."""
-    pairs = list(pairs)
-    matched = _count_matched_words(words, pairs) if matched is None else matched
-    found = []
-    for (p, q), count in zip(pairs, matched, strict=True):
-        words_a, words_b = words[p], words[q]
-        ratio, coverage = ((0.0, 0.0) if not words_a or not words_b
-                           else _scores(count, len(words_a), len(words_b)))
-        kind = _kind(words_a, words_b, ratio, coverage, settings)
-        if kind is not None:
-            found.append((p, q, kind, ratio, coverage))
-    return found
+def _classify_pairs(words: list[list[str]], pairs: np.ndarray, settings: AlignSettings,
+                    matched: np.ndarray | None = None) -> pd.DataFrame:
+    """:func:`classify_pair` of each pair ``(p, q)`` of keys (rows of ``pairs``), vectorised.
+
+    ``matched``: the matched words ``M`` of each pair when known (see
+    :func:`_count_matched_words`), else counted here. Two sequences are identical exactly when
+    ``M`` equals both lengths (difflib's blocks then cover both in the same order).
+
+    Returns
+    -------
+    pandas.DataFrame
+        The matching pairs in the order of ``pairs``: ``p``, ``q`` (keys), ``kind``, ``ratio``,
+        ``coverage`` (as :func:`classify_pair`).
+    """
+    pairs = np.asarray(pairs, dtype=np.int64).reshape(-1, 2)
+    matched = np.asarray(_count_matched_words(words, pairs.tolist()) if matched is None
+                         else matched, dtype=np.int64)
+    lengths = np.fromiter(map(len, words), dtype=np.int64, count=len(words))
+    len_a, len_b = lengths[pairs[:, 0]], lengths[pairs[:, 1]]
+    shorter = np.minimum(len_a, len_b)
+    scored = shorter > 0  # (an empty sequence scores 0, 0)
+    ratio, coverage = np.zeros(len(pairs)), np.zeros(len(pairs))
+    ratio[scored] = 2 * matched[scored] / (len_a + len_b)[scored]  # as _scores
+    coverage[scored] = matched[scored] / shorter[scored]
+    # The conditions of _kind, in its order (the first that holds gives the kind).
+    kind = np.select(
+        [shorter < _WORD_OVERLAP_FLOOR, (matched == len_a) & (matched == len_b),
+         ratio >= settings.min_ratio,
+         (coverage >= settings.min_coverage) & (shorter >= settings.min_words)],
+        [0, 1, 2, 3], default=0)
+    found = np.flatnonzero(kind)
+    return pd.DataFrame({"p": pairs[found, 0], "q": pairs[found, 1],
+                         "kind": _KINDS[kind[found]], "ratio": ratio[found],
+                         "coverage": coverage[found]})
 
 
 def _count_matched_words(words: list[list[str]], pairs: list[tuple[int, int]]) -> list[int]:
@@ -297,8 +314,10 @@ def _could_match(bag_a: Counter, bag_b: Counter, len_a: int, len_b: int,
             or (shorter >= settings.min_words and overlap >= settings.min_coverage * shorter))
 
 
-def _exact_candidates(words: list[list[str]], outlets: list[str], settings: AlignSettings):
-    """Every pair the lossless bound cannot rule out (all pairs, vectorised in row blocks).
+def _exact_candidates(words: list[list[str]], outlets: list, settings: AlignSettings,
+                      ) -> np.ndarray:
+    """Every pair ``(p, q)``, ``p < q``, of keys with different ``outlets`` labels that the
+    lossless bound cannot rule out (all pairs, vectorised in row blocks), as rows of an array.
 
     The product of two word-count vectors bounds their multiset overlap from above, so pairs
     below the thresholds on that product are skipped without loss; the rest are checked with
@@ -310,8 +329,9 @@ def _exact_candidates(words: list[list[str]], outlets: list[str], settings: Alig
         for word in sentence:
             rows.append(i)
             cols.append(vocabulary.setdefault(word, len(vocabulary)))
+    found: list[tuple[int, int]] = []
     if not rows:
-        return
+        return np.empty((0, 2), dtype=np.int64)
     counts = sparse.csr_matrix((np.ones(len(rows)), (rows, cols)),
                                shape=(len(words), len(vocabulary)))
     lengths = np.array([len(w) for w in words], dtype=float)
@@ -329,7 +349,8 @@ def _exact_candidates(words: list[list[str]], outlets: list[str], settings: Alig
         for a, b in zip(i[keep].tolist(), j[keep].tolist(), strict=True):
             if outlets[a] != outlets[b] and _could_match(bags[a], bags[b], len(words[a]),
                                                          len(words[b]), settings):
-                yield a, b
+                found.append((a, b))
+    return np.array(found, dtype=np.int64).reshape(-1, 2)
 
 
 def align_sentences(sentences: pd.DataFrame, *, settings: AlignSettings | None = None,
@@ -386,45 +407,51 @@ def align_sentences(sentences: pd.DataFrame, *, settings: AlignSettings | None =
     members = pd.DataFrame({"row": np.arange(len(table)), "key": codes, "outlet": outlet_codes})
     key_outlets = members.groupby("key")["outlet"].agg(["min", "max"])
     # A key seen in one outlet only keeps that outlet; a key of several outlets never skips.
-    labels = [str(lo) if lo == hi else f"*{k}" for k, (lo, hi) in
-              enumerate(zip(key_outlets["min"], key_outlets["max"], strict=True))]
+    several = (key_outlets["min"] != key_outlets["max"]).to_numpy()
+    labels = np.where(several, np.arange(len(keys)) + int(outlet_codes.max()) + 1,
+                      key_outlets["min"])
     words = [key.split() for key in keys]
     stats: dict = {}
-    found_pairs = (_exact_candidates(words, labels, settings) if method == "exact"
-                   else minhash.find_candidate_pairs(words, labels, settings=settings,
-                                                     min_length=_WORD_OVERLAP_FLOOR, stats=stats))
-    candidates = np.array(list(found_pairs), dtype=np.int64).reshape(-1, 2)
+    if method == "exact":
+        candidates = _exact_candidates(words, labels.tolist(), settings)
+    else:
+        candidates = np.column_stack(minhash.find_candidate_pairs(
+            words, labels, settings=settings, min_length=_WORD_OVERLAP_FLOOR, stats=stats))
     matched = _remembered_counts(words, candidates, keys, remembered)
-    pairs = _classify_pairs(words, candidates.tolist(), settings, matched.tolist())
     if remembered is not None:
         remembered.save(texts, key_of_text, keys, candidates[:, 0], candidates[:, 1], matched)
-    pairs += [(k, k, "identical", 1.0, 1.0) for k in range(len(keys))
-              if len(words[k]) >= _WORD_OVERLAP_FLOOR and labels[k].startswith("*")]
-    key_pairs = pd.DataFrame(pairs, columns=["p", "q", "kind", "ratio", "coverage"]).astype(
-        {"p": np.int64, "q": np.int64, "ratio": float, "coverage": float})
+    # Then each key of several outlets with itself (M: all its words).
+    lengths = np.fromiter(map(len, words), dtype=np.int64, count=len(words))
+    itself = np.flatnonzero(several & (lengths >= _WORD_OVERLAP_FLOOR))
+    key_pairs = _classify_pairs(words, np.concatenate([candidates, np.column_stack([itself,
+                                                                                    itself])]),
+                                settings, np.concatenate([matched, lengths[itself]]))
     sizes = np.bincount(codes, minlength=len(keys))
     total = int((sizes[key_pairs["p"].to_numpy()] * sizes[key_pairs["q"].to_numpy()]).sum())
     if settings.max_pairs is None or total <= settings.max_pairs:
         found = _expand_all(members, key_pairs)
     else:
         found = _expand_first_per_outlet(members, key_pairs)
-    matches = _match_table(table, found)
+    matches = _match_table(table, found, key_pairs)
     matches.attrs["alignment"] = {"method": method, **stats}
     return matches
 
 
-def _match_table(table: pd.DataFrame, found: pd.DataFrame) -> pd.DataFrame:
+def _match_table(table: pd.DataFrame, found: pd.DataFrame,
+                 key_pairs: pd.DataFrame) -> pd.DataFrame:
     """The table of :func:`align_sentences` from the sentence pairs ``found`` (rows ``a``, ``b``
-    of ``table``, ``kind``, ``ratio``, ``coverage``)."""
-    a, b = found["a"].to_numpy(), found["b"].to_numpy()
+    of ``table`` and ``pair``, the row of ``key_pairs`` with their ``kind``, ``ratio`` and
+    ``coverage``)."""
+    a, b, pair = (found[c].to_numpy() for c in ("a", "b", "pair"))
     article, outlet, text = (table[c] for c in ("article_id", "outlet", "text"))
     position = table["position"].astype(int).to_numpy()
     return pd.DataFrame({
         "article_a": _built(article, a), "outlet_a": _built(outlet, a), "position_a": position[a],
         "text_a": _built(text, a), "article_b": _built(article, b), "outlet_b": _built(outlet, b),
         "position_b": position[b], "text_b": _built(text, b),
-        "ratio": found["ratio"].round(4).to_numpy(),
-        "coverage": found["coverage"].round(4).to_numpy(), "kind": _built(found["kind"]),
+        "ratio": key_pairs["ratio"].round(4).to_numpy()[pair],  # (rounded before the gather)
+        "coverage": key_pairs["coverage"].round(4).to_numpy()[pair],
+        "kind": _built(key_pairs["kind"], pair),
     }, columns=MATCH_COLUMNS, copy=False)  # fresh arrays: no need to copy
 
 
@@ -457,61 +484,67 @@ def _matching_keys(texts: pd.Index, remembered: AlignMemo | None) -> list[str]:
 
 
 def _expand_all(members: pd.DataFrame, key_pairs: pd.DataFrame) -> pd.DataFrame:
-    """Every cross-outlet sentence pair of every matching key pair: columns a, b, kind...,
-    sorted by ``a``, ``b``."""
+    """Every cross-outlet sentence pair of every matching key pair: columns ``a`` < ``b``
+    (rows), ``pair`` (the row of ``key_pairs``), sorted by ``a``, ``b``."""
     left = members.rename(columns={"row": "i", "key": "p", "outlet": "oi"})
     right = members.rename(columns={"row": "j", "key": "q", "outlet": "oj"})
-    merged = key_pairs.merge(left, on="p").merge(right, on="q")
+    merged = pd.DataFrame({"p": key_pairs["p"], "q": key_pairs["q"],
+                           "pair": np.arange(len(key_pairs))}).merge(left, on="p").merge(
+                               right, on="q")
     merged = merged[(merged["oi"] != merged["oj"])
                     & ((merged["p"] != merged["q"]) | (merged["i"] < merged["j"]))]
     found = pd.DataFrame({"a": np.minimum(merged["i"], merged["j"]),
-                          "b": np.maximum(merged["i"], merged["j"]), "kind": merged["kind"],
-                          "ratio": merged["ratio"], "coverage": merged["coverage"]})
+                          "b": np.maximum(merged["i"], merged["j"]), "pair": merged["pair"]})
     return found.sort_values(["a", "b"], ignore_index=True)
 
 
 def _expand_first_per_outlet(members: pd.DataFrame, key_pairs: pd.DataFrame) -> pd.DataFrame:
     """For each sentence and other outlet, the match with that outlet's earliest sentence.
 
-    Vectorised: each key's earliest row per outlet (its *heads*), then for each key ``p`` and
-    other outlet the earliest head of a key matching ``p``, then every row of ``p`` with each of
-    those partners. A pair found from both of its rows is kept once.
+    Vectorised. Sorted by key, outlet and row, the rows of a key are one run and the rows of
+    one of its outlets a run inside it (a *cell*, whose first row is its *head*). For each key
+    ``p`` and outlet, the *partner* is the earliest head in that outlet of the keys matching
+    ``p``; every row of ``p`` outside that outlet (the rows of ``p``'s run before and after the
+    outlet's cell) is paired with it. A pair found from both of its rows is kept once.
 
     Returns
     -------
     pandas.DataFrame
-        Columns ``a`` < ``b`` (rows), ``kind``, ``ratio``, ``coverage``; sorted by ``a``, ``b``.
+        Columns ``a`` < ``b`` (rows) and ``pair`` (the row of ``key_pairs`` that matched them),
+        sorted by ``a``, ``b``.
     """
     row, key, outlet = (members[c].to_numpy(dtype=np.int64) for c in ("row", "key", "outlet"))
     n_keys, n_rows, n_outlets = int(key.max()) + 1, int(row.max()) + 1, int(outlet.max()) + 1
-    heads = np.lexsort((row, outlet, key))
-    heads = heads[_starts_of_runs(key[heads] * n_outlets + outlet[heads])]
+    order = np.lexsort((row, outlet, key))
+    cell = key[order] * n_outlets + outlet[order]  # ascending
+    heads = order[_starts_of_runs(cell)]
     head_start = np.searchsorted(key[heads], np.arange(n_keys + 1))
+    # Both directions of each key pair (a key paired with itself once): every head of q.
     p, q = key_pairs["p"].to_numpy(), key_pairs["q"].to_numpy()
     swapped = np.flatnonzero(p != q)
     pair = np.concatenate([np.arange(len(p)), swapped])  # the key_pairs row of each direction
     p, q = np.concatenate([p, q[swapped]]), np.concatenate([q, p[swapped]])
-    owner, at = _ranges(head_start[q], np.diff(head_start)[q])
-    partner = heads[at]  # a head of a key matching p (the key of `owner`)
-    # The earliest partner row of each key p and outlet.
-    group = p[owner] * n_outlets + outlet[partner]
-    order = np.argsort(group * n_rows + row[partner])
-    first = order[_starts_of_runs(group[order])]
-    owner, partner = owner[first], partner[first]
-    by_key = np.argsort(key, kind="stable")
-    key_start = np.searchsorted(key[by_key], np.arange(n_keys + 1))
-    which, at = _ranges(key_start[p[owner]], np.diff(key_start)[p[owner]])
-    cross = np.flatnonzero(outlet[by_key][at] != outlet[partner][which])
-    which, i = which[cross], row[by_key][at[cross]]
-    j = row[partner][which]
+    direction, at = _ranges(head_start[q], np.diff(head_start)[q])
+    partner = heads[at]
+    # The partner of each key p and outlet: the earliest head.
+    group = p[direction] * n_outlets + outlet[partner]
+    first = np.argsort(group * n_rows + row[partner])
+    first = first[_starts_of_runs(group[first])]
+    group, partner, direction = group[first], row[partner[first]], direction[first]
+    # Rows of p before its cell of the partner's outlet, and after it (positions in `order`).
+    p = p[direction]
+    starts = np.column_stack([np.searchsorted(cell, p * n_outlets),
+                              np.searchsorted(cell, group, side="right")])
+    stops = np.column_stack([np.searchsorted(cell, group),
+                             np.searchsorted(cell, (p + 1) * n_outlets)])
+    segment, at = _ranges(starts.ravel(), (stops - starts).ravel())
+    segment >>= 1  # in place: arrays are large; (the partner of both segments of a group)
+    i, j = row[order][at], partner[segment]
     code = np.minimum(i, j)
     code *= n_rows
     code += np.maximum(i, j)
-    code, source = _sorted_unique(code, pair[owner][which])
-    return pd.DataFrame({"a": code // n_rows, "b": code % n_rows,
-                         "kind": _built(key_pairs["kind"], source),
-                         "ratio": key_pairs["ratio"].to_numpy()[source],
-                         "coverage": key_pairs["coverage"].to_numpy()[source]}, copy=False)
+    code, source = _sorted_unique(code, pair[direction][segment])
+    return pd.DataFrame({"a": code // n_rows, "b": code % n_rows, "pair": source}, copy=False)
 
 
 def _sorted_unique(code: np.ndarray, source: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

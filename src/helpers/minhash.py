@@ -37,7 +37,6 @@ keys is skipped. The pairs left out are returned as ``dropped`` so the caller ca
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from itertools import chain
 from typing import TYPE_CHECKING
 
@@ -211,17 +210,18 @@ def bound_overlap(ids: np.ndarray, offsets: np.ndarray, left: np.ndarray, right:
     return overlap
 
 
-def find_candidate_pairs(words: list[list[str]], outlets: list[str], *,
-                         settings: AlignSettings, min_length: int = 1,
-                         stats: dict | None = None) -> Iterator[tuple[int, int]]:
-    """Yield the candidate pairs ``(p, q)``, ``p < q``, that may match; LSH path of the kit.
+def find_candidate_pairs(words: list[list[str]], outlets, *, settings: AlignSettings,
+                         min_length: int = 1,
+                         stats: dict | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """Return the candidate pairs ``(p, q)``, ``p < q``, that may match; LSH path of the kit.
 
     Parameters
     ----------
     words
         The normalised words of each key.
     outlets
-        A label per key; keys with equal labels (one outlet) are never paired.
+        A label per key (a sequence or array); keys with equal labels (one outlet) are never
+        paired.
     settings
         Match thresholds (for the lossless bound) and the LSH options.
     min_length
@@ -230,12 +230,18 @@ def find_candidate_pairs(words: list[list[str]], outlets: list[str], *,
         When given, receives the counts ``candidates`` (distinct pairs of different labels from
         both sources), ``bounded`` (pairs left after the lossless multiset-overlap bound) and
         ``dropped`` (pairs the bucket cap left out).
+
+    Returns
+    -------
+    tuple
+        ``(left, right)``: int64 arrays of the keys ``p`` and ``q`` of each pair, ascending by
+        ``p`` then ``q``.
     """
     keep = np.flatnonzero([len(w) >= min_length for w in words])
     stats = {} if stats is None else stats
     stats.update(candidates=0, bounded=0, dropped=0)
     if len(keep) < 2:
-        return
+        return np.empty(0, dtype=np.int64), np.empty(0, dtype=np.int64)
     ids, offsets = encode_words([words[k] for k in keep])
     lengths = np.diff(offsets)
     band_ids, band_offsets = encode_shingles(ids, offsets, size=settings.band_shingle)
@@ -248,7 +254,7 @@ def find_candidate_pairs(words: list[list[str]], outlets: list[str], *,
         max_bucket=settings.max_bucket)
     left = np.concatenate([band_a, shingle_a])
     right = np.concatenate([band_b, shingle_b])
-    labels, _ = pd.factorize(pd.Series([outlets[k] for k in keep]))
+    labels, _ = pd.factorize(pd.Series(np.asarray(outlets)[keep]))
     cross = labels[left] != labels[right]
     pair = np.sort(np.minimum(left, right)[cross] * len(keep) + np.maximum(left, right)[cross])
     pair = pair[np.concatenate([[True], pair[1:] != pair[:-1]])] if len(pair) else pair
@@ -259,4 +265,4 @@ def find_candidate_pairs(words: list[list[str]], outlets: list[str], *,
     passes = ((overlap >= settings.min_ratio * (len_a + len_b) / 2)
               | ((shorter >= settings.min_words) & (overlap >= settings.min_coverage * shorter)))
     stats.update(candidates=len(pair), bounded=int(passes.sum()), dropped=band_lost + shingle_lost)
-    yield from zip(keep[left[passes]].tolist(), keep[right[passes]].tolist(), strict=True)
+    return keep[left[passes]], keep[right[passes]]
