@@ -72,6 +72,17 @@ def test_shingle_candidates_find_an_excerpt_and_skip_unique_and_common_shingles(
     assert len(left) == 0 and dropped == 3
 
 
+def test_shingle_candidates_count_a_repeated_shingle_of_a_key_once():
+    ids, offsets = minhash.encode_words(["a b c a b c x".split(), "a b c".split()])
+    left, right, dropped = minhash.shingle_candidates(ids, offsets, size=3, prefix=3,
+                                                      max_bucket=10)
+    # "a b c" is held by 2 keys (twice by key 0): one pair; key 0's other shingles are its own.
+    assert _pairs(left, right) == [(1, 0)] and dropped == 0
+    left, right, dropped = minhash.shingle_candidates(ids, offsets, size=3, prefix=3,
+                                                      max_bucket=1)
+    assert len(left) == 0 and dropped == 1
+
+
 def test_bound_overlap_is_the_multiset_overlap():
     ids, offsets = minhash.encode_words([["a", "a", "b", "c"], ["a", "b", "b"], ["d"]])
     overlap = minhash.bound_overlap(ids, offsets, np.array([0, 0, 1]), np.array([1, 2, 2]))

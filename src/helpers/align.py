@@ -410,7 +410,7 @@ def align_sentences(sentences: pd.DataFrame, *, settings: AlignSettings | None =
     several = (key_outlets["min"] != key_outlets["max"]).to_numpy()
     labels = np.where(several, np.arange(len(keys)) + int(outlet_codes.max()) + 1,
                       key_outlets["min"])
-    words = [key.split() for key in keys]
+    words = [key.split() for key in keys.tolist()]  # (a list: iterating the index is slow)
     stats: dict = {}
     if method == "exact":
         candidates = _exact_candidates(words, labels.tolist(), settings)

@@ -165,10 +165,11 @@ def shingle_candidates(ids: np.ndarray, offsets: np.ndarray, *, size: int, prefi
     codes, shingle_offsets = encode_shingles(ids, offsets, size=size)
     if len(codes) == 0:
         return empty, empty, 0
-    counts = np.diff(shingle_offsets)
-    held = pd.DataFrame({"key": np.repeat(np.arange(len(counts)), counts), "code": codes})
-    held = held.drop_duplicates()
-    keys, codes = held["key"].to_numpy(), held["code"].to_numpy()
+    # Each (key, shingle) once, by key then shingle (sorted packed pairs: a sort and a mask).
+    counts, n_codes = np.diff(shingle_offsets), int(codes.max()) + 1
+    held = np.sort(np.repeat(np.arange(len(counts)), counts) * n_codes + codes)
+    held = held[np.concatenate([[True], held[1:] != held[:-1]])]
+    keys, codes = held // n_codes, held % n_codes
     frequency = np.bincount(codes)
     # Query side: each key's `prefix` rarest shingles (ties: the smaller code).
     order = np.lexsort((codes, frequency[codes], keys))
