@@ -37,6 +37,7 @@ keys is skipped. The pairs left out are returned as ``dropped`` so the caller ca
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from itertools import chain
 from typing import TYPE_CHECKING
 
@@ -211,8 +212,8 @@ def bound_overlap(ids: np.ndarray, offsets: np.ndarray, left: np.ndarray, right:
     return overlap
 
 
-def find_candidate_pairs(words: list[list[str]], outlets, *, settings: AlignSettings,
-                         min_length: int = 1,
+def find_candidate_pairs(words: list[list[str]], outlets: Sequence | np.ndarray, *,
+                         settings: AlignSettings, min_length: int = 1,
                          stats: dict | None = None) -> tuple[np.ndarray, np.ndarray]:
     """Return the candidate pairs ``(p, q)``, ``p < q``, that may match; LSH path of the kit.
 
