@@ -463,13 +463,35 @@ def _object_match_table(table: pd.DataFrame, found: pd.DataFrame) -> pd.DataFram
     }, columns=align.MATCH_COLUMNS)
 
 
-def test_sorted_unique_packed_and_argsort_paths_agree():
+@pytest.mark.parametrize("dtype", [np.int32, np.int64])
+def test_sorted_unique_pairs_packed_and_lexsort_paths_agree(dtype):
     rng = np.random.default_rng(0)
-    code = rng.integers(0, 1000, 5000)
-    source = code % 7  # equal codes, equal sources
-    packed = align._sorted_unique(code.copy(), source)
-    wide = align._sorted_unique(code + (1 << 60), source)  # too wide to pack with the source
-    np.testing.assert_array_equal(packed[0], np.unique(code))
-    np.testing.assert_array_equal(wide[0] - (1 << 60), packed[0])
+    a, b = rng.integers(0, 40, 5000).astype(dtype), rng.integers(0, 50, 5000).astype(dtype)
+    source = (a * 7 + b) % 11  # equal pairs, equal sources
+    expected = pd.DataFrame({"a": a, "b": b, "source": source}).astype(np.int64)
+    expected = expected.drop_duplicates().sort_values(["a", "b"], ignore_index=True)
+    packed = align._sorted_unique_pairs(a, b, source)
+    wide = align._sorted_unique_pairs(a.astype(np.int64) + (1 << 40), b.astype(np.int64),
+                                      source.astype(np.int64))  # too wide to pack
+    for name, column in zip(["a", "b", "source"], packed, strict=True):
+        assert column.dtype == np.int64
+        np.testing.assert_array_equal(column, expected[name].to_numpy())
+    np.testing.assert_array_equal(wide[0] - (1 << 40), packed[0])
     np.testing.assert_array_equal(wide[1], packed[1])
-    np.testing.assert_array_equal(packed[1], np.unique(code) % 7)
+    np.testing.assert_array_equal(wide[2], packed[2])
+
+
+@pytest.mark.parametrize("dtype", [np.int32, np.int64])
+def test_sorted_unique_pairs_exact_values_and_empty_input(dtype):
+    a, b, source = (np.array(v, dtype=dtype) for v in ([3, 0, 3, 0, 2], [5, 9, 4, 9, 2],
+                                                       [1, 0, 2, 0, 3]))
+    assert [v.tolist() for v in align._sorted_unique_pairs(a, b, source)] == [
+        [0, 2, 3, 3], [9, 2, 4, 5], [0, 3, 2, 1]]
+    empty = np.empty(0, dtype=dtype)
+    assert [v.tolist() for v in align._sorted_unique_pairs(empty, empty, empty)] == [[], [], []]
+
+
+def test_ranges_values_and_dtype():
+    owner, values = align._ranges(np.array([5, 0, 2]), np.array([2, 0, 3]), dtype=np.int32)
+    assert owner.tolist() == [0, 0, 2, 2, 2] and values.tolist() == [5, 6, 2, 3, 4]
+    assert owner.dtype == values.dtype == np.int32

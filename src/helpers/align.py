@@ -537,34 +537,46 @@ def _expand_first_per_outlet(members: pd.DataFrame, key_pairs: pd.DataFrame) -> 
                               np.searchsorted(cell, group, side="right")])
     stops = np.column_stack([np.searchsorted(cell, group),
                              np.searchsorted(cell, (p + 1) * n_outlets)])
-    segment, at = _ranges(starts.ravel(), (stops - starts).ravel())
+    counts = (stops - starts).ravel()
+    # Positions and rows as int32 when they fit: these arrays have one entry per sentence pair
+    # (in a new process, the memory of each new large array costs more than the work on it).
+    small = np.int32 if max(int(counts.sum()), n_rows) < 1 << 31 else np.int64
+    segment, at = _ranges(starts.ravel(), counts, dtype=small)
     segment >>= 1  # in place: arrays are large; (the partner of both segments of a group)
-    i, j = row[order][at], partner[segment]
-    code = np.minimum(i, j)
-    code *= n_rows
-    code += np.maximum(i, j)
-    code, source = _sorted_unique(code, pair[direction][segment])
-    return pd.DataFrame({"a": code // n_rows, "b": code % n_rows, "pair": source}, copy=False)
+    i, j = row[order].astype(small)[at], partner.astype(small)[segment]
+    del at
+    a, b, source = _sorted_unique_pairs(np.minimum(i, j), np.maximum(i, j),
+                                        pair[direction].astype(small)[segment])
+    return pd.DataFrame({"a": a, "b": b, "pair": source}, copy=False)
 
 
-def _sorted_unique(code: np.ndarray, source: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """The distinct values of ``code`` (non-negative), ascending, with the ``source`` of each.
+def _sorted_unique_pairs(a: np.ndarray, b: np.ndarray,
+                         source: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The distinct pairs ``(a, b)`` (non-negative), ascending by ``a`` then ``b``, with the
+    ``source`` of each, as int64 arrays.
 
-    Equal codes must have equal sources (a sentence pair found from both of its rows comes from
-    the one key pair of its two keys). When both fit in 63 bits they are sorted packed into one
-    integer (one sort, no gathers through a sort order); else through ``argsort``. ``code`` is
-    overwritten.
+    Equal pairs must have equal sources (a sentence pair found from both of its rows comes from
+    the one key pair of its two keys). When ``a``, ``b`` and ``source`` fit in 63 bits together
+    they are sorted packed into one integer (one sort, no gathers through a sort order, and
+    shifts instead of divisions to unpack); else through ``lexsort``.
     """
-    bits = max(int(source.max(initial=0)).bit_length(), 1)
-    if int(code.max(initial=0)) < 1 << (63 - bits):
-        code <<= bits  # in place: arrays are large
+    a_bits, b_bits, source_bits = (max(int(v.max(initial=0)).bit_length(), 1)
+                                   for v in (a, b, source))
+    if a_bits + b_bits + source_bits <= 63:
+        code = a.astype(np.int64)
+        code <<= b_bits  # in place: arrays are large
+        code |= b
+        code <<= source_bits
         code |= source
         code.sort()
-        code = code[_starts_of_runs(code >> bits)]
-        return code >> bits, code & ((1 << bits) - 1)
-    order = np.argsort(code)
-    keep = order[_starts_of_runs(code[order])]
-    return code[keep], source[keep]
+        code = code[_starts_of_runs(code >> source_bits)]
+        return (code >> (b_bits + source_bits), (code >> source_bits) & ((1 << b_bits) - 1),
+                code & ((1 << source_bits) - 1))
+    order = np.lexsort((b, a))
+    a, b, source = a[order], b[order], source[order]
+    keep = _starts_of_runs(a) | _starts_of_runs(b)
+    return (a[keep].astype(np.int64), b[keep].astype(np.int64),
+            source[keep].astype(np.int64))
 
 
 def _starts_of_runs(values: np.ndarray) -> np.ndarray:
@@ -573,9 +585,11 @@ def _starts_of_runs(values: np.ndarray) -> np.ndarray:
         np.zeros(0, dtype=bool)
 
 
-def _ranges(starts: np.ndarray, counts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Concatenated ranges ``starts[k]`` .. ``starts[k] + counts[k] - 1`` as ``(k, value)``."""
-    owner = np.repeat(np.arange(len(counts)), counts)
-    values = np.arange(len(owner))
-    values += (starts - (np.cumsum(counts) - counts))[owner]  # in place: arrays are large
+def _ranges(starts: np.ndarray, counts: np.ndarray, *,
+            dtype: type = np.int64) -> tuple[np.ndarray, np.ndarray]:
+    """Concatenated ranges ``starts[k]`` .. ``starts[k] + counts[k] - 1`` as ``(k, value)``,
+    both of ``dtype`` (which must hold the number of values and the largest start)."""
+    owner = np.repeat(np.arange(len(counts), dtype=dtype), counts)
+    values = np.arange(len(owner), dtype=dtype)
+    values += (starts - (np.cumsum(counts) - counts)).astype(dtype)[owner]  # in place: large
     return owner, values
