@@ -265,3 +265,20 @@ def test_no_candidate_pair_with_memo(tmp_path):
         warm = align_sentences(sentences, memo=memo)
         pd.testing.assert_frame_equal(warm, _fresh(sentences, AlignSettings()))
     assert len(read_snapshot(memo)["texts"]) == 2
+
+
+def test_matching_key_takes_the_last_alignments_keys(tmp_path, monkeypatch):
+    memo = tmp_path / "memo.npz"
+    align_sentences(_collection(BEFORE), memo=memo)
+    after = _collection(AFTER)
+    align.normalize_sentence.cache_clear()
+    align_sentences(after, memo=memo)  # keys of the known texts from the memo
+    normalised = []
+    original = align.normalize_sentence
+    monkeypatch.setattr(align, "normalize_sentence",
+                        lambda text: normalised.append(text) or original(text))
+    texts = after["text"].unique().tolist()
+    assert [align.matching_key(t) for t in texts] == [original(t) for t in texts]
+    assert normalised == []  # every text was known from the alignment
+    assert align.matching_key("Not aligned — “New” text.") == "not aligned new text"
+    assert normalised == ["Not aligned — “New” text."]

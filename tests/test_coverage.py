@@ -288,3 +288,44 @@ def test_usable_pairs_keep_matches_of_two_usable_sentences_in_order():
     assert (rows.tolist(), cols.tolist()) == ([3, 0], [1, 2])
     assert _copy_groups(4, rows, cols).tolist() == [0, 1, 0, 1]
     assert [part.tolist() for part in _usable_pairs(usable, matches.iloc[:0])] == [[], []]
+
+
+def test_remembered_reuses_a_result_for_the_same_objects_only():
+    from helpers import coverage
+
+    calls = []
+    frame = pd.DataFrame({"x": [1, 2]})
+    assert coverage._remembered("t", (frame, 5), lambda: calls.append(1) or "a") == "a"
+    assert coverage._remembered("t", (frame, 5), lambda: calls.append(1) or "b") == "a"
+    assert len(calls) == 1
+    # An equal copy, another integer, a changed shape or another step: computed again.
+    assert coverage._remembered("t", (frame.copy(), 5), lambda: calls.append(1) or "c") == "c"
+    copy = coverage._LAST["t"][0][0]
+    assert coverage._remembered("t", (copy, 6), lambda: calls.append(1) or "d") == "d"
+    copy["y"] = 0
+    assert coverage._remembered("t", (copy, 6), lambda: calls.append(1) or "e") == "e"
+    assert coverage._remembered("u", (copy, 6), lambda: calls.append(1) or "f") == "f"
+    assert len(calls) == 5
+
+
+def test_coverage_functions_share_their_lookups_and_equal_fresh_ones(seed_corpus):
+    from helpers import coverage
+    from helpers.align import align_sentences
+
+    sentences = seed_corpus.sentences
+    matches = align_sentences(sentences)
+    shared = [coverage.summarize_wire_overlap(sentences, matches),
+              coverage.find_unique_sentences(sentences, matches),
+              coverage.group_copies(sentences, matches),
+              coverage.cluster_facts(sentences, matches)]
+    usable = coverage._LAST["usable"][2]
+    assert coverage._usable(sentences) is usable
+    for name in ("match_rows", "usable_pairs", "matched_outlets"):
+        assert coverage._LAST[name][0] == (usable, matches)
+    fresh = []
+    for function in (coverage.summarize_wire_overlap, coverage.find_unique_sentences,
+                     coverage.group_copies, coverage.cluster_facts):
+        coverage._LAST.clear()
+        fresh.append(function(sentences.copy(), matches.copy()))
+    for one, other in zip(shared, fresh, strict=True):
+        pd.testing.assert_frame_equal(one, other, check_exact=True)

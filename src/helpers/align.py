@@ -475,12 +475,31 @@ def _built(column: pd.Series,
 
 
 def _matching_keys(texts: pd.Index, remembered: AlignMemo | None) -> list[str]:
-    """The matching key of each text: the memo's when it has the text, else computed."""
+    """The matching key of each text: the memo's when it has the text, else computed.
+
+    The keys are also kept for :func:`matching_key` (the texts of the last alignment only).
+    """
     if remembered is None:
-        return [normalize_sentence(text) for text in texts.tolist()]
-    known = remembered.keys_of(texts)
-    return [normalize_sentence(text) if key is None else key
-            for text, key in zip(texts.tolist(), known, strict=True)]
+        keys = [normalize_sentence(text) for text in texts.tolist()]
+    else:
+        known = remembered.keys_of(texts)
+        keys = [normalize_sentence(text) if key is None else key
+                for text, key in zip(texts.tolist(), known, strict=True)]
+    _LAST_KEYS.clear()
+    _LAST_KEYS.update(zip(texts.tolist(), keys, strict=True))
+    return keys
+
+
+#: The matching key of each text of the last :func:`align_sentences` call in this process.
+_LAST_KEYS: dict[str, str] = {}
+
+
+def matching_key(text: str) -> str:
+    """:func:`normalize_sentence` of ``text``, taken from the last alignment when it had the
+    text (its keys may come from the alignment memo, which holds the keys this code computes:
+    then the texts need not be normalised again, e.g. by :mod:`helpers.coverage`)."""
+    key = _LAST_KEYS.get(text)
+    return normalize_sentence(text) if key is None else key
 
 
 def _expand_all(members: pd.DataFrame, key_pairs: pd.DataFrame) -> pd.DataFrame:

@@ -23,6 +23,9 @@ no other outlet carries). A sentence's centrality is then its group's.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import TypeVar
+
 import numpy as np
 import pandas as pd
 from scipy import sparse
@@ -30,7 +33,7 @@ from scipy.sparse.csgraph import connected_components
 from sklearn.cluster import AgglomerativeClustering
 from sklearn.preprocessing import normalize
 
-from helpers.align import normalize_sentence
+from helpers.align import matching_key
 from helpers.safe_text import escape_text as escape
 from helpers.vectorize import analyze_all, fit_token_documents
 
@@ -44,13 +47,48 @@ OVERLAP_COLUMNS = ["outlet_a", "outlet_b", "n_sentences_a", "n_shared", "share_o
                    "share_low", "share_high",
                    "example"]
 COVERAGE_COLUMNS = ["cluster_id", "label", "outlet", "present", "sentence", "n_outlets"]
+T = TypeVar("T")
+
+
 def _usable(sentences: pd.DataFrame) -> pd.DataFrame:
     """Sentences of at least ``MIN_WORDS`` normalised words (each distinct text is normalised
-    once, by :func:`helpers.align.normalize_sentence`, which also remembers it)."""
-    codes, texts = pd.factorize(sentences["text"], use_na_sentinel=False)
-    words = np.fromiter((len(normalize_sentence(str(t)).split()) for t in texts.tolist()),
-                        dtype=np.int64, count=len(texts))
-    return sentences.loc[words[codes] >= MIN_WORDS].reset_index(drop=True)
+    once, by :func:`helpers.align.matching_key`: the key the last alignment found, else
+    :func:`helpers.align.normalize_sentence`). Remembered for the last table
+    (:func:`_remembered`): do not modify the result."""
+    def compute() -> pd.DataFrame:
+        codes, texts = pd.factorize(sentences["text"], use_na_sentinel=False)
+        words = np.fromiter((len(matching_key(str(t)).split()) for t in texts.tolist()),
+                            dtype=np.int64, count=len(texts))
+        return sentences.loc[words[codes] >= MIN_WORDS].reset_index(drop=True)
+
+    return _remembered("usable", (sentences,), compute)
+
+
+#: The last result of each step of :func:`_remembered`: (its inputs, their shapes, result).
+_LAST: dict[str, tuple[tuple, tuple, object]] = {}
+
+
+def _remembered(step: str, inputs: tuple, compute: Callable[[], T]) -> T:
+    """``compute()``, or its result for the same ``inputs`` when the last call of ``step`` had
+    them (the very same objects, of the same shapes; integers equal).
+
+    The notebook passes one sentences table and one match table (millions of pairs) to four
+    functions here; each derives the same usable sentences, the rows of every match and the
+    copy groups, so they are worked out once. The inputs are kept with the result (their
+    identity cannot pass to another object meanwhile); a table modified in place between
+    calls, keeping its shape, would be taken as the same: the kit's tables are never modified
+    in place.
+    """
+    shapes = tuple(getattr(item, "shape", None) for item in inputs)
+    last = _LAST.get(step)
+    if (last is not None and len(last[0]) == len(inputs) and last[1] == shapes
+            and all(a is b or (type(a) is int and a == b)
+                    for a, b in zip(last[0], inputs, strict=True))):
+        return last[2]  # type: ignore[return-value]
+    _LAST.pop(step, None)  # (free the old result first)
+    result = compute()
+    _LAST[step] = (inputs, shapes, result)
+    return result
 
 
 def _sentence_rows(usable: pd.DataFrame, article_ids: pd.Series, positions: pd.Series
@@ -86,31 +124,46 @@ def _sentence_rows(usable: pd.DataFrame, article_ids: pd.Series, positions: pd.S
 def _usable_pairs(usable: pd.DataFrame, matches: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
     """Rows in ``usable`` of the two sentences of each match, for the matches whose two
     sentences are both usable (the others are too short to count), in the order of ``matches``."""
-    rows = _sentence_rows(usable, matches["article_a"], matches["position_a"])
-    cols = _sentence_rows(usable, matches["article_b"], matches["position_b"])
-    both = (rows >= 0) & (cols >= 0)
-    return (rows, cols) if both.all() else (rows[both], cols[both])
+    def compute() -> tuple[np.ndarray, np.ndarray]:
+        rows, cols = _match_rows(usable, matches)
+        both = (rows >= 0) & (cols >= 0)
+        return (rows, cols) if both.all() else (rows[both], cols[both])
+
+    return _remembered("usable_pairs", (usable, matches), compute)
+
+
+def _match_rows(usable: pd.DataFrame, matches: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """Rows in ``usable`` of the sentences ``a`` and ``b`` of each match (-1: not usable);
+    remembered (:func:`_remembered`)."""
+    return _remembered("match_rows", (usable, matches), lambda: tuple(
+        _sentence_rows(usable, matches[f"article_{side}"], matches[f"position_{side}"])
+        for side in "ab"))
 
 
 def _copy_groups(n: int, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
     """Copy group of each of ``n`` sentences: the connected components of the graph whose
     edges are the pairs ``(rows[k], cols[k])`` (scipy's numbering of the components)."""
-    graph = sparse.coo_matrix((np.ones(len(rows)), (rows, cols)), shape=(n, n))
-    return connected_components(graph, directed=False)[1]
+    def compute() -> np.ndarray:
+        graph = sparse.coo_matrix((np.ones(len(rows)), (rows, cols)), shape=(n, n))
+        return connected_components(graph, directed=False)[1]
+
+    return _remembered("copy_groups", (n, rows, cols), compute)
 
 
 def _matched_outlets(usable: pd.DataFrame, matches: pd.DataFrame) -> np.ndarray:
     """Which usable sentences have a match in which outlet: a boolean array of one row per
     usable sentence and one column per outlet of ``sorted(usable.outlet)`` (both directions of
     every match; matches with a sentence or outlet not in ``usable`` are left out)."""
-    outlets = pd.Index(sorted(usable["outlet"].unique()))
-    matched = np.zeros((len(usable), len(outlets)), dtype=bool)
-    for side, other in (("a", "b"), ("b", "a")):
-        rows = _sentence_rows(usable, matches[f"article_{side}"], matches[f"position_{side}"])
-        others = outlets.get_indexer(matches[f"outlet_{other}"])
-        keep = (rows >= 0) & (others >= 0)
-        matched[rows[keep], others[keep]] = True
-    return matched
+    def compute() -> np.ndarray:
+        outlets = pd.Index(sorted(usable["outlet"].unique()))
+        matched = np.zeros((len(usable), len(outlets)), dtype=bool)
+        for rows, other in zip(_match_rows(usable, matches), "ba", strict=True):
+            others = outlets.get_indexer(matches[f"outlet_{other}"])
+            keep = (rows >= 0) & (others >= 0)
+            matched[rows[keep], others[keep]] = True
+        return matched
+
+    return _remembered("matched_outlets", (usable, matches), compute)
 
 
 def summarize_wire_overlap(sentences: pd.DataFrame, matches: pd.DataFrame) -> pd.DataFrame:
