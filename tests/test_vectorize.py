@@ -155,3 +155,62 @@ def test_fit_token_documents_without_terms_raises_like_scikit_learn():
         build_token_vectorizer().fit_transform([[], []])
     with pytest.raises(ValueError, match="empty vocabulary"):
         fit_token_documents([[], []], np.array([0, 1]), np.array([0, 1]))
+
+
+TOKEN_TEXTS = ["The U.S. and China met in Beijing.", "It was, they said, the end.",
+               "Putin’s co-operation with Xi", "", "Putin’s co-operation with Xi"]
+
+
+def _count_analyzer_calls(monkeypatch) -> list[str]:
+    """Empty the session's token memo and record the texts the analyzer tokenises."""
+    from helpers import vectorize
+
+    monkeypatch.setattr(vectorize, "_TOKEN_MEMO", {})
+    seen: list[str] = []
+    analyzer = vectorize._analyzer((1, 1))
+    monkeypatch.setattr(vectorize, "_analyzer",
+                        lambda ngram_range: lambda text: seen.append(text) or analyzer(text))
+    return seen
+
+
+def test_token_memo_gives_the_analyzers_tokens_and_tokenises_only_new_texts(tmp_path,
+                                                                            monkeypatch):
+    from helpers.vectorize import analyze_all
+
+    memo = tmp_path / "tokens.npz"
+    expected = [["usa", "china", "met", "beijing"], ["end"], ["putin", "co-operation", "xi"],
+                [], ["putin", "co-operation", "xi"]]
+    seen = _count_analyzer_calls(monkeypatch)
+    assert analyze_all(TOKEN_TEXTS, memo=memo) == expected
+    assert len(seen) == 4 and memo.exists()
+    seen = _count_analyzer_calls(monkeypatch)  # a new session: the tokens come from the file
+    added = ["A new sentence about Xi.", *TOKEN_TEXTS[1:]]
+    assert analyze_all(added, memo=memo) == [["new", "sentence", "xi"], *expected[1:]]
+    assert seen == ["A new sentence about Xi."]
+    from helpers import token_memo  # the file now holds the last call's texts only
+
+    assert sorted(token_memo.read_tokens(memo)) == sorted(set(added))
+
+
+def test_token_memo_unchanged_is_not_rewritten_and_bad_files_are_ignored(tmp_path, monkeypatch):
+    from helpers import token_memo
+    from helpers.cache import read_snapshot, write_snapshot
+    from helpers.vectorize import analyze_all
+
+    memo = tmp_path / "tokens.npz"
+    analyze_all(TOKEN_TEXTS, memo=memo)
+    writes = []
+    monkeypatch.setattr(token_memo, "write_tokens", lambda *args: writes.append(args))
+    analyze_all(TOKEN_TEXTS[::-1], memo=memo)
+    assert writes == []  # the same distinct texts: nothing to write
+    data = read_snapshot(memo)
+    for damage in ({"fingerprint": {**data["fingerprint"], "code": "other"}},
+                   {"tokens": data["tokens"].assign(code=99)}):  # a code out of range
+        write_snapshot(memo, {**data, **damage})
+        assert token_memo.read_tokens(memo) == {}
+    memo.write_bytes(b"not a memo")
+    assert token_memo.read_tokens(memo) == {}
+    seen = _count_analyzer_calls(monkeypatch)
+    assert analyze_all(TOKEN_TEXTS[:2], memo=memo) == [["usa", "china", "met", "beijing"],
+                                                       ["end"]]
+    assert len(seen) == 2 and len(writes) == 1  # tokenised afresh and written again

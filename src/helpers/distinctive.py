@@ -14,6 +14,8 @@ three; repeated sentences (wire copy) count once per occurrence.
 
 from __future__ import annotations
 
+import os
+
 import numpy as np
 import pandas as pd
 from scipy import sparse
@@ -89,8 +91,8 @@ def _tfidf_by_outlet(counts: pd.DataFrame) -> pd.DataFrame:
     return weights.stack().rename("tfidf").reset_index().rename(columns={"level_1": "term"})
 
 
-def find_distinctive_terms(sentences: pd.DataFrame, *,
-                           alpha0: float = LOG_ODDS_ALPHA0) -> pd.DataFrame:
+def find_distinctive_terms(sentences: pd.DataFrame, *, alpha0: float = LOG_ODDS_ALPHA0,
+                           memo: str | os.PathLike[str] | None = None) -> pd.DataFrame:
     """Score every term of every outlet against the other outlets.
 
     Parameters
@@ -99,6 +101,10 @@ def find_distinctive_terms(sentences: pd.DataFrame, *,
         The corpus ``sentences`` table (``article_id``, ``outlet``, ``position``, ``text``).
     alpha0
         Total prior pseudo-count of the Dirichlet prior.
+    memo
+        A file keeping the tokens of the distinct sentences between runs
+        (:func:`helpers.vectorize.analyze_all`): after a few articles are added, only their
+        sentences are tokenised. The result is the same as without it.
 
     Returns
     -------
@@ -114,7 +120,7 @@ def find_distinctive_terms(sentences: pd.DataFrame, *,
         return pd.DataFrame(columns=DISTINCTIVE_COLUMNS)
     outlets = [str(outlet) for outlet in sentences["outlet"].astype(str).tolist()]
     codes, distinct = _distinct_texts(sentences)
-    tokens = analyze_all(distinct)  # each distinct text tokenised once for counts and examples
+    tokens = analyze_all(distinct, memo=memo)  # each distinct text tokenised once
     matrix, terms = count_distinct_terms(tokens)
     if not len(terms):  # only stop words, numbers or punctuation: nothing to compare
         return pd.DataFrame(columns=DISTINCTIVE_COLUMNS)

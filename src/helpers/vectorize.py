@@ -11,6 +11,7 @@ words of two or more letters (hyphenated words kept whole: "co-operation", "pre-
 
 from __future__ import annotations
 
+import os
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
@@ -225,9 +226,30 @@ LOG_ODDS_ALPHA0: float = 100.0
 LOG_ODDS_COLUMNS = ["outlet", "term", "count", "count_rest", "log_odds", "z"]
 
 
-def analyze_all(texts: Iterable[str]) -> list[list[str]]:
-    """Tokenise many texts with THE analyzer (:func:`analyze_cached`; lists are shared)."""
-    return [analyze_cached(str(text)) for text in texts]
+def analyze_all(texts: Iterable[str], *,
+                memo: str | os.PathLike[str] | None = None) -> list[list[str]]:
+    """Tokenise many texts with THE analyzer (:func:`analyze_cached`; lists are shared).
+
+    ``memo``: a file where the call keeps the tokens of its distinct texts for the next one
+    and from which it takes those it finds (:mod:`helpers.token_memo`); the tokens are the
+    same as without it. The file holds the last call's texts only; ``None`` (default): no file.
+    """
+    if memo is None:
+        return [analyze_cached(str(text)) for text in texts]
+    from helpers import token_memo
+
+    texts = [str(text) for text in texts]
+    known = token_memo.read_tokens(memo)
+    for text in texts:
+        if text not in _TOKEN_MEMO and (tokens := known.get(text)) is not None:
+            if len(_TOKEN_MEMO) >= TOKEN_MEMO_SIZE:
+                _TOKEN_MEMO.clear()
+            _TOKEN_MEMO[text] = tokens
+    result = [analyze_cached(text) for text in texts]
+    distinct = dict(zip(texts, result, strict=True))
+    if len(distinct) != len(known) or any(text not in known for text in distinct):
+        token_memo.write_tokens(memo, list(distinct), list(distinct.values()))
+    return result
 
 
 def count_terms_by_group(texts: Sequence[str], labels: Sequence[str], *,
