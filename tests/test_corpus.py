@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import shutil
 
+import pandas as pd
 import pytest
 
 from helpers import corpus as corpus_module
 from helpers import paths
+from helpers.cache import read_snapshot, write_snapshot
 from helpers.corpus import CollectionError, load_collection
 
 ARTICLE = """{headline}
@@ -341,3 +343,72 @@ def test_parse_cache_keys_stay_those_of_earlier_releases(monkeypatch, row, expec
 
     monkeypatch.setattr(helpers.parsing, "PARSER_VERSION", "v-test")
     assert corpus_module._cache_key("ab" * 32, row) == expected
+
+
+def _count_reads(monkeypatch) -> list[str]:
+    """Record the names of the files whose bytes are read."""
+    reads: list[str] = []
+    original = corpus_module.Path.read_bytes
+    monkeypatch.setattr(corpus_module.Path, "read_bytes",
+                        lambda self: reads.append(self.name) or original(self))
+    return reads
+
+
+def test_files_unchanged_since_they_were_hashed_are_not_read_again(isolated, monkeypatch):
+    import time
+
+    for name, headline in (("a.txt", "Summit ends"), ("b.txt", "Talks go on"),
+                           ("c.txt", "Summit ends")):  # c.txt duplicates a.txt
+        _write(isolated, name, headline)
+    (isolated / "blank.txt").write_text("  \n", encoding="utf-8")
+    cold = load_collection(isolated, use_cache=False)
+    # Files changed less than RACY_SECONDS before they are hashed get no signature.
+    first = load_collection(isolated)
+    assert corpus_module._read_corpus_snapshot(
+        paths.cache_dir(isolated) / corpus_module.SNAPSHOT_FILE)["signatures"] == {}
+    later = time.time_ns() + 10 * 10**9  # the same files, hashed 10 s later
+    monkeypatch.setattr(corpus_module.time, "time_ns", lambda: later)
+    _write(isolated, "d.txt", "New article")
+    reads = _count_reads(monkeypatch)
+    load_collection(isolated)  # every file hashed; d.txt also read to be parsed
+    assert sorted(reads) == ["a.txt", "b.txt", "blank.txt", "c.txt", "d.txt", "d.txt"]
+    stored = corpus_module._read_corpus_snapshot(
+        paths.cache_dir(isolated) / corpus_module.SNAPSHOT_FILE)["signatures"]
+    assert sorted(stored) == ["a.txt", "b.txt", "blank.txt", "c.txt", "d.txt"]
+    assert stored["blank.txt"][-1] is True and stored["a.txt"][-1] is False
+    assert stored["a.txt"][-2] == stored["c.txt"][-2]  # same bytes, same SHA-256
+    # Next load: nothing is read; the audit (duplicate, blank) and tables are as before.
+    (isolated / "d.txt").unlink()
+    reads.clear()
+    warm = load_collection(isolated)
+    assert reads == []
+    for name in ("articles", "paragraphs", "sentences", "audit"):
+        pd.testing.assert_frame_equal(getattr(warm, name), getattr(cold, name))
+        pd.testing.assert_frame_equal(getattr(warm, name), getattr(first, name))
+    # A changed file (same size; its change time moves on) is read and parsed again.
+    time.sleep(0.05)
+    text = (isolated / "b.txt").read_text("utf-8")
+    (isolated / "b.txt").write_text(text.replace("Talks go on", "Talks go ON"), "utf-8")
+    reads.clear()
+    changed = load_collection(isolated)
+    assert reads == ["b.txt", "b.txt"]  # hashed, then parsed
+    assert "Talks go ON" in changed.articles["headline"].tolist()
+
+
+def test_malformed_signatures_are_ignored(isolated, monkeypatch):
+    import time
+
+    _write(isolated, "a.txt", "Summit ends")
+    later = time.time_ns() + 10 * 10**9
+    monkeypatch.setattr(corpus_module.time, "time_ns", lambda: later)
+    load_collection(isolated)
+    snapshot = paths.cache_dir(isolated) / corpus_module.SNAPSHOT_FILE
+    data = read_snapshot(snapshot)
+    record = data["signatures"]["a.txt"]
+    reads = _count_reads(monkeypatch)
+    for bad in ({"a.txt": record[:-1]}, {"a.txt": [str(v) for v in record]}, ["a.txt"]):
+        write_snapshot(snapshot, {**data, "signatures": bad})
+        assert corpus_module._read_corpus_snapshot(snapshot)["signatures"] == {}
+        reads.clear()
+        assert load_collection(isolated).articles["headline"].tolist() == ["Summit ends"]
+        assert reads == ["a.txt"]  # hashed again (the snapshot's tables still serve)

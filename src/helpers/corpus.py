@@ -1,11 +1,13 @@
 """Collections: read a folder of articles into tidy tables, with a parse cache keyed by content.
 
 ``load_collection`` is the entry point every notebook and the report use. It lists the folder,
-reads ``sources.csv`` (optional; columns ``file, outlet, url, published``), hashes every file,
-reuses the cached parse of files whose bytes, ``sources.csv`` row and parser version are
-unchanged, parses the rest (in parallel when there are many), and returns a :class:`Corpus` of
-pandas tables. Nothing is lost: every file in the folder is in ``Corpus.audit`` as parsed,
-skipped (with its reason) or duplicate (with the file it duplicates).
+reads ``sources.csv`` (optional; columns ``file, outlet, url, published``), hashes every file
+(except a file whose size, times and inode are those it had when the last load hashed it: see
+:func:`_signature`), reuses the cached parse of files whose bytes, ``sources.csv`` row and
+parser version are unchanged, parses the rest (in parallel when there are many), and returns a
+:class:`Corpus` of pandas tables. Nothing is lost: every file in the folder is in
+``Corpus.audit`` as parsed, skipped (with its reason) or duplicate (with the file it
+duplicates).
 
 The tables of the last load are kept as a snapshot (``corpus.npz`` in the collection's cache
 folder) with the name and cache key of every file they were built from. An unchanged folder
@@ -23,6 +25,7 @@ import io
 import json
 import os
 import re
+import time
 from collections.abc import Mapping
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
@@ -201,14 +204,15 @@ def _load(folder: Path, *, use_cache: bool, progress: bool | None, workers: int 
     candidates, unsupported = list_article_files(folder)
     audit: list[dict] = [{"source": p.name, "status": "skipped", "reason": r}
                          for p, r in unsupported]
-    results, duplicates, keyed = _key_files(candidates, read_sources(folder))
+    snapshot = paths.cache_dir(folder) / SNAPSHOT_FILE
+    stored = _read_corpus_snapshot(snapshot) if use_cache else None
+    results, duplicates, keyed, signatures = _key_files(
+        candidates, read_sources(folder), known=None if stored is None else stored["signatures"])
     if dask_address:  # the session's cluster, even when nothing needs parsing
         from helpers.cluster import use_dask
 
         use_dask(dask_address)
-    snapshot = paths.cache_dir(folder) / SNAPSHOT_FILE
     files = [[path.name, key] for path, _, key in keyed]
-    stored = _read_corpus_snapshot(snapshot) if use_cache else None
     if stored is not None and stored["files"] == files:  # nothing changed: no entry is read
         statuses = {source: (status, reason) for source, status, reason in stored["statuses"]}
         statuses.update((a.source, (a.status, a.reason or "")) for a in results.values())
@@ -242,42 +246,92 @@ def _load(folder: Path, *, use_cache: bool, progress: bool | None, workers: int 
     if use_cache:
         keyed_names = {name for name, _ in files}
         write_snapshot(snapshot, {
-            "version": SNAPSHOT_VERSION, "files": files,
+            "version": SNAPSHOT_VERSION, "files": files, "signatures": signatures,
             "statuses": [list(s) for s in statuses if s[0] in keyed_names], **tables})
     return _assemble_corpus(folder, statuses, tables, duplicates, audit,
                             n_parsed_now=len(parsed))
 
 
-def _key_files(candidates: list[Path], sources: Mapping[str, dict]
-               ) -> tuple[dict[str, Article], list[dict], list[tuple[Path, dict | None, str]]]:
-    """Read and hash every candidate file.
+def _key_files(candidates: list[Path], sources: Mapping[str, dict], *,
+               known: Mapping[str, list] | None = None
+               ) -> tuple[dict[str, Article], list[dict], list[tuple[Path, dict | None, str]],
+                          dict[str, list]]:
+    """Hash every candidate file (or take its hash from ``known``, see :func:`_signature`).
+
+    Parameters
+    ----------
+    candidates
+        The article files, in folder order.
+    sources
+        The rows of ``sources.csv`` by file name.
+    known
+        The signatures of the last load (:func:`_signature` plus the file's SHA-256 and
+        whether it is blank), by file name: a file whose signature is unchanged is not read
+        again.
 
     Returns
     -------
     tuple
-        ``(unreadable, duplicates, keyed)``: a skipped Article per unreadable file (by name);
-        ``{source, duplicate_of}`` per file whose bytes repeat an earlier file's; and
-        ``(path, sources row, cache key)`` per other file, in folder order.
+        ``(unreadable, duplicates, keyed, signatures)``: a skipped Article per unreadable file
+        (by name); ``{source, duplicate_of}`` per file whose bytes repeat an earlier file's;
+        ``(path, sources row, cache key)`` per other file, in folder order; and the signature
+        of every file hashed that has one, for the next load.
     """
     unreadable: dict[str, Article] = {}
     seen: dict[str, str] = {}
     duplicates: list[dict] = []
     keyed: list[tuple[Path, dict | None, str]] = []
+    signatures: dict[str, list] = {}
+    known = known or {}
+    now = time.time_ns()
     for path in candidates:
         try:
-            data = path.read_bytes()
-        except OSError as exc:
-            unreadable[path.name] = Article(source=path.name, status="skipped",
-                                            reason=f"unreadable file ({exc.strerror or exc})")
-            continue
-        digest = hash_bytes(data)
-        if data.strip() and digest in seen:
+            signature = _signature(os.stat(path), now)
+        except OSError:
+            signature = None
+        record = known.get(path.name)
+        if signature is not None and record is not None and record[:-2] == signature:
+            digest, blank = record[-2], record[-1]
+        else:
+            try:
+                data = path.read_bytes()
+            except OSError as exc:
+                unreadable[path.name] = Article(
+                    source=path.name, status="skipped",
+                    reason=f"unreadable file ({exc.strerror or exc})")
+                continue
+            digest, blank = hash_bytes(data), not data.strip()
+        if signature is not None:
+            signatures[path.name] = [*signature, digest, blank]
+        if not blank and digest in seen:
             duplicates.append({"source": path.name, "duplicate_of": seen[digest]})
             continue
         seen[digest] = path.name
         row = sources.get(path.name)
         keyed.append((path, row, _cache_key(digest, row)))
-    return unreadable, duplicates, keyed
+    return unreadable, duplicates, keyed, signatures
+
+
+#: A file changed less than this many seconds before it is hashed gets no signature.
+RACY_SECONDS = 2
+
+
+def _signature(stat: os.stat_result, now_ns: int) -> list[int] | None:
+    """What identifies a file's bytes without reading them: size, modification and change
+    times (nanoseconds), inode and device; ``None`` when the file changed less than
+    :data:`RACY_SECONDS` before ``now_ns``.
+
+    Writing a file's bytes sets its change time (``st_ctime``) to the time of the write, and no
+    tool can set it back (copying with preserved times, ``touch -d`` and replacing the file by
+    another all set it too), so a file with the same signature as when it was hashed has the
+    same bytes, as git's index assumes. A write in the same clock tick as that hash would keep
+    the times: a file that changed less than :data:`RACY_SECONDS` before it was hashed is not
+    given a signature, and so is hashed again next time (git's "racy" files).
+    """
+    changed = max(stat.st_mtime_ns, stat.st_ctime_ns)
+    if now_ns - changed < RACY_SECONDS * 1_000_000_000:
+        return None
+    return [stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino, stat.st_dev]
 
 
 def _read_corpus_snapshot(path: Path) -> dict | None:
@@ -290,7 +344,17 @@ def _read_corpus_snapshot(path: Path) -> dict | None:
             or not _rows_of(stored.get("files"), 2) or not _rows_of(stored.get("statuses"), 3)
             or any(name not in stored for name in _TABLE_COLUMNS)):
         return None
+    signatures = stored.get("signatures")  # (none in a snapshot written before them)
+    stored["signatures"] = signatures if isinstance(signatures, dict) and all(
+        _is_signature(record) for record in signatures.values()) else {}
     return stored
+
+
+def _is_signature(record: object) -> bool:
+    """Whether ``record`` is a file's signature as :func:`_key_files` stores it."""
+    return (isinstance(record, list) and len(record) == 7
+            and all(type(value) is int for value in record[:5])
+            and isinstance(record[5], str) and type(record[6]) is bool)
 
 
 def _rows_of(value: object, width: int) -> bool:
