@@ -24,8 +24,9 @@ Reruns: with a :class:`helpers.reuse.FitStore` (``store``), a large collection's
 article's kept neighbours and the map are kept and reused while at most 5% of the articles
 changed (:mod:`helpers.similarity_reuse`): articles of the saved fit keep their vectors, the
 others are vectorised with its vocabulary and IDF held fixed, and the neighbours and outlet means
-are exactly those of that frozen-vocabulary matrix; on the map, the added articles are projected
-on the saved components. :func:`describe_similarity_fit` says when this happened.
+are those of that frozen-vocabulary matrix (the same pairs and 4-decimal cosines as computing
+them afresh on it); on the map, the added articles are projected on the saved components.
+:func:`describe_similarity_fit` says when this happened.
 """
 
 from __future__ import annotations
@@ -310,8 +311,10 @@ def _reuse_neighbours(vectors: _ArticleVectors, store: FitStore, options: dict, 
             selections = saved.selections
         else:
             selections = kept.update_selections(
-                saved, hashes, k=k,
+                saved, hashes, k=k, chunk=BLOCK_ROWS,
                 select_rows=lambda rows: _select_rows(matrix, dense, k, rows=rows, bounds=True),
+                select_blocks=lambda blocks: _select_rows(matrix, dense, k, blocks=blocks,
+                                                          bounds=True),
                 cosines=lambda rows, columns: _cosines(matrix, dense, rows, columns))
     else:
         selections = _select_rows(matrix, dense, k, bounds=True)
@@ -335,9 +338,11 @@ def _pair_cosines(matrix, first: np.ndarray, second: np.ndarray, *, chunk: int =
 #: Below this many matrix cells the TF-IDF matrix is made dense for the blockwise products
 #: (BLAS is much faster than sparse products when articles share much of their vocabulary).
 DENSE_CELLS = 60_000_000
+#: Rows per block of the blockwise products.
+BLOCK_ROWS = 1000
 
 
-def _blockwise_neighbours(matrix, *, top_k: int, chunk: int = 1000
+def _blockwise_neighbours(matrix, *, top_k: int, chunk: int = BLOCK_ROWS
                           ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Pairs ``(i <= j)`` where ``j`` is among ``i``'s ``top_k`` nearest (or the reverse), with
     the diagonal, and their cosines; exact, a block of ``chunk`` rows at a time."""
@@ -360,32 +365,42 @@ def _cosines(matrix, dense: np.ndarray | None, rows: np.ndarray, columns: np.nda
 
 
 def _select_rows(matrix, dense: np.ndarray | None, k: int, *, rows: np.ndarray | None = None,
-                 chunk: int = 1000, bounds: bool = False) -> kept.Selections:
-    """Each row's ``k`` nearest other rows with a cosine above 0 (all rows, or ``rows``), a
-    block of ``chunk`` rows at a time: ``row``, ``col``, ``value`` grouped by row; and with
-    ``bounds``, each row's largest cosine outside its ``k`` nearest (``-inf`` otherwise, and
-    for rows not listed)."""
+                 blocks: np.ndarray | None = None, chunk: int = BLOCK_ROWS,
+                 bounds: bool = False) -> kept.Selections:
+    """Each row's ``k`` nearest other rows with a cosine above 0, a block of ``chunk`` rows at
+    a time: ``row``, ``col``, ``value`` grouped by row; and with ``bounds``, each row's largest
+    cosine outside its ``k`` nearest (``-inf`` otherwise, and for rows not computed).
+
+    All rows by default; ``blocks``: only the blocks with these numbers (the same products as
+    for all rows, so the same cosines to the last bit); ``rows``: the listed rows, in blocks
+    of their own (BLAS may round a cosine differently in another place of a block).
+    """
     n = matrix.shape[0]
-    listed = np.arange(n) if rows is None else np.asarray(rows, dtype=np.int64)
+    if rows is not None:
+        listed = np.asarray(rows, dtype=np.int64)
+        parts = [listed[start:start + chunk] for start in range(0, len(listed), chunk)]
+    else:
+        numbers = range(-(-n // chunk)) if blocks is None else np.asarray(blocks).tolist()
+        parts = [slice(b * chunk, b * chunk + chunk) for b in numbers]
     firsts, seconds, values = [np.zeros(0, np.int64)], [np.zeros(0, np.intp)], [np.zeros(0)]
     bound = np.full(n, -np.inf)
-    for start in range(0, len(listed) if k > 0 else 0, chunk):
-        part = slice(start, start + chunk) if rows is None else listed[start:start + chunk]
+    for part in parts if k > 0 else []:
         if dense is not None:
             block = dense[part] @ dense.T
         else:
             block = (matrix[part] @ matrix.T).toarray()
         index = np.arange(block.shape[0])
-        block[index, listed[start:start + chunk]] = -1.0  # an article is not its own neighbour
+        own = np.arange(n)[part]
+        block[index, own] = -1.0  # an article is not its own neighbour
         nearest = _nearest_columns(block, k)
         cosines = block[index[:, None], nearest]
         good = (cosines > 0).ravel()
-        firsts.append(np.repeat(listed[start:start + chunk], k)[good])
+        firsts.append(np.repeat(own, k)[good])
         seconds.append(nearest.ravel()[good])
         values.append(cosines.ravel()[good])
         if bounds:
             block[index[:, None], nearest] = -np.inf
-            bound[listed[start:start + chunk]] = block.max(axis=1)
+            bound[own] = block.max(axis=1)
     return np.concatenate(firsts), np.concatenate(seconds), np.concatenate(values), bound
 
 

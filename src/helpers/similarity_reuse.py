@@ -16,9 +16,11 @@ pickle; a missing or unreadable one is a miss):
   reuse saves nothing there.
 - ``article_neighbours``: each article's kept nearest neighbours on the blockwise path, made on
   those vectors with the same options. :func:`update_selections` brings them to the current
-  articles and gives exactly the neighbours that the blockwise path computes on the
-  frozen-vocabulary matrix (see there). Other options, another vector fit, or a switch between
-  dense and sparse products make them be computed afresh on the vectors in use.
+  articles and gives the neighbours that the blockwise path selects on the frozen-vocabulary
+  matrix (see there: a row is settled from its saved neighbours only when no tie or near-tie
+  can change its selection; the blocks holding any other row are computed again). Other
+  options, another vector fit, or a switch between dense and sparse products make them be
+  computed afresh on the vectors in use.
 - ``article_map``: the truncated SVD components and the coordinates of the articles they were
   fitted on; those keep their place and other articles are projected on the components
   (folding-in, Deerwester et al. 1990).
@@ -202,23 +204,34 @@ def load_neighbours(store: FitStore, options: Mapping, *, fit_id: str, dense: bo
     return SavedNeighbours(hashes, (row, col, value, bound)) if usable else None
 
 
-def update_selections(saved: SavedNeighbours, hashes: np.ndarray, *, k: int,
+#: Cosines closer than this are treated as tied when deciding whether a row's selection is
+#: settled: BLAS may round a dot product differently in another place of a block (by far
+#: less than this), and the blockwise path's choice among near-equal cosines follows those
+#: last bits.
+TIE_MARGIN = 1e-9
+
+
+def update_selections(saved: SavedNeighbours, hashes: np.ndarray, *, k: int, chunk: int,
                       select_rows: Callable[[np.ndarray], Selections],
-                      cosines: Callable[[np.ndarray, np.ndarray], np.ndarray],
-                      chunk: int = 2000) -> Selections:
+                      select_blocks: Callable[[np.ndarray], Selections],
+                      cosines: Callable[[np.ndarray, np.ndarray], np.ndarray]) -> Selections:
     """The selections of the current articles, from those saved for earlier articles.
 
     The blockwise path keeps, for each article (row), the columns ``np.argpartition`` picks as
     its ``k`` largest cosines, those above 0. A row's cosines with articles present in both
-    runs are unchanged (same vectors, same products), so only its cosines with new articles
-    are computed. Its saved selection plus its positive cosines with new articles are the
-    candidates; every other cosine is at most its saved ``bound``. When the ``k``-th largest
-    candidate exceeds the next candidate, the bound and 0, the ``k`` largest are the only
-    possible selection, whatever the order of the columns; with fewer than ``k`` positive
-    candidates (and no positive cosine elsewhere) they all are. Any other row (a tie at the
-    ``k``-th value, where ``np.argpartition``'s choice depends on the whole row, or a removed
-    neighbour) and every new article's row are computed afresh by ``select_rows``, exactly as
-    the blockwise path does. Hence the result is the blockwise path's on the current matrix.
+    runs are unchanged (same vectors), so for an old row only its cosines with new articles
+    are computed: its saved selection plus its positive cosines with new articles are its
+    candidates, and every other cosine is at most its saved ``bound``. A row is *settled*
+    when its ``k``-th largest candidate exceeds the next one, the bound and 0 by more than
+    :data:`TIE_MARGIN`: then its ``k`` largest are the only possible selection, whatever the
+    order of the columns or the last bits of the products; with fewer than ``k`` positive
+    candidates (and no positive cosine elsewhere) they all are. A new article's row is
+    computed whole (``select_rows``) and settled by the same rule. The blocks of ``chunk``
+    rows holding a row that is not settled (a tie or near-tie at the ``k``-th value, where
+    ``np.argpartition``'s choice depends on the whole row, or a removed neighbour) are
+    computed afresh by ``select_blocks``, exactly as the blockwise path computes them. Hence
+    the selections are the blockwise path's on the current matrix; a settled row's cosines
+    may differ from that path's in the last bit (the tables round them to 4 decimals).
 
     Parameters
     ----------
@@ -228,17 +241,18 @@ def update_selections(saved: SavedNeighbours, hashes: np.ndarray, *, k: int,
         Identity of each current article (:func:`identify_articles`), in row order.
     k
         Neighbours per article (the blockwise path's ``min(top_k, n - 1)``, the same as saved).
-    select_rows
-        Selections of the listed current rows, computed afresh (with bounds).
-    cosines
-        Cosines of the listed current rows with the listed current columns, as the rows'
-        products compute them (a dense array).
     chunk
-        Rows whose cosines with the new articles are held at once.
+        Rows per block of the blockwise path.
+    select_rows
+        Selections (with bounds) of the listed current rows.
+    select_blocks
+        Selections (with bounds) of every row of the listed blocks, as the blockwise path
+        computes them.
+    cosines
+        Cosines of the listed current rows with the listed current columns (a dense array).
     """
     s_row, s_col, s_value, s_bound = saved.selections
-    current = pd.Index(hashes)
-    now = current.get_indexer(saved.hashes)  # saved row -> current row (-1: removed)
+    now = pd.Index(hashes).get_indexer(saved.hashes)  # saved row -> current row (-1: removed)
     before = pd.Index(saved.hashes).get_indexer(hashes)  # current row -> saved row (-1: new)
     n = len(hashes)
     new = np.flatnonzero(before < 0)
@@ -250,12 +264,13 @@ def update_selections(saved: SavedNeighbours, hashes: np.ndarray, *, k: int,
     row, col, value = row[alive], col[alive], s_value[alive]
     lost = np.zeros(n, dtype=bool)
     lost[row[col < 0]] = True
-    redo = lost & (bound > 0)  # a removed neighbour and other positive cosines unknown
-    redo[new] = True
-    keep = (col >= 0) & ~redo[row]
+    redo = lost & (bound > 0)  # a removed neighbour, and other positive cosines unknown
+    fresh = np.zeros(n, dtype=bool)
+    fresh[new] = True
+    keep = (col >= 0) & ~redo[row] & ~fresh[row]
     cand_row, cand_col, cand_value = [row[keep]], [col[keep]], [value[keep]]
     if len(new):
-        rows = np.flatnonzero(~redo)
+        rows = np.flatnonzero(~redo & ~fresh)
         for start in range(0, len(rows), chunk):
             part = rows[start:start + chunk]
             block = cosines(part, new)
@@ -266,6 +281,11 @@ def update_selections(saved: SavedNeighbours, hashes: np.ndarray, *, k: int,
             cand_row.append(np.repeat(part, top.shape[1])[good.ravel()])
             cand_col.append(new[top][good])
             cand_value.append(values[good])
+        n_row, n_col, n_value, n_bound = select_rows(new)
+        cand_row.append(n_row)
+        cand_col.append(n_col)
+        cand_value.append(n_value)
+        bound[new] = n_bound[new]
     c_row, c_col, c_value = (np.concatenate(a) for a in (cand_row, cand_col, cand_value))
     order = np.lexsort((-c_value, c_row))
     c_row, c_col, c_value = c_row[order], c_col[order], c_value[order]
@@ -277,15 +297,16 @@ def update_selections(saved: SavedNeighbours, hashes: np.ndarray, *, k: int,
     after = np.where(counts[full] > k, c_value[np.minimum(starts[full] + k, len(c_value) - 1)],
                      0.0)
     nxt = np.maximum(np.maximum(after, bound[full]), 0.0)
-    tied = kth <= nxt
+    tied = kth - nxt <= TIE_MARGIN
     redo[full[tied]] = True
     new_bound = np.maximum(bound, 0.0)
     new_bound[full[~tied]] = nxt[~tied]
-    kept = ~redo[c_row] & (rank < k)
+    blocks = np.unique(np.flatnonzero(redo) // chunk)
+    again = np.isin(np.arange(n) // chunk, blocks)
+    kept = ~again[c_row] & (rank < k)
     parts = [(c_row[kept], c_col[kept], c_value[kept])]
-    again = np.flatnonzero(redo)
-    if len(again):
-        a_row, a_col, a_value, a_bound = select_rows(again)
+    if len(blocks):
+        a_row, a_col, a_value, a_bound = select_blocks(blocks)
         parts.append((a_row, a_col, a_value))
         new_bound[again] = a_bound[again]
     f_row, f_col, f_value = (np.concatenate(a) for a in zip(*parts, strict=True))
