@@ -19,23 +19,45 @@ kept neighbours is 0.848, against 0.852 for its exact 10 nearest; 30,000 article
 The map places articles by the first two components of a truncated SVD of the TF-IDF matrix
 (latent semantic analysis, Deerwester et al. 1990): articles close together share vocabulary.
 It is a picture of word overlap, not of stance.
+
+Reruns: with a :class:`helpers.reuse.FitStore` (``store``), a large collection's vectors, each
+article's kept neighbours and the map are kept and reused while at most 5% of the articles
+changed (:mod:`helpers.similarity_reuse`): articles of the saved fit keep their vectors, the
+others are vectorised with its vocabulary and IDF held fixed, and the neighbours and outlet means
+are those of that frozen-vocabulary matrix (the same pairs and 4-decimal cosines as computing
+them afresh on it); on the map, the added articles are projected on the saved components.
+:func:`describe_similarity_fit` says when this happened.
 """
 
 from __future__ import annotations
 
 from itertools import chain
+from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
+from scipy import sparse
 from sklearn.decomposition import TruncatedSVD
 
+from helpers import similarity_reuse as kept
+from helpers.reuse import MAX_DRIFT, Drift, FitStore, describe_reuse
 from helpers.safe_text import escape_text
-from helpers.vectorize import analyze_all, fit_tfidf, fit_token_documents
+from helpers.vectorize import analyze_all, fit_tfidf, fit_token_documents, fit_token_weights
 
 SIMILARITY_COLUMNS = ["article_a", "article_b", "outlet_a", "outlet_b", "label_a", "label_b",
                       "headline_a", "headline_b", "cosine"]
 MAP_COLUMNS = ["article_id", "outlet", "label", "headline", "x", "y"]
-_FITTED: dict = {}  # fingerprint of the input tables → (article texts, TF-IDF matrix)
+_FITTED: dict = {}  # fingerprint of the input tables and the store → _ArticleVectors
+
+
+class _ArticleVectors(NamedTuple):
+    """The articles (one row each, see :func:`_article_texts`) and their TF-IDF matrix."""
+
+    texts: pd.DataFrame
+    matrix: sparse.csr_matrix | None
+    hashes: np.ndarray | None = None  # identities (helpers.similarity_reuse), with a store
+    drift: Drift | None = None  # set when the vectors of an earlier fit are reused
+    fit_id: str | None = None  # the saved vector fit in use (None: nothing kept)
 
 
 def _article_texts(sentences: pd.DataFrame, articles: pd.DataFrame | None
@@ -74,11 +96,26 @@ def vectorize_articles(bodies: list[list[str]]):
 
     if cluster.active_dask_address():
         return fit_tfidf([" ".join(body) for body in bodies])[0]
+    return fit_token_documents(*_token_documents(bodies))
+
+
+def _token_documents(bodies: list[list[str]]) -> tuple[list[list[str]], np.ndarray, np.ndarray]:
+    """Tokens of each distinct sentence, and each article's parts and starts into them."""
     lengths = np.fromiter(map(len, bodies), dtype=np.int64, count=len(bodies))
     sentences = np.fromiter(chain.from_iterable(bodies), dtype=object, count=int(lengths.sum()))
     parts, distinct = pd.factorize(sentences)  # each distinct sentence counted once
     starts = np.concatenate([[0], np.cumsum(lengths)[:-1]]).astype(np.int64)
-    return fit_token_documents(analyze_all(distinct), parts, starts)
+    return analyze_all(distinct), parts, starts
+
+
+def _vectorize_with_terms(bodies: list[list[str]]):
+    """:func:`vectorize_articles` (the same matrix) with its terms and IDF weights."""
+    from helpers import cluster
+
+    if cluster.active_dask_address():
+        matrix, vectorizer = fit_tfidf([" ".join(body) for body in bodies])
+        return matrix, vectorizer.get_feature_names_out(), vectorizer.idf_
+    return fit_token_weights(*_token_documents(bodies))
 
 
 def _fingerprint(frame: pd.DataFrame | None, columns: list[str]) -> tuple[int, int]:
@@ -90,20 +127,44 @@ def _fingerprint(frame: pd.DataFrame | None, columns: list[str]) -> tuple[int, i
 
 
 def _fit_articles(sentences: pd.DataFrame, articles: pd.DataFrame | None):
-    """The article texts and their TF-IDF matrix, memoised on the tables' content.
+    """The article texts and their TF-IDF matrix (fitted afresh, see :func:`_fit_vectors`)."""
+    vectors = _fit_vectors(sentences, articles, None)
+    return vectors.texts.copy(), vectors.matrix
+
+
+def _fit_vectors(sentences: pd.DataFrame, articles: pd.DataFrame | None,
+                 store: FitStore | None) -> _ArticleVectors:
+    """The articles and their TF-IDF matrix, memoised on the tables' content and the store.
 
     The notebook asks for the same vectors three times (pairs, outlet means, map); hashing the
-    tables costs milliseconds, fitting TF-IDF on a large collection seconds.
+    tables costs milliseconds, fitting TF-IDF on a large collection seconds. With a store, a
+    collection of more than :data:`helpers.similarity_reuse.REUSE_MIN_ARTICLES` articles
+    reuses the saved vectors when the store allows, else is fitted afresh and saved.
     """
     key = (_fingerprint(sentences, ["article_id", "outlet", "position", "text"]),
-           _fingerprint(articles, ["article_id", "headline"]))
+           _fingerprint(articles, ["article_id", "headline"]), store)
     if key not in _FITTED:
         texts, bodies = _article_texts(sentences, articles)
-        matrix = vectorize_articles(bodies) if len(texts) else None
         _FITTED.clear()  # keep only the latest collection
-        _FITTED[key] = (texts, matrix)
-    texts, matrix = _FITTED[key]
-    return texts.copy(), matrix
+        _FITTED[key] = _vectorize(texts, bodies, store)
+    return _FITTED[key]
+
+
+def _vectorize(texts: pd.DataFrame, bodies: list[list[str]], store: FitStore | None
+               ) -> _ArticleVectors:
+    if not len(texts):
+        return _ArticleVectors(texts, None)
+    if store is None or len(texts) <= kept.REUSE_MIN_ARTICLES:
+        return _ArticleVectors(texts, vectorize_articles(bodies))
+    hashes = kept.identify_articles(texts["article_id"], bodies)
+    found = kept.load_vectors(store, hashes)
+    if found is not None:
+        saved, drift = found
+        return _ArticleVectors(texts, kept.reuse_vectors(saved, hashes, bodies), hashes, drift,
+                               saved.fit_id)
+    matrix, vocabulary, idf = _vectorize_with_terms(bodies)
+    fit_id = kept.save_vectors(store, hashes, matrix, vocabulary, idf)
+    return _ArticleVectors(texts, matrix, hashes, None, fit_id)
 
 
 def _band_rows(num_perm: int, min_jaccard: float) -> int:
@@ -152,7 +213,7 @@ def _lsh_pairs(matrix, *, min_jaccard: float, num_perm: int, max_bucket: int,
 def compare_articles(sentences: pd.DataFrame, articles: pd.DataFrame | None = None, *,
                      exact_max: int = 400, blockwise_max: int = 20000,
                      min_jaccard: float = 0.3, num_perm: int = 128,
-                     top_k: int = 10) -> pd.DataFrame:
+                     top_k: int = 10, store: FitStore | None = None) -> pd.DataFrame:
     """Cosine similarity of the articles' TF-IDF vectors.
 
     Parameters
@@ -173,6 +234,12 @@ def compare_articles(sentences: pd.DataFrame, articles: pd.DataFrame | None = No
         candidates of either article, so the table grows linearly with the collection (many
         near-copies would otherwise give a square number of pairs).
         :func:`compare_outlets` gives the exact outlet-level means.
+    store
+        Where the collection keeps its fits (:func:`helpers.reuse.open_fit_store`); ``None``
+        (the default) fits afresh and keeps nothing. With a store, a large collection's vectors
+        and, on the blockwise path, each article's kept neighbours are saved and reused (see
+        :mod:`helpers.similarity_reuse`); the neighbours are then exactly the blockwise path's
+        on the reused vectors.
 
     Returns
     -------
@@ -180,16 +247,24 @@ def compare_articles(sentences: pd.DataFrame, articles: pd.DataFrame | None = No
         One row per ordered pair of articles (both orders and the diagonal, as a heatmap wants;
         on the LSH path only the kept candidate pairs): ``article_a``, ``article_b``,
         ``outlet_a``, ``outlet_b``, ``label_a``, ``label_b`` (outlet · file name),
-        ``headline_a``, ``headline_b``, ``cosine``.
+        ``headline_a``, ``headline_b``, ``cosine``. With a store, ``attrs["reuse"]`` is the
+        :class:`helpers.reuse.Drift` of reused vectors, or ``None`` when they were fitted
+        afresh (:func:`describe_similarity_fit`).
     """
-    texts, matrix = _fit_articles(sentences, articles)
+    vectors = _fit_vectors(sentences, articles, store)
+    texts, matrix = vectors.texts.copy(), vectors.matrix
     if texts.empty:
-        return pd.DataFrame(columns=SIMILARITY_COLUMNS)
+        return _disclose(pd.DataFrame(columns=SIMILARITY_COLUMNS), vectors, store)
     n = len(texts)
     if n <= exact_max:
         dense = (matrix @ matrix.T).toarray()
         first, second = np.triu_indices(n)
         cosines = dense[first, second]
+    elif n <= blockwise_max and vectors.fit_id is not None:
+        options = kept.fit_options("article_neighbours", exact_max=exact_max,
+                                   blockwise_max=blockwise_max, min_jaccard=min_jaccard,
+                                   num_perm=num_perm, top_k=top_k)
+        first, second, cosines = _reuse_neighbours(vectors, store, options, top_k=top_k)
     elif n <= blockwise_max:
         first, second, cosines = _blockwise_neighbours(matrix, top_k=top_k)
     else:
@@ -207,7 +282,46 @@ def compare_articles(sentences: pd.DataFrame, articles: pd.DataFrame | None = No
         values = texts[column].to_numpy()
         suffix = "article" if column == "article_id" else column
         table[f"{suffix}_a"], table[f"{suffix}_b"] = values[a], values[b]
-    return table[SIMILARITY_COLUMNS].sort_values(["article_a", "article_b"], ignore_index=True)
+    table = table[SIMILARITY_COLUMNS].sort_values(["article_a", "article_b"], ignore_index=True)
+    return _disclose(table, vectors, store)
+
+
+def _disclose(table: pd.DataFrame, vectors: _ArticleVectors, store: FitStore | None
+              ) -> pd.DataFrame:
+    """``table`` with ``attrs["reuse"]`` (the drift of reused vectors) when a store is given."""
+    if store is not None:
+        table.attrs["reuse"] = vectors.drift
+    return table
+
+
+def _reuse_neighbours(vectors: _ArticleVectors, store: FitStore, options: dict, *, top_k: int
+                      ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """:func:`_blockwise_neighbours` of the vectors, from the saved neighbours when they fit
+    (:func:`helpers.similarity_reuse.update_selections`); the result is saved."""
+    matrix, hashes = vectors.matrix, vectors.hashes
+    n = matrix.shape[0]
+    k = min(top_k, n - 1)
+    if k <= 0:
+        return _blockwise_neighbours(matrix, top_k=top_k)
+    dense = _dense_or_none(matrix)
+    saved = kept.load_neighbours(store, options, fit_id=vectors.fit_id, dense=dense is not None,
+                                 k=k)
+    if saved is not None and len(saved.hashes) - 1 > k and n - 1 > k:
+        if np.array_equal(saved.hashes, hashes):
+            selections = saved.selections
+        else:
+            selections = kept.update_selections(
+                saved, hashes, k=k, chunk=BLOCK_ROWS,
+                select_rows=lambda rows: _select_rows(matrix, dense, k, rows=rows, bounds=True),
+                select_blocks=lambda blocks: _select_rows(matrix, dense, k, blocks=blocks,
+                                                          bounds=True),
+                cosines=lambda rows, columns: _cosines(matrix, dense, rows, columns))
+    else:
+        selections = _select_rows(matrix, dense, k, bounds=True)
+    if saved is None or not np.array_equal(saved.hashes, hashes):
+        kept.save_neighbours(store, options, fit_id=vectors.fit_id, dense=dense is not None,
+                             k=k, hashes=hashes, selections=selections)
+    return _merge_selections(matrix, *selections[:3])
 
 
 def _pair_cosines(matrix, first: np.ndarray, second: np.ndarray, *, chunk: int = 100_000
@@ -224,36 +338,83 @@ def _pair_cosines(matrix, first: np.ndarray, second: np.ndarray, *, chunk: int =
 #: Below this many matrix cells the TF-IDF matrix is made dense for the blockwise products
 #: (BLAS is much faster than sparse products when articles share much of their vocabulary).
 DENSE_CELLS = 60_000_000
+#: Rows per block of the blockwise products.
+BLOCK_ROWS = 1000
 
 
-def _blockwise_neighbours(matrix, *, top_k: int, chunk: int = 1000
+def _blockwise_neighbours(matrix, *, top_k: int, chunk: int = BLOCK_ROWS
                           ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Pairs ``(i <= j)`` where ``j`` is among ``i``'s ``top_k`` nearest (or the reverse), with
     the diagonal, and their cosines; exact, a block of ``chunk`` rows at a time."""
+    k = min(top_k, matrix.shape[0] - 1)
+    selections = _select_rows(matrix, _dense_or_none(matrix), k, chunk=chunk)
+    return _merge_selections(matrix, *selections[:3])
+
+
+def _dense_or_none(matrix) -> np.ndarray | None:
+    """The matrix as a dense array when it has at most :data:`DENSE_CELLS` cells."""
+    return matrix.toarray() if matrix.shape[0] * matrix.shape[1] <= DENSE_CELLS else None
+
+
+def _cosines(matrix, dense: np.ndarray | None, rows: np.ndarray, columns: np.ndarray
+             ) -> np.ndarray:
+    """Cosines of ``rows`` with ``columns`` (dense), computed as the blockwise products do."""
+    if dense is not None:
+        return dense[rows] @ dense[columns].T
+    return (matrix[rows] @ matrix[columns].T).toarray()
+
+
+def _select_rows(matrix, dense: np.ndarray | None, k: int, *, rows: np.ndarray | None = None,
+                 blocks: np.ndarray | None = None, chunk: int = BLOCK_ROWS,
+                 bounds: bool = False) -> kept.Selections:
+    """Each row's ``k`` nearest other rows with a cosine above 0, a block of ``chunk`` rows at
+    a time: ``row``, ``col``, ``value`` grouped by row; and with ``bounds``, each row's largest
+    cosine outside its ``k`` nearest (``-inf`` otherwise, and for rows not computed).
+
+    All rows by default; ``blocks``: only the blocks with these numbers (the same products as
+    for all rows, so the same cosines to the last bit); ``rows``: the listed rows, in blocks
+    of their own (BLAS may round a cosine differently in another place of a block).
+    """
     n = matrix.shape[0]
-    k = min(top_k, n - 1)
-    dense = matrix.toarray() if n * matrix.shape[1] <= DENSE_CELLS else None
-    diagonal = np.asarray(matrix.multiply(matrix).sum(axis=1)).ravel()  # 1, or 0 if empty
-    firsts, seconds, values = [np.arange(n)], [np.arange(n)], [diagonal]
-    for start in range(0, n, chunk):
+    if rows is not None:
+        listed = np.asarray(rows, dtype=np.int64)
+        parts = [listed[start:start + chunk] for start in range(0, len(listed), chunk)]
+    else:
+        numbers = range(-(-n // chunk)) if blocks is None else np.asarray(blocks).tolist()
+        parts = [slice(b * chunk, b * chunk + chunk) for b in numbers]
+    firsts, seconds, values = [np.zeros(0, np.int64)], [np.zeros(0, np.intp)], [np.zeros(0)]
+    bound = np.full(n, -np.inf)
+    for part in parts if k > 0 else []:
         if dense is not None:
-            block = dense[start:start + chunk] @ dense.T
+            block = dense[part] @ dense.T
         else:
-            block = (matrix[start:start + chunk] @ matrix.T).toarray()
-        rows = np.arange(block.shape[0])
-        block[rows, rows + start] = -1.0  # an article is not its own neighbour
-        if k <= 0:
-            continue
+            block = (matrix[part] @ matrix.T).toarray()
+        index = np.arange(block.shape[0])
+        own = np.arange(n)[part]
+        block[index, own] = -1.0  # an article is not its own neighbour
         nearest = _nearest_columns(block, k)
-        cosines = block[rows[:, None], nearest]
+        cosines = block[index[:, None], nearest]
         good = (cosines > 0).ravel()
-        firsts.append(np.repeat(rows + start, k)[good])
+        firsts.append(np.repeat(own, k)[good])
         seconds.append(nearest.ravel()[good])
         values.append(cosines.ravel()[good])
-    first, second = np.concatenate(firsts), np.concatenate(seconds)
+        if bounds:
+            block[index[:, None], nearest] = -np.inf
+            bound[own] = block.max(axis=1)
+    return np.concatenate(firsts), np.concatenate(seconds), np.concatenate(values), bound
+
+
+def _merge_selections(matrix, first: np.ndarray, second: np.ndarray, values: np.ndarray
+                      ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Pairs ``(i <= j)`` of the rows' selections (grouped by row, in row order) and the
+    diagonal; a pair selected by both rows takes the cosine of the first row's product."""
+    n = matrix.shape[0]
+    diagonal = np.asarray(matrix.multiply(matrix).sum(axis=1)).ravel()  # 1, or 0 if empty
+    first = np.concatenate([np.arange(n), first])
+    second = np.concatenate([np.arange(n), second])
     keys = np.minimum(first, second) * n + np.maximum(first, second)
     keys, where = np.unique(keys, return_index=True)
-    return keys // n, keys % n, np.concatenate(values)[where]
+    return keys // n, keys % n, np.concatenate([diagonal, values])[where]
 
 
 def _nearest_columns(block: np.ndarray, k: int, *, step: int = 8, crowded: int = 32
@@ -322,26 +483,29 @@ def _top_neighbours(first: np.ndarray, second: np.ndarray, cosines: np.ndarray, 
     return mask
 
 
-def compare_outlets(sentences: pd.DataFrame, articles: pd.DataFrame | None = None
-                    ) -> pd.DataFrame:
+def compare_outlets(sentences: pd.DataFrame, articles: pd.DataFrame | None = None, *,
+                    store: FitStore | None = None) -> pd.DataFrame:
     """Mean cosine similarity of each outlet's articles with each outlet's, computed exactly.
 
     With L2-normalised TF-IDF rows, the sum of the cosines between the articles of A and of B
     is the dot product of the two outlets' summed vectors, so every pair counts without being
     listed (the cost grows with the number of articles, not with its square). Within one
     outlet, the self-similarities are subtracted and the mean is over distinct pairs.
+    ``store`` as in :func:`compare_articles` (the same vectors).
 
     Returns
     -------
     pandas.DataFrame
         One row per ordered pair of outlets (the diagonal included when an outlet has two
         articles or more): ``outlet_a``, ``outlet_b``, ``pairs`` (article pairs averaged),
-        ``cosine`` (their mean cosine).
+        ``cosine`` (their mean cosine). With a store, ``attrs["reuse"]`` as in
+        :func:`compare_articles`.
     """
     columns = ["outlet_a", "outlet_b", "pairs", "cosine"]
-    texts, matrix = _fit_articles(sentences, articles)
+    vectors = _fit_vectors(sentences, articles, store)
+    texts, matrix = vectors.texts.copy(), vectors.matrix
     if texts.empty:
-        return pd.DataFrame(columns=columns)
+        return _disclose(pd.DataFrame(columns=columns), vectors, store)
     outlets = sorted(texts["outlet"].unique(), key=str.casefold)
     codes = texts["outlet"].map({o: k for k, o in enumerate(outlets)}).to_numpy()
     indicator = np.zeros((len(outlets), len(texts)))
@@ -362,29 +526,65 @@ def compare_outlets(sentences: pd.DataFrame, articles: pd.DataFrame | None = Non
                 rows.append({"outlet_a": outlet_a, "outlet_b": outlet_b,
                              "pairs": int(pairs if i != j else pairs // 2),
                              "cosine": round(float(np.clip(total / pairs, 0.0, 1.0)), 4)})
-    return pd.DataFrame(rows, columns=columns)
+    return _disclose(pd.DataFrame(rows, columns=columns), vectors, store)
 
 
-def map_articles(sentences: pd.DataFrame, articles: pd.DataFrame | None = None) -> pd.DataFrame:
+def map_articles(sentences: pd.DataFrame, articles: pd.DataFrame | None = None, *,
+                 store: FitStore | None = None) -> pd.DataFrame:
     """Two-dimensional coordinates of each article (truncated SVD of TF-IDF).
+
+    ``store`` as in :func:`compare_articles` (the same vectors). With it, the SVD is saved
+    with the vectors; while they are reused, the articles it was fitted on keep their
+    coordinates and the others are projected on its components.
 
     Returns
     -------
     pandas.DataFrame
         ``article_id``, ``outlet``, ``label``, ``headline``, ``x``, ``y`` (first and second SVD
-        component; 0 when the collection is too small to have that component).
+        component; 0 when the collection is too small to have that component). With a store,
+        ``attrs["reuse"]`` as in :func:`compare_articles`.
     """
-    texts, matrix = _fit_articles(sentences, articles)
+    vectors = _fit_vectors(sentences, articles, store)
+    texts, matrix = vectors.texts.copy(), vectors.matrix
     if texts.empty:
-        return pd.DataFrame(columns=MAP_COLUMNS)
-    coords = np.zeros((len(texts), 2))
-    n_components = min(2, len(texts) - 1, matrix.shape[1] - 1)
-    if n_components >= 1:
-        svd = TruncatedSVD(n_components=n_components, algorithm="randomized", n_iter=10,
-                           random_state=0)
-        coords[:, :n_components] = svd.fit_transform(matrix)
+        return _disclose(pd.DataFrame(columns=MAP_COLUMNS), vectors, store)
+    saved = None if vectors.fit_id is None else kept.load_map(
+        store, fit_id=vectors.fit_id, n_terms=matrix.shape[1])
+    if saved is not None:
+        coords = kept.place_articles(saved, matrix, vectors.hashes)
+    else:
+        coords, components = _fit_map(matrix)
+        if vectors.fit_id is not None:
+            kept.save_map(store, fit_id=vectors.fit_id, hashes=vectors.hashes, coords=coords,
+                          components=components)
     texts["x"], texts["y"] = coords[:, 0].round(4), coords[:, 1].round(4)
-    return texts[MAP_COLUMNS]
+    return _disclose(texts[MAP_COLUMNS], vectors, store)
+
+
+def _fit_map(matrix) -> tuple[np.ndarray, np.ndarray]:
+    """Coordinates of the rows on the first two SVD components, and the components."""
+    coords = np.zeros((matrix.shape[0], 2))
+    n_components = min(2, matrix.shape[0] - 1, matrix.shape[1] - 1)
+    if n_components < 1:
+        return coords, np.zeros((0, matrix.shape[1]))
+    svd = TruncatedSVD(n_components=n_components, algorithm="randomized", n_iter=10,
+                       random_state=0)
+    coords[:, :n_components] = svd.fit_transform(matrix)
+    return coords, svd.components_
+
+
+def describe_similarity_fit(table: pd.DataFrame, *, store: FitStore | None = None) -> str:
+    """One or two sentences (markdown): whether the article vectors behind ``table`` (a table
+    of :func:`compare_articles`, :func:`compare_outlets` or :func:`map_articles` made with a
+    store) were fitted on this run or reused from an earlier one
+    (:func:`helpers.reuse.describe_reuse`)."""
+    drift = table.attrs.get("reuse")
+    limit = MAX_DRIFT if store is None else store.max_drift
+    text = describe_reuse(drift, what="The article vectors", units="articles", limit=limit)
+    if drift is None:
+        return text
+    return text + (" The neighbours and outlet means are computed on those vectors, and the "
+                   "articles added since are placed on the map by its fitted components.")
 
 
 def describe_similarity(table: pd.DataFrame) -> str:

@@ -503,6 +503,19 @@ def fit_token_documents(tokens: Sequence[list[str]], parts: np.ndarray,
     ValueError
         When no document has a token (scikit-learn's "empty vocabulary").
     """
+    return fit_token_weights(tokens, parts, starts)[0]
+
+
+def fit_token_weights(tokens: Sequence[list[str]], parts: np.ndarray, starts: np.ndarray
+                      ) -> tuple[sparse.csr_matrix, np.ndarray, np.ndarray]:
+    """:func:`fit_token_documents` with what the fit learned, for reusing it later.
+
+    Returns
+    -------
+    tuple
+        The matrix of :func:`fit_token_documents`; its terms, one per column (alphabetical,
+        an object array, as ``get_feature_names_out``); and their IDF weights (``idf_``).
+    """
     from sklearn.feature_extraction.text import TfidfTransformer
 
     counts, terms = _count_first_seen(tokens, np.asarray(parts, dtype=np.int64),
@@ -521,7 +534,8 @@ def fit_token_documents(tokens: Sequence[list[str]], parts: np.ndarray,
                                    smooth_idf=vectorizer.smooth_idf,
                                    sublinear_tf=vectorizer.sublinear_tf)
     transformer.fit(matrix)
-    return transformer.transform(matrix, copy=False).tocsr()
+    return (transformer.transform(matrix, copy=False).tocsr(), terms[np.argsort(terms)],
+            transformer.idf_)
 
 
 def _count_first_seen(tokens: Sequence[list[str]], parts: np.ndarray, starts: np.ndarray
