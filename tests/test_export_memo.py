@@ -199,6 +199,14 @@ def test_blocks_keep_articles_whole_and_do_not_move_when_articles_are_added():
     assert cut_blocks(one.iloc[:0]).tolist() == [0]
 
 
+def test_a_table_of_article_pairs_is_cut_between_runs_of_its_first_article():
+    table = _articles(IDS)
+    pairs = table.rename(columns={"article_id": "article_a"}).assign(article_b="x")
+    assert cut_blocks(pairs).tolist() == cut_blocks(table).tolist()
+    both = table.assign(article_a=table["article_id"].iloc[::-1].to_numpy())
+    assert cut_blocks(both).tolist() == cut_blocks(table).tolist()  # article_id comes first
+
+
 def test_digests_follow_what_is_written():
     table = pd.DataFrame({"text": ["a", "", None, "b"], "x": [0.0, 1.0, 1.0, 3.0]})
     bounds = np.array([0, 1, 2, 3, 4])

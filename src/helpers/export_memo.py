@@ -10,8 +10,9 @@ only the others are formatted and compressed. The decompressed text is the one t
 produces without a memo (the compressed bytes differ: one member per block).
 
 Blocks
-    A table with an ``article_id`` column is cut between runs of equal ``article_id``: a block
-    starts at a run whose ``article_id`` hashes (:func:`pandas.util.hash_array`) to 0 modulo
+    A table with an ``article_id`` column (else an ``article_a`` column: a table of article
+    pairs) is cut between runs of equal ``article_id``: a block starts at a run whose
+    ``article_id`` hashes (:func:`pandas.util.hash_array`) to 0 modulo
     ``K``, the power of two that gives blocks of about :data:`BLOCK_ROWS` rows. Where blocks
     start depends only on the articles there, so adding, removing or changing an article
     changes only the block where it falls (two when it starts one): content-defined
@@ -57,8 +58,9 @@ MEMO_VERSION = 1
 CODE_MODULES: tuple[str, ...] = ("export.py", "export_memo.py")
 #: Rows a block holds, on average.
 BLOCK_ROWS = 1024
-#: The column whose runs (one article's rows) are never cut.
-KEY_COLUMN = "article_id"
+#: The columns whose runs (one article's rows) are never cut: the first the table has (a table
+#: of article pairs, sorted by its first article, is cut between runs of ``article_a``).
+KEY_COLUMNS: tuple[str, ...] = ("article_id", "article_a")
 
 _SEPARATOR = "\x00"  # between the text values of a block, in its digest
 _SEPARATOR_BYTES = _SEPARATOR.encode("ascii")
@@ -91,9 +93,11 @@ def cut_blocks(table: pd.DataFrame) -> np.ndarray:
         ``i`` is rows ``bounds[i]:bounds[i + 1]``. Just ``[0]`` for an empty table.
     """
     rows = len(table)
-    if list(table.columns).count(KEY_COLUMN) != 1 or rows == 0:
+    names = list(table.columns)
+    key = next((name for name in KEY_COLUMNS if name in names), None)
+    if key is None or names.count(key) != 1 or rows == 0:
         return np.append(np.arange(0, rows, BLOCK_ROWS), rows)
-    keys = table[KEY_COLUMN].to_numpy(dtype=object, na_value=None)
+    keys = table[key].to_numpy(dtype=object, na_value=None)
     try:
         runs = np.flatnonzero(np.append(True, keys[1:] != keys[:-1]))
         hashes = pd.util.hash_array(keys[runs])
