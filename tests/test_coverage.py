@@ -329,3 +329,31 @@ def test_coverage_functions_share_their_lookups_and_equal_fresh_ones(seed_corpus
         fresh.append(function(sentences.copy(), matches.copy()))
     for one, other in zip(shared, fresh, strict=True):
         pd.testing.assert_frame_equal(one, other, check_exact=True)
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_select_examples_equals_pandas_groupby_head(seed):
+    from helpers.coverage import select_examples
+
+    rng = np.random.default_rng(seed)
+    n = 400
+    runs = np.repeat(rng.choice(["A", "B", "C"], size=n // 40), 40)  # long runs
+    table = pd.DataFrame({
+        "runs": pd.Series(runs, dtype="str"),
+        "short": pd.Series(rng.choice(["x", "y", "z", None], size=n), dtype=object),
+        "na": pd.Series(rng.choice(["p", "q"], size=n), dtype="string"),
+        "number": rng.integers(0, 3, size=n).astype(float),
+        "row": np.arange(n),
+    })
+    table.loc[rng.choice(n, 5, replace=False), "na"] = pd.NA
+    table.loc[rng.choice(n, 5, replace=False), "number"] = np.nan
+    table.loc[rng.choice(n, 3, replace=False), "runs"] = np.nan
+    for by in (["runs"], ["short"], ["na"], ["number"], ["runs", "short"],
+               ["short", "na", "number"], ["runs", "number"]):
+        for k in (0, 1, 3):
+            expected = table.groupby(by, sort=False).head(k).reset_index(drop=True)
+            pd.testing.assert_frame_equal(select_examples(table, by=by, n=k), expected)
+    assert select_examples(table.iloc[:0], by=["runs"], n=2).empty
+    assert select_examples(table.iloc[:1], by=["runs"], n=2)["row"].tolist() == [0]
+    with pytest.raises(ValueError):
+        select_examples(table, by=["runs"], n=-1)
