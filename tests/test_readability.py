@@ -190,3 +190,41 @@ def test_describe_functions_escape_outlet_names():
                               "high": [10.0, 15.0], "n_paragraphs": [5, 5]})
     assert "do not overlap" in readability.describe_intervals(intervals)
     assert "0 of 1 outlet pairs overlap" in readability.describe_intervals(intervals)
+
+
+def test_bootstrap_interval_of_an_outlet_depends_on_its_own_paragraphs_only(tmp_path,
+                                                                             monkeypatch):
+    from helpers import resample
+
+    rows = [("A", 10, 1, 15, 1), ("A", 20, 2, 26, 2), ("A", 14, 3, 20, 1),
+            ("B", 12, 1, 12, 0), ("B", 30, 2, 41, 3)]
+    before = readability.bootstrap_readability(_counts(rows), n_resamples=200, seed=1)
+    added = _counts(rows + [("C", 9, 1, 11, 0), ("A", 25, 2, 33, 2)])
+    after = readability.bootstrap_readability(added, n_resamples=200, seed=1)
+    b = before[before["outlet"] == "B"].reset_index(drop=True)
+    pd.testing.assert_frame_equal(after[after["outlet"] == "B"].reset_index(drop=True), b)
+    assert not after[after["outlet"] == "A"]["low"].reset_index(drop=True).equals(
+        before[before["outlet"] == "A"]["low"].reset_index(drop=True))
+    # With a memo: the same table, and only outlets with new paragraphs are resampled.
+    memo = tmp_path / "intervals.npz"
+    resampled = []
+    original = resample.sum_resamples
+    monkeypatch.setattr(readability, "sum_resamples",
+                        lambda values, **kw: resampled.append(len(values)) or original(values,
+                                                                                       **kw))
+    pd.testing.assert_frame_equal(readability.bootstrap_readability(
+        _counts(rows), n_resamples=200, seed=1, memo=memo), before)
+    assert resampled == [3, 2]
+    resampled.clear()
+    pd.testing.assert_frame_equal(readability.bootstrap_readability(
+        added, n_resamples=200, seed=1, memo=memo), after)
+    assert resampled == [4, 1]  # A (a paragraph added) and C (new); B read back
+    resampled.clear()
+    other = readability.bootstrap_readability(added, n_resamples=100, seed=1, memo=memo)
+    assert resampled == [4, 2, 1]  # another option: nothing read back
+    assert other["low"].tolist() != after["low"].tolist()
+    memo.write_bytes(b"garbage")
+    resampled.clear()
+    pd.testing.assert_frame_equal(readability.bootstrap_readability(
+        added, n_resamples=200, seed=1, memo=memo), after)
+    assert resampled == [4, 2, 1]

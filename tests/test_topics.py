@@ -444,3 +444,30 @@ def test_paragraph_units_leave_out_rows_without_an_article_id_like_other_kinds()
     assert units["text"].tolist() == ["One two.", "Three four five.", "Six."]
     assert units["position"].tolist() == [0, 1, 0]
     assert build_units(paragraphs, unit="article")["article_id"].tolist() == ["a", "b"]
+
+
+def test_topic_share_intervals_per_outlet_and_memo(tmp_path, monkeypatch):
+    from helpers import topic_tables
+
+    model = _fake_model()
+    plain = topics.compute_topic_shares(model, n_boot=50)
+    # An outlet's interval depends on its own units only.
+    only_b = SimpleNamespace(**{**vars(model), "units_": model.units_.iloc[3:].reset_index(
+        drop=True), "doc_topic_": model.doc_topic_[3:]})
+    pd.testing.assert_frame_equal(topics.compute_topic_shares(only_b, n_boot=50),
+                                  plain[plain["outlet"] == "B"].reset_index(drop=True))
+    memo = tmp_path / "shares.npz"
+    resampled = []
+    original = topic_tables.sum_resamples
+    monkeypatch.setattr(topic_tables, "sum_resamples",
+                        lambda block, **kw: resampled.append(len(block)) or original(block, **kw))
+    pd.testing.assert_frame_equal(topics.compute_topic_shares(model, n_boot=50, memo=memo),
+                                  plain)
+    assert resampled == [3, 2]
+    resampled.clear()
+    pd.testing.assert_frame_equal(topics.compute_topic_shares(model, n_boot=50, memo=memo),
+                                  plain)
+    assert resampled == []  # both outlets read back
+    changed = SimpleNamespace(**{**vars(model), "doc_topic_": model.doc_topic_[[0, 1, 2, 4, 3]]})
+    topics.compute_topic_shares(changed, n_boot=50, memo=memo)
+    assert resampled == [2]  # B's weights moved: B only

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import html
 import math
+import os
 
 import numpy as np
 import pandas as pd
@@ -29,7 +30,8 @@ from textstat.backend.selections import list_words as _list_words
 
 from helpers import lexdiv
 from helpers import readability_formulas as formulas
-from helpers.resample import sum_resamples
+from helpers.interval_memo import IntervalMemo
+from helpers.resample import group_generator, sum_resamples
 from helpers.segment import split_sentences
 
 #: Article-level formulas: output column -> textstat method (called with its default options).
@@ -228,12 +230,15 @@ def bootstrap_readability(paragraph_scores: pd.DataFrame, *,
                           metrics: tuple[str, ...] = ("flesch_kincaid_grade",
                                                       "flesch_reading_ease"),
                           n_resamples: int = 1000, confidence: float = 0.95,
-                          seed: int = 0) -> pd.DataFrame:
+                          seed: int = 0, memo: str | os.PathLike[str] | None = None
+                          ) -> pd.DataFrame:
     """Bootstrap each outlet's readability by resampling its paragraphs.
 
     Each resample draws the outlet's paragraphs with replacement, sums their textstat counts
-    and applies the formula to the sums (a ratio estimator, as for the whole text). A seeded
-    ``numpy.random.Generator`` makes the result deterministic.
+    and applies the formula to the sums (a ratio estimator, as for the whole text). Each
+    outlet's resamples come from its own generator, seeded by ``seed`` and the outlet's name
+    (:func:`helpers.resample.group_generator`): the result is deterministic, and an outlet's
+    interval depends on its own paragraphs only.
 
     Parameters
     ----------
@@ -243,6 +248,10 @@ def bootstrap_readability(paragraph_scores: pd.DataFrame, *,
         Keys of :data:`BOOTSTRAP_FORMULAS`.
     n_resamples, confidence, seed
         Number of resamples, width of the percentile interval, random seed.
+    memo
+        A file keeping each outlet's interval between runs (:mod:`helpers.interval_memo`):
+        outlets whose paragraphs are unchanged are not resampled again. The result is the
+        same as without it.
 
     Returns
     -------
@@ -250,20 +259,29 @@ def bootstrap_readability(paragraph_scores: pd.DataFrame, *,
         One row per outlet and metric: ``outlet``, ``metric``, ``estimate`` (formula on all the
         outlet's paragraphs), ``low``, ``high`` (percentile interval), ``n_paragraphs``.
     """
-    rng = np.random.default_rng(seed)
     tail = (1 - confidence) / 2 * 100
+    kept = IntervalMemo(memo, ("readability.py", "readability_formulas.py"), {
+        "metrics": list(metrics), "n_resamples": n_resamples, "confidence": confidence,
+        "seed": seed})
     rows = []
     for outlet, group in paragraph_scores.groupby("outlet", sort=True):
         counts = group[list(_COUNT_COLUMNS)].to_numpy(dtype=float)
-        sums = sum_resamples(counts, n_resamples=n_resamples, rng=rng)  # integer sums: exact
-        resampled = {c: sums[:, i] for i, c in enumerate(_COUNT_COLUMNS)}
+        key = kept.digest(str(outlet), counts)
+        bounds = kept.get(key)
+        if bounds is None or len(bounds) != 2 * len(metrics):
+            rng = group_generator(seed, str(outlet))
+            sums = sum_resamples(counts, n_resamples=n_resamples, rng=rng)  # integer: exact
+            resampled = {c: sums[:, i] for i, c in enumerate(_COUNT_COLUMNS)}
+            bounds = [float(bound) for metric in metrics for bound in np.percentile(
+                BOOTSTRAP_FORMULAS[metric](resampled), [tail, 100 - tail])]
+            kept.put(key, bounds)
         total = dict(zip(_COUNT_COLUMNS, counts.sum(axis=0), strict=True))
-        for metric in metrics:
-            values = BOOTSTRAP_FORMULAS[metric](resampled)
-            low, high = np.percentile(values, [tail, 100 - tail])
+        for k, metric in enumerate(metrics):
             rows.append({"outlet": outlet, "metric": metric,
                          "estimate": float(BOOTSTRAP_FORMULAS[metric](total)),
-                         "low": float(low), "high": float(high), "n_paragraphs": len(counts)})
+                         "low": bounds[2 * k], "high": bounds[2 * k + 1],
+                         "n_paragraphs": len(counts)})
+    kept.save()
     return pd.DataFrame(rows, columns=["outlet", "metric", "estimate", "low", "high",
                                        "n_paragraphs"])
 

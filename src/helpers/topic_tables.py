@@ -17,6 +17,7 @@ Position in the article
 from __future__ import annotations
 
 import html
+import os
 import re
 from itertools import pairwise
 from typing import TYPE_CHECKING
@@ -24,7 +25,8 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from helpers.resample import sum_resamples
+from helpers.interval_memo import IntervalMemo
+from helpers.resample import group_generator, sum_resamples
 from helpers.reuse import MAX_DRIFT, describe_reuse
 
 if TYPE_CHECKING:
@@ -39,9 +41,15 @@ PARAGRAPH_COLUMNS: tuple[str, ...] = ("topic", "label", "rank", "weight", "outle
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!|~>-])")
 
 
-def compute_topic_shares(model: TopicModel, *, n_boot: int = 500,
-                         level: float = 0.95) -> pd.DataFrame:
+def compute_topic_shares(model: TopicModel, *, n_boot: int = 500, level: float = 0.95,
+                         memo: str | os.PathLike[str] | None = None) -> pd.DataFrame:
     """Share of each outlet's words that goes to each topic, with a bootstrap interval.
+
+    Each outlet's resamples come from its own generator, seeded by the model's seed and the
+    outlet's name (:func:`helpers.resample.group_generator`), so an outlet's interval depends
+    on its own units only. ``memo``: a file keeping each outlet's interval between runs
+    (:mod:`helpers.interval_memo`); outlets whose units and topic weights are unchanged (a
+    reused fit) are not resampled again, and the result is the same as without it.
 
     Returns
     -------
@@ -51,19 +59,27 @@ def compute_topic_shares(model: TopicModel, *, n_boot: int = 500,
         outlet's units, ``n_boot`` resamples, seeded by the model's seed), ``words`` (the
         outlet's words weighted to the topic).
     """
-    rng = np.random.default_rng(model.seed)
     labels = dict(zip(model.topics_["topic"], model.topics_["label"], strict=True))
     weighted = model.doc_topic_ * model.units_["words"].to_numpy()[:, None]
     alpha = (1 - level) / 2
+    kept = IntervalMemo(memo, ("topic_tables.py",), {"n_boot": n_boot, "level": level,
+                                                     "seed": model.seed})
     rows = []
     for outlet, index in model.units_.groupby("outlet", sort=True).indices.items():
         block = weighted[index]
         share = _normalise(block.sum(axis=0))
-        boot = _normalise(sum_resamples(block, n_resamples=n_boot, rng=rng))
-        low, high = np.quantile(boot, [alpha, 1 - alpha], axis=0)
+        key = kept.digest(str(outlet), block)
+        bounds = kept.get(key)
+        if bounds is None or len(bounds) != 2 * block.shape[1]:
+            rng = group_generator(model.seed, str(outlet))
+            boot = _normalise(sum_resamples(block, n_resamples=n_boot, rng=rng))
+            bounds = np.quantile(boot, [alpha, 1 - alpha], axis=0).ravel().tolist()
+            kept.put(key, bounds)
+        low, high = np.asarray(bounds).reshape(2, block.shape[1])
         rows.extend({"outlet": outlet, "topic": t, "label": labels[t], "share": share[t - 1],
                      "share_low": low[t - 1], "share_high": high[t - 1],
                      "words": block[:, t - 1].sum()} for t in range(1, model.k_ + 1))
+    kept.save()
     return pd.DataFrame(rows, columns=list(SHARE_COLUMNS))
 
 
