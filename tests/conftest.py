@@ -65,8 +65,19 @@ def seed_report(tmp_path_factory) -> Path:
     from helpers.report import build_report
 
     out = tmp_path_factory.mktemp("report-seed")
+    _forget_fits(SEED)
     build_report(SEED, out, progress=False)
     return out
+
+
+def _forget_fits(collection: Path) -> None:
+    """Remove a collection's saved model fits, so its report fits afresh as a first run does
+    (the tests read the wording of a fresh fit; an earlier session may have left a fit)."""
+    import shutil
+
+    from helpers.reuse import FITS_FOLDER
+
+    shutil.rmtree(paths.cache_dir(collection) / FITS_FOLDER, ignore_errors=True)
 
 
 @pytest.fixture(scope="session")
@@ -75,5 +86,6 @@ def sample_report(tmp_path_factory) -> Path:
     from helpers.report import build_report
 
     out = tmp_path_factory.mktemp("report-sample")
+    _forget_fits(SAMPLE)
     build_report(SAMPLE, out, progress=False)
     return out
