@@ -293,6 +293,34 @@ def test_cache_keys_stay_those_of_earlier_releases():
     assert article_tables._cache_keys(none, "lex") == {}
 
 
+def test_cache_keys_hash_missing_and_unordered_paragraph_values_as_written():
+    """A key hashes the head then each paragraph's ``"\\x00<kind>\\x01<text>"`` as
+    formatted text (a missing value as ``nan`` or ``None``), in the order of the paragraphs,
+    whether or not the articles' rows are contiguous."""
+    import hashlib
+    from types import SimpleNamespace
+
+    articles = pd.DataFrame({"article_id": ["b.txt", "a.txt"], "outlet": ["X", "Y"],
+                             "language": ["en", "en"], "headline": ["H", None],
+                             "content_hash": ["h2", "h1"]})
+    paragraphs = pd.DataFrame({
+        "article_id": ["a.txt", "b.txt", "a.txt"], "kind": ["body", None, "body"],
+        "text": pd.Series(["Un été.", None, "x"], dtype=object)})
+    keys = article_tables._cache_keys(SimpleNamespace(articles=articles, paragraphs=paragraphs),
+                                      "lex")
+
+    def by_hand(head: str, pieces: list[str]) -> str:
+        digest = hashlib.sha256(head.encode())
+        for piece in pieces:
+            digest.update(piece.encode())
+        return digest.hexdigest()[:32]
+
+    version = article_tables.TABLES_VERSION
+    assert keys == {
+        "b.txt": by_hand(f"{version}|lex|h2|en|H", ["\x00nan\x01None"]),
+        "a.txt": by_hand(f"{version}|lex|h1|en|None", ["\x00body\x01Un été.", "\x00body\x01x"])}
+
+
 def test_an_unchanged_join_reads_no_entry_and_a_renamed_outlet_is_refreshed(
         seed_dir, tmp_path, cache, monkeypatch):
     folder, _ = _seed_subset(seed_dir, tmp_path / "event", 5)
