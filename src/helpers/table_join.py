@@ -159,13 +159,16 @@ def join_tables(corpus, entry_of: Callable[[str], dict], *, lexicons: Lexicons,
             keep = old["article_id"].isin(reused[name]).to_numpy()
             old = old[keep]
             if "outlet" in old:
-                old = old.assign(outlet=old["article_id"].map(outlets))
+                old = old.assign(outlet=_map_outlets(
+                    old["article_id"], outlets, stored[name]["text_codes"].get("article_id"),
+                    keep))
             parts[name].insert(0, old)
+        carried = _carry_text_codes(stored[name]["text_codes"], keep, parts[name][1:],
+                                    outlets) if name in reused else {}
         joined[name], order = _concat(parts[name], by_article_id=name in ARTICLE_ID_ORDER,
-                                      ids=ids if name in reused else None)
-        save(name, joined[name], _carry_text_codes(
-            stored[name]["text_codes"], keep, parts[name][1:], order, outlets)
-            if name in reused else None)
+                                      ids=ids if name in reused else None,
+                                      article_codes=carried.get("article_id"))
+        save(name, joined[name], _reorder_codes(carried, order))
     joined["readability"] = _finish_readability(joined["readability"])
     if "features" in whole:
         features = stored["features"]["table"]
@@ -219,10 +222,15 @@ def _stored_feature_rows(snap: dict, reused: set[str]) -> dict[str, dict]:
 
 
 def _concat(parts: list[pd.DataFrame], *, by_article_id: bool,
-            ids: list[str] | None = None) -> tuple[pd.DataFrame, np.ndarray]:
+            ids: list[str] | None = None, article_codes: TextCodes | None = None
+            ) -> tuple[pd.DataFrame, np.ndarray]:
     """Parts into one table: put in corpus order (``ids``; each article's rows keep their
     order) when they are not already, as when snapshot rows come first, then in article-id
     order for the tables sorted that way (stable).
+
+    ``article_codes``, the codes of the parts' ``article_id`` values one after another, saves
+    looking up every row's id among ``ids`` (only the distinct ids are). Rows already in
+    order are not copied again.
 
     Returns
     -------
@@ -238,10 +246,15 @@ def _concat(parts: list[pd.DataFrame], *, by_article_id: bool,
         else full[0].reset_index(drop=True)
     order = np.arange(len(table))
     if ids is not None:
-        rank = pd.Index(ids).get_indexer(table["article_id"])
-        order = np.argsort(rank, kind="stable")
-        table = table.iloc[order].reset_index(drop=True)
-    if by_article_id:
+        if article_codes is not None and len(article_codes.codes) == len(table):
+            rank = np.append(pd.Index(ids).get_indexer(article_codes.uniques),
+                             -1)[article_codes.codes]
+        else:
+            rank = pd.Index(ids).get_indexer(table["article_id"])
+        if (np.diff(rank) < 0).any():  # (else the stable sort would keep every row in place)
+            order = np.argsort(rank, kind="stable")
+            table = table.iloc[order].reset_index(drop=True)
+    if by_article_id and not table["article_id"].is_monotonic_increasing:
         table = table.sort_values("article_id", kind="stable")
         order = order[table.index.to_numpy()]  # (the index was 0, 1, ... before the sort)
         table = table.reset_index(drop=True)
@@ -249,9 +262,10 @@ def _concat(parts: list[pd.DataFrame], *, by_article_id: bool,
 
 
 def _carry_text_codes(stored: dict[str, TextCodes], keep: np.ndarray,
-                      new_parts: list[pd.DataFrame], order: np.ndarray,
-                      outlets: dict[str, str]) -> dict[str, TextCodes]:
-    """The codes of a joined table's text columns, from those of the snapshot it reused.
+                      new_parts: list[pd.DataFrame], outlets: dict[str, str]
+                      ) -> dict[str, TextCodes]:
+    """The codes of a joined table's text columns, from those of the snapshot it reused, for
+    its rows before they are put in order (kept rows, then new ones).
 
     Parameters
     ----------
@@ -262,8 +276,6 @@ def _carry_text_codes(stored: dict[str, TextCodes], keep: np.ndarray,
     new_parts
         The tables of the articles joined from their entries, in the order concatenated
         after the kept rows.
-    order
-        The position of each table row among the kept rows and the new rows (:func:`_concat`).
     outlets
         Article id → outlet: the kept rows' ``outlet`` column was refreshed from it.
 
@@ -296,9 +308,33 @@ def _carry_text_codes(stored: dict[str, TextCodes], keep: np.ndarray,
         added = [v for v, p in zip(uniques, position, strict=True) if p < 0]
         position[position < 0] = np.arange(len(given.uniques), len(given.uniques) + len(added))
         codes = np.append(position, -1)[codes]
-        carried[column] = TextCodes(np.concatenate([given.codes[keep], codes])[order],
+        carried[column] = TextCodes(np.concatenate([given.codes[keep], codes]),
                                     [*given.uniques, *added], given.dtype)
     return carried
+
+
+def _map_outlets(article_ids: pd.Series, outlets: dict[str, str], codes: TextCodes | None,
+                 keep: np.ndarray) -> pd.Series:
+    """``article_ids.map(outlets)``, each distinct id mapped once when the ids are the rows
+    ``keep`` of a column coded as ``codes`` (the same values and dtype: the distinct ids in
+    the rows are mapped by the same method, then taken for every row)."""
+    if codes is None or int(np.count_nonzero(keep)) != len(article_ids) \
+            or not isinstance(article_ids.dtype, pd.StringDtype):
+        return article_ids.map(outlets)
+    kept = codes.codes[keep]
+    used = np.flatnonzero(np.bincount(kept + 1, minlength=len(codes.uniques) + 1)[1:])
+    renumbered = np.full(len(codes.uniques) + 1, -1, dtype=np.intp)
+    renumbered[used] = np.arange(len(used))
+    distinct = pd.Series(np.array(codes.uniques, dtype=object)[used],
+                         dtype=article_ids.dtype).map(outlets)
+    return pd.Series(distinct.array.take(renumbered[kept], allow_fill=True),
+                     index=article_ids.index, name=article_ids.name, copy=False)
+
+
+def _reorder_codes(codes: dict[str, TextCodes], order: np.ndarray) -> dict[str, TextCodes]:
+    """Codes of rows put in ``order`` (:func:`_concat`: each row's position before)."""
+    return {column: TextCodes(given.codes[order], given.uniques, given.dtype)
+            for column, given in codes.items()}
 
 
 def _outlet_codes(article_ids: TextCodes, outlets: dict[str, str], dtype: str) -> TextCodes:
