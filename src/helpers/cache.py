@@ -168,7 +168,8 @@ def _pack_frame(frame: pd.DataFrame, prefix: str, arrays: dict[str, np.ndarray],
             stored = _join_text(values, codes, list(uniques))
         if stored is not None:
             codes, text, count = stored
-            arrays[key] = codes.astype(np.int32 if count < 2**31 - 1 else np.int64)
+            arrays[key] = codes.astype(np.int32 if count < 2**31 - 1 else np.int64,
+                                       copy=False)
             arrays[f"{key}/uniques"] = np.frombuffer(text.encode("utf-8"), dtype=np.uint8)
             columns.append({"kind": "text", "dtype": dtype, "uniques": count})
         else:
@@ -206,9 +207,13 @@ def _fit_codes(values: pd.Series, given: TextCodes | None) -> tuple[np.ndarray, 
     codes = np.asarray(given.codes)
     if codes.ndim != 1 or codes.dtype.kind != "i" or len(codes) != len(values):
         return None
-    if len(codes) and (codes.min() < -1 or codes.max() >= len(given.uniques)):
+    try:
+        counts = np.bincount(codes + 1, minlength=len(given.uniques) + 1)
+    except ValueError:  # a code below -1
         return None
-    used = np.bincount(codes + 1, minlength=len(given.uniques) + 1)[1:] > 0
+    if len(counts) > len(given.uniques) + 1:  # a code past the distinct values
+        return None
+    used = counts[1:] > 0
     if used.all():
         return codes, list(given.uniques)
     renumbered = np.append(np.cumsum(used) - 1, -1)  # old code -> new code; -1 (last) -> -1

@@ -289,6 +289,7 @@ def _carry_text_codes(stored: dict[str, TextCodes], keep: np.ndarray,
         rows' values not among them.
     """
     carried = {}
+    every = bool(keep.all())  # (no article removed or changed: no row to drop)
     for column, given in stored.items():
         if column == "outlet":  # refreshed: each kept row's outlet is that of its article
             if "article_id" not in stored:
@@ -308,8 +309,11 @@ def _carry_text_codes(stored: dict[str, TextCodes], keep: np.ndarray,
         added = [v for v, p in zip(uniques, position, strict=True) if p < 0]
         position[position < 0] = np.arange(len(given.uniques), len(given.uniques) + len(added))
         codes = np.append(position, -1)[codes]
-        carried[column] = TextCodes(np.concatenate([given.codes[keep], codes]),
-                                    [*given.uniques, *added], given.dtype)
+        kept = given.codes if every else given.codes[keep]
+        uniques = [*given.uniques, *added]
+        carried[column] = TextCodes(  # (int32 as stored: half the memory to fill)
+            np.concatenate([kept, codes], dtype=_code_dtype(len(uniques)), casting="same_kind"),
+            uniques, given.dtype)
     return carried
 
 
@@ -333,6 +337,8 @@ def _map_outlets(article_ids: pd.Series, outlets: dict[str, str], codes: TextCod
 
 def _reorder_codes(codes: dict[str, TextCodes], order: np.ndarray) -> dict[str, TextCodes]:
     """Codes of rows put in ``order`` (:func:`_concat`: each row's position before)."""
+    if np.array_equal(order, np.arange(len(order))):  # nothing moved
+        return codes
     return {column: TextCodes(given.codes[order], given.uniques, given.dtype)
             for column, given in codes.items()}
 
@@ -341,7 +347,13 @@ def _outlet_codes(article_ids: TextCodes, outlets: dict[str, str], dtype: str) -
     """Codes of the outlet of each row whose article id is coded as ``article_ids``."""
     codes, uniques = pd.factorize(np.array([outlets.get(aid) for aid in article_ids.uniques],
                                            dtype=object))
-    return TextCodes(np.append(codes, -1)[article_ids.codes], list(uniques), dtype)
+    lookup = np.append(codes, -1).astype(_code_dtype(len(uniques)))
+    return TextCodes(lookup[article_ids.codes], list(uniques), dtype)
+
+
+def _code_dtype(count: int) -> type:
+    """The integer type of codes into ``count`` distinct values (as a snapshot stores them)."""
+    return np.int32 if count < 2**31 - 1 else np.int64
 
 
 def _join_one(name: str, parts: list[tuple[str, dict]], outlets: dict, texts: pd.Series
