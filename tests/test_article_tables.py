@@ -209,6 +209,53 @@ def test_a_rerun_joins_only_new_articles_from_entries_and_equals_a_full_join(
             assert outlets == {"Renamed Outlet"} != {renamed}, name
 
 
+def test_snapshots_rewritten_with_carried_codes_equal_those_of_a_cold_join(
+        seed_dir, tmp_path, cache, monkeypatch):
+    """After adding an article (among the others: rows are reordered), removing one and
+    renaming an outlet, the rewritten snapshots (text codes carried over, not found again)
+    read back as those of a join of every entry."""
+    from helpers import cache as cache_module
+
+    folder, names = _seed_subset(seed_dir, tmp_path / "event", 5)
+    (folder / names[3]).unlink()
+    compute_article_tables(load_collection(folder), workers=1)
+    shutil.copy(seed_dir / names[3], folder / names[3])
+    (folder / names[0]).unlink()
+    sources = pd.read_csv(folder / "sources.csv", dtype=str, keep_default_na=False)
+    sources.loc[sources["file"] == names[2], "outlet"] = "Renamed Outlet"
+    sources.to_csv(folder / "sources.csv", index=False)
+    fitted: list[tuple[str, bool]] = []
+    original = cache_module._fit_codes
+
+    def spy(values, given):
+        result = original(values, given)
+        fitted.append((values.name, given is not None and result is not None))
+        return result
+
+    monkeypatch.setattr(cache_module, "_fit_codes", spy)
+    corpus = load_collection(folder)
+    rerun = _all_tables(compute_article_tables(corpus, workers=1))
+    snapshots = sorted(cache.rglob(f"{article_tables.SNAPSHOT_FOLDER}/*.npz"))
+    carried = [name for name, used in fitted if used]
+    assert {"article_id", "outlet", "text", "actor", "left", "right", "keyword",
+            "speaker"} <= set(carried)
+    assert carried.count("article_id") == 9  # every table but the features
+    written = {path.name: read_snapshot(path) for path in snapshots}
+    for path in snapshots:
+        path.unlink()
+    cold = _all_tables(compute_article_tables(corpus, workers=1))
+    for path in snapshots:
+        again = read_snapshot(path)
+        assert again.keys() == written[path.name].keys()
+        pd.testing.assert_frame_equal(written[path.name]["table"], again["table"],
+                                      check_exact=True, obj=path.name)
+        assert written[path.name]["keys"] == again["keys"]
+        assert written[path.name]["outlets"] == again["outlets"]
+    for name, table in cold.items():
+        pd.testing.assert_frame_equal(rerun[name], table, check_exact=True, obj=name)
+    assert "Renamed Outlet" in set(rerun["mentions"]["outlet"])
+
+
 def test_an_unreadable_or_old_snapshot_is_rebuilt(seed_dir, cache):
     corpus = load_collection(seed_dir, use_cache=False)
     whole = _all_tables(compute_article_tables(corpus, workers=1))
@@ -244,6 +291,34 @@ def test_cache_keys_stay_those_of_earlier_releases():
                     "c.txt": "8c2bc6811b9785894de13166bcb12998"}
     none = SimpleNamespace(articles=articles.iloc[0:0], paragraphs=paragraphs.iloc[0:0])
     assert article_tables._cache_keys(none, "lex") == {}
+
+
+def test_cache_keys_hash_missing_and_unordered_paragraph_values_as_written():
+    """A key hashes the head then each paragraph's ``"\\x00<kind>\\x01<text>"`` as
+    formatted text (a missing value as ``nan`` or ``None``), in the order of the paragraphs,
+    whether or not the articles' rows are contiguous."""
+    import hashlib
+    from types import SimpleNamespace
+
+    articles = pd.DataFrame({"article_id": ["b.txt", "a.txt"], "outlet": ["X", "Y"],
+                             "language": ["en", "en"], "headline": ["H", None],
+                             "content_hash": ["h2", "h1"]})
+    paragraphs = pd.DataFrame({
+        "article_id": ["a.txt", "b.txt", "a.txt"], "kind": ["body", None, "body"],
+        "text": pd.Series(["Un été.", None, "x"], dtype=object)})
+    keys = article_tables._cache_keys(SimpleNamespace(articles=articles, paragraphs=paragraphs),
+                                      "lex")
+
+    def by_hand(head: str, pieces: list[str]) -> str:
+        digest = hashlib.sha256(head.encode())
+        for piece in pieces:
+            digest.update(piece.encode())
+        return digest.hexdigest()[:32]
+
+    version = article_tables.TABLES_VERSION
+    assert keys == {
+        "b.txt": by_hand(f"{version}|lex|h2|en|H", ["\x00nan\x01None"]),
+        "a.txt": by_hand(f"{version}|lex|h1|en|None", ["\x00body\x01Un été.", "\x00body\x01x"])}
 
 
 def test_an_unchanged_join_reads_no_entry_and_a_renamed_outlet_is_refreshed(

@@ -1,4 +1,5 @@
-"""Cache files: JSON entries and packed snapshots round-trip exactly; broken files read as None."""
+"""Cache files: JSON entries and packed snapshots round-trip exactly; broken files read as None;
+text codes handed to a snapshot are stored when they fit and ignored when they do not."""
 
 from __future__ import annotations
 
@@ -9,7 +10,15 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from helpers.cache import read_cache_entry, read_snapshot, write_cache_entry, write_snapshot
+from helpers import cache
+from helpers.cache import (
+    TextCodes,
+    read_cache_entry,
+    read_snapshot,
+    read_snapshot_with_codes,
+    write_cache_entry,
+    write_snapshot,
+)
 
 
 def _mixed_frame() -> pd.DataFrame:
@@ -78,3 +87,92 @@ def test_broken_files_read_as_none(tmp_path):
     assert read_cache_entry(tmp_path / "entry.json") is None
     write_cache_entry(tmp_path / "ok.json", {"a": [1, "é"]})
     assert read_cache_entry(tmp_path / "ok.json") == {"a": [1, "é"]}
+
+
+def _coded_frame() -> pd.DataFrame:
+    return pd.DataFrame({
+        "word": pd.Series(["b", "a", None, "b"], dtype=object),
+        "label": pd.array(["x", pd.NA, "y", "x"], dtype="string"),
+        "text": pd.Series(["p", "q", np.nan, "p"], dtype="str"),
+        "count": [1, 2, 3, 4],
+    })
+
+
+def _codes_of(path) -> dict[str, tuple[list[int], list[str], str]]:
+    """Each text column's codes, distinct values and dtype as stored in a snapshot."""
+    _, codes = read_snapshot_with_codes(path)
+    return {name: (given.codes.tolist(), given.uniques, given.dtype)
+            for name, given in codes["table"].items()}
+
+
+def test_given_codes_are_stored_and_read_back_as_a_fresh_write(tmp_path):
+    frame = _coded_frame()
+    given = {"word": TextCodes(np.array([2, 0, -1, 2]), ["a", "unused", "b"], "object"),
+             "label": TextCodes(np.array([1, -1, 0, 1]), ["y", "x"], "string"),
+             "text": TextCodes(np.array([0, 1, -1, 0], dtype=np.int32), ["p", "q"], "str")}
+    assert write_snapshot(tmp_path / "coded.npz", {"table": frame}, text_codes={"table": given})
+    assert write_snapshot(tmp_path / "fresh.npz", {"table": frame})
+    coded, fresh = read_snapshot(tmp_path / "coded.npz"), read_snapshot(tmp_path / "fresh.npz")
+    pd.testing.assert_frame_equal(coded["table"], fresh["table"], check_exact=True)
+    pd.testing.assert_frame_equal(coded["table"], frame, check_exact=True)
+    assert coded["table"]["word"].tolist() == ["b", "a", None, "b"]  # None stays None
+    assert _codes_of(tmp_path / "coded.npz") == {  # the unused value dropped, codes renumbered
+        "word": ([1, 0, -1, 1], ["a", "b"], "object"),
+        "label": ([1, -1, 0, 1], ["y", "x"], "string"),
+        "text": ([0, 1, -1, 0], ["p", "q"], "str")}
+    assert _codes_of(tmp_path / "fresh.npz") == {  # found again: in order of appearance
+        "word": ([0, 1, -1, 0], ["b", "a"], "object"),
+        "label": ([0, -1, 1, 0], ["x", "y"], "string"),
+        "text": ([0, 1, -1, 0], ["p", "q"], "str")}
+
+
+def test_codes_read_back_write_the_same_file_again(tmp_path):
+    frame = _coded_frame()
+    write_snapshot(tmp_path / "first.npz", {"table": frame, "keys": {"a": "k"}})
+    data, codes = read_snapshot_with_codes(tmp_path / "first.npz")
+    assert set(codes["table"]) == {"word", "label", "text"}
+    assert write_snapshot(tmp_path / "again.npz", data, text_codes=codes)
+    assert (tmp_path / "again.npz").read_bytes() == (tmp_path / "first.npz").read_bytes()
+
+
+@pytest.mark.parametrize(("given", "why"), [
+    (TextCodes(np.array([0, 1, -1, 0]), ["b", "a"], "str"), "the column's dtype is object"),
+    (TextCodes(np.array([0, 1, -1]), ["b", "a"], "object"), "one code short"),
+    (TextCodes(np.array([0, 1, -1, 2]), ["b", "a"], "object"), "a code past the values"),
+    (TextCodes(np.array([0, 1, -2, 0]), ["b", "a"], "object"), "a code below -1"),
+    (TextCodes(np.array([0.0, 1.0, -1.0, 0.0]), ["b", "a"], "object"), "codes not integers"),
+    (TextCodes(np.array([0, 1, -1, 0]), ["b", 1], "object"), "a value not text"),
+])
+def test_codes_that_do_not_fit_are_ignored(tmp_path, given, why):
+    frame = _coded_frame()[["word"]]
+    assert write_snapshot(tmp_path / "t.npz", {"table": frame},
+                          text_codes={"table": {"word": given}}), why
+    pd.testing.assert_frame_equal(read_snapshot(tmp_path / "t.npz")["table"], frame,
+                                  check_exact=True)
+    assert _codes_of(tmp_path / "t.npz") == {"word": ([0, 1, -1, 0], ["b", "a"], "object")}
+
+
+def test_a_separator_or_a_nan_in_an_object_column_falls_back_to_json(tmp_path):
+    """Text a snapshot cannot hold as codes is found again, then stored as JSON as before."""
+    frame = pd.DataFrame({"sep": pd.Series(["a\x00b", "c"], dtype=object),
+                          "nan": pd.Series(["a", np.nan], dtype=object)})
+    given = {"sep": TextCodes(np.array([0, 1]), ["a\x00b", "c"], "object"),
+             "nan": TextCodes(np.array([0, -1]), ["a"], "object")}
+    assert write_snapshot(tmp_path / "t.npz", {"table": frame}, text_codes={"table": given})
+    back = read_snapshot(tmp_path / "t.npz")["table"]
+    pd.testing.assert_frame_equal(back, frame, check_exact=True)
+    assert back["sep"].tolist() == ["a\x00b", "c"] and back["nan"][1] is not None
+    assert _codes_of(tmp_path / "t.npz") == {}  # both stored as JSON
+
+
+def test_unused_values_are_dropped_by_counting_codes():
+    values = pd.Series(["c", "a", None, "c", "a"], dtype=object)
+    given = TextCodes(np.array([3, 1, -1, 3, 1]), ["x", "a", "y", "c", "z"], "object")
+    codes, kept = cache._fit_codes(values, given)
+    assert codes.tolist() == [1, 0, -1, 1, 0] and kept == ["a", "c"]
+    everything = TextCodes(np.array([1, 0]), ["a", "c"], "object")
+    codes, kept = cache._fit_codes(pd.Series(["c", "a"], dtype=object), everything)
+    assert codes.tolist() == [1, 0] and kept == ["a", "c"]
+    empty = TextCodes(np.array([], dtype=np.int32), ["a"], "object")
+    codes, kept = cache._fit_codes(pd.Series([], dtype=object), empty)
+    assert codes.tolist() == [] and kept == []

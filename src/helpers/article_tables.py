@@ -184,15 +184,19 @@ def make_payloads(corpus, only: set[str] | None = None) -> list[dict]:
 
 
 def _article_heads(corpus) -> list[dict]:
+    """Each article's id, outlet, language, headline and content hash (columns read as lists:
+    iterating a string column calls pandas once per value)."""
     articles = corpus.articles
-    headlines = articles["headline"] if "headline" in articles else [None] * len(articles)
+    headlines = articles["headline"].tolist() if "headline" in articles \
+        else [None] * len(articles)
     return [{"article_id": aid, "outlet": outlet,
              "language": None if pd.isna(language) else language,
              "headline": headline if isinstance(headline, str) else None,
              "content_hash": content_hash}
             for aid, outlet, language, headline, content_hash in zip(
-                articles["article_id"], articles["outlet"], articles["language"], headlines,
-                articles["content_hash"], strict=True)]
+                articles["article_id"].tolist(), articles["outlet"].tolist(),
+                articles["language"].tolist(), headlines, articles["content_hash"].tolist(),
+                strict=True)]
 
 
 def _rows_by_article(table: pd.DataFrame, columns: list[str]
@@ -215,16 +219,24 @@ def _rows_by_article(table: pd.DataFrame, columns: list[str]
 
 def _cache_keys(corpus, lexicon_hash: str) -> dict[str, str]:
     """The cache key of every article: what is analysed (paragraphs, headline, language,
-    content hash), the lexicons and :data:`TABLES_VERSION`."""
+    content hash), the lexicons and :data:`TABLES_VERSION`.
+
+    The key hashes the article's head, then ``"\\x00<kind>\\x01<text>"`` for each of its
+    paragraphs. These are hashed as one text per article, joined from a list that
+    interleaves each paragraph's ``"\\x00<kind>\\x01"`` (one text per kind) and its text:
+    the same bytes as hashing them one by one, without a string per paragraph.
+    """
     (kinds, texts), spans = _rows_by_article(corpus.paragraphs, ["kind", "text"])
+    prefix = {kind: f"\x00{kind}\x01" for kind in set(kinds)}
+    pieces: list[str] = [""] * (2 * len(texts))
+    pieces[0::2] = [prefix[kind] for kind in kinds]
+    pieces[1::2] = [text if type(text) is str else f"{text}" for text in texts]
     keys = {}
     for article in _article_heads(corpus):
         start, stop = spans.get(article["article_id"], (0, 0))
-        digest = hashlib.sha256()
-        digest.update(f"{TABLES_VERSION}|{lexicon_hash}|{article['content_hash']}|"
-                      f"{article['language']}|{article['headline']}".encode())
-        for kind, text in zip(kinds[start:stop], texts[start:stop], strict=True):
-            digest.update(f"\x00{kind}\x01{text}".encode())
+        head = (f"{TABLES_VERSION}|{lexicon_hash}|{article['content_hash']}|"
+                f"{article['language']}|{article['headline']}")
+        digest = hashlib.sha256("".join([head, *pieces[2 * start:2 * stop]]).encode())
         keys[article["article_id"]] = digest.hexdigest()[:32]
     return keys
 

@@ -10,6 +10,12 @@ with ``allow_pickle=False`` and JSON: loading one never runs code, whoever wrote
 values, stored once (outlets, actors and wire sentences repeat, and building hundreds of
 thousands of strings one by one took seconds); other columns are JSON. A snapshot that cannot
 be read is ignored and rebuilt.
+
+A table rewritten from the rows of the snapshot it was read from plus a few new rows need not
+find its distinct values again: :func:`read_snapshot_with_codes` also gives each text column's
+codes and distinct values (:class:`TextCodes`), and :func:`write_snapshot` takes the codes of
+the new table's columns and stores them as they are (distinct values no longer used are
+dropped); it finds them again itself whenever those codes do not fit the column.
 """
 
 from __future__ import annotations
@@ -19,6 +25,7 @@ import json
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -44,19 +51,48 @@ def read_cache_entry(path: Path) -> dict | None:
 _TEXT_SEPARATOR = "\x00"  # between the distinct values of a text column
 
 
-def write_snapshot(path: Path, data: dict) -> bool:
+@dataclass(frozen=True)
+class TextCodes:
+    """A text column as integer codes into its distinct values.
+
+    Attributes
+    ----------
+    codes
+        One code per row: the position of the row's value in ``uniques``; -1 for a missing
+        value.
+    uniques
+        The distinct values (each a ``str``).
+    dtype
+        The column's dtype (``str(series.dtype)``) the codes describe.
+    """
+
+    codes: np.ndarray
+    uniques: list[str]
+    dtype: str
+
+
+def write_snapshot(path: Path, data: dict, *,
+                   text_codes: dict[str, dict[str, TextCodes]] | None = None) -> bool:
     """Write ``data`` to ``path`` atomically as a snapshot (``.npz``: see the module doc).
 
     ``data`` maps names to JSON values or data frames with the default ``RangeIndex``. Returns
     False, writing nothing, when something cannot be stored that way (another index, a value
     JSON cannot hold): the tables are then joined from the entries next time.
+
+    ``text_codes`` (frame name → column name → :class:`TextCodes`) gives the codes of text
+    columns, which are then not found again: the caller vouches that each code is its row's
+    value (-1 a missing one). Codes of another length or dtype than the column, or distinct
+    values a text column cannot hold, are ignored (the column is then encoded as without
+    them); the file reads back the same frames either way.
     """
     arrays: dict[str, np.ndarray] = {}
     meta: dict = {"json": {}, "frames": {}}
+    text_codes = text_codes or {}
     try:
         for name, value in data.items():
             if isinstance(value, pd.DataFrame):
-                meta["frames"][name] = _pack_frame(value, f"{name}/", arrays)
+                meta["frames"][name] = _pack_frame(value, f"{name}/", arrays,
+                                                   text_codes.get(name))
             else:
                 meta["json"][name] = value
         arrays["__meta__"] = np.frombuffer(json.dumps(meta).encode("utf-8"), dtype=np.uint8)
@@ -72,22 +108,45 @@ def write_snapshot(path: Path, data: dict) -> bool:
 
 def read_snapshot(path: Path) -> dict | None:
     """Read a snapshot written by :func:`write_snapshot`; ``None`` when missing or unreadable."""
+    read = read_snapshot_with_codes(path)
+    return None if read is None else read[0]
+
+
+def read_snapshot_with_codes(path: Path
+                             ) -> tuple[dict, dict[str, dict[str, TextCodes]]] | None:
+    """Read a snapshot as :func:`read_snapshot` does, with the codes of its text columns.
+
+    Returns
+    -------
+    tuple or None
+        The snapshot's data, and frame name → column name → :class:`TextCodes` of each text
+        column (what :func:`write_snapshot` takes back); ``None`` when missing or unreadable.
+    """
     try:
         with np.load(path, allow_pickle=False) as archive:
             meta = json.loads(archive["__meta__"].tobytes().decode("utf-8"))
             data = dict(meta["json"])
+            codes: dict[str, dict[str, TextCodes]] = {}
             for name, frame in meta["frames"].items():
-                data[name] = _unpack_frame(frame, archive)
-        return data
+                codes[name] = {}
+                data[name] = _unpack_frame(frame, archive, codes[name])
+        return data, codes
     except Exception:  # noqa: BLE001 (a truncated or foreign file is rebuilt, whatever it raises)
         return None
 
 
-def _pack_frame(frame: pd.DataFrame, prefix: str, arrays: dict[str, np.ndarray]) -> dict:
-    """Put a frame's columns into ``arrays`` (keys starting with ``prefix``); return its layout."""
+def _pack_frame(frame: pd.DataFrame, prefix: str, arrays: dict[str, np.ndarray],
+                text_codes: dict[str, TextCodes] | None = None) -> dict:
+    """Put a frame's columns into ``arrays`` (keys starting with ``prefix``); return its layout.
+
+    A text column named in ``text_codes`` is stored with those codes when they fit it
+    (:func:`_fit_codes`, :func:`_join_text`), else its distinct values are found again
+    (``pd.factorize``).
+    """
     if not (isinstance(frame.index, pd.RangeIndex) and frame.index.start == 0
             and frame.index.step == 1):
         raise ValueError("a snapshot holds frames with the default RangeIndex only")
+    given = text_codes if text_codes and frame.columns.is_unique else {}
     columns = []
     for position in range(frame.shape[1]):
         values, key = frame.iloc[:, position], f"{prefix}{position}"
@@ -102,15 +161,17 @@ def _pack_frame(frame: pd.DataFrame, prefix: str, arrays: dict[str, np.ndarray])
                             "categories": values.cat.categories.tolist(),
                             "ordered": bool(values.cat.ordered)})
             continue
-        codes, uniques = pd.factorize(values)
-        items = list(uniques)
-        if (all(type(v) is str for v in items) and not any(_TEXT_SEPARATOR in v for v in items)
-                and (isinstance(values.dtype, pd.StringDtype)
-                     or all(v is None for v in values[codes < 0]))):
-            arrays[key] = codes.astype(np.int32 if len(items) < 2**31 - 1 else np.int64)
-            arrays[f"{key}/uniques"] = np.frombuffer(
-                _TEXT_SEPARATOR.join(items).encode("utf-8"), dtype=np.uint8)
-            columns.append({"kind": "text", "dtype": dtype, "uniques": len(items)})
+        fitted = _fit_codes(values, given.get(frame.columns[position]))
+        stored = None if fitted is None else _join_text(values, *fitted)
+        if stored is None:  # no codes given, or they do not fit: find the values again
+            codes, uniques = pd.factorize(values)
+            stored = _join_text(values, codes, list(uniques))
+        if stored is not None:
+            codes, text, count = stored
+            arrays[key] = codes.astype(np.int32 if count < 2**31 - 1 else np.int64,
+                                       copy=False)
+            arrays[f"{key}/uniques"] = np.frombuffer(text.encode("utf-8"), dtype=np.uint8)
+            columns.append({"kind": "text", "dtype": dtype, "uniques": count})
         else:
             text = json.dumps(values.tolist())  # TypeError when not JSON: not written
             arrays[key] = np.frombuffer(text.encode("utf-8"), dtype=np.uint8)
@@ -119,9 +180,54 @@ def _pack_frame(frame: pd.DataFrame, prefix: str, arrays: dict[str, np.ndarray])
             "columns": columns}
 
 
-def _unpack_frame(layout: dict, archive) -> pd.DataFrame:
+def _join_text(values: pd.Series, codes: np.ndarray, items: list
+               ) -> tuple[np.ndarray, str, int] | None:
+    """``(codes, distinct values joined by the separator, their number)`` of a column coded
+    as ``codes`` into ``items``, when it is stored as text and reads back equal: every
+    distinct value a ``str`` without the separator, and a missing value (code -1) read back
+    as the column holds it (the missing value of a string dtype, else None); ``None`` if not.
+    """
+    if not set(map(type, items)) <= {str}:
+        return None
+    text = _TEXT_SEPARATOR.join(items)
+    if text.count(_TEXT_SEPARATOR) != max(len(items) - 1, 0):  # a value holds the separator
+        return None
+    if not (isinstance(values.dtype, pd.StringDtype)
+            or all(v is None for v in values[codes < 0])):
+        return None
+    return codes, text, len(items)
+
+
+def _fit_codes(values: pd.Series, given: TextCodes | None) -> tuple[np.ndarray, list] | None:
+    """``given``'s codes and distinct values for the column ``values``, the distinct values
+    no row uses dropped (codes renumbered); ``None`` when there are none or they do not fit
+    (another length or dtype, codes outside the distinct values)."""
+    if given is None or given.dtype != str(values.dtype):
+        return None
+    codes = np.asarray(given.codes)
+    if codes.ndim != 1 or codes.dtype.kind != "i" or len(codes) != len(values):
+        return None
+    try:
+        counts = np.bincount(codes + 1, minlength=len(given.uniques) + 1)
+    except ValueError:  # a code below -1
+        return None
+    if len(counts) > len(given.uniques) + 1:  # a code past the distinct values
+        return None
+    used = counts[1:] > 0
+    if used.all():
+        return codes, list(given.uniques)
+    renumbered = np.append(np.cumsum(used) - 1, -1)  # old code -> new code; -1 (last) -> -1
+    kept = np.array(given.uniques, dtype=object)[used].tolist()
+    return renumbered[codes], kept
+
+
+def _unpack_frame(layout: dict, archive, text_codes: dict[str, TextCodes] | None = None
+                  ) -> pd.DataFrame:
     """The frame :func:`_pack_frame` stored under ``layout``: its columns are the arrays read
-    (no copy, so a frame of a few million cells costs no more than reading it)."""
+    (no copy, so a frame of a few million cells costs no more than reading it).
+
+    ``text_codes``, when given, receives the :class:`TextCodes` of each text column (by
+    column name)."""
     index = pd.RangeIndex(layout["rows"])
     data = {}
     for position, column in enumerate(layout["columns"]):
@@ -130,6 +236,9 @@ def _unpack_frame(layout: dict, archive) -> pd.DataFrame:
         if column["kind"] == "text":
             uniques = archive[f"{key}/uniques"].tobytes().decode("utf-8")
             table = uniques.split(_TEXT_SEPARATOR) if column["uniques"] else []
+            if text_codes is not None:
+                text_codes[layout["names"][position]] = TextCodes(values, table,
+                                                                  column["dtype"])
             data[position] = _take_text(table, values, column["dtype"], index)
             continue
         if column["kind"] == "json":

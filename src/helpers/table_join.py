@@ -6,7 +6,10 @@ corpus (they are not cached twice). Each joined table is also kept as a snapshot
 table and collection (:func:`helpers.cache.write_snapshot`), with the cache key of every article
 in it: the next join takes the rows of unchanged articles from the snapshot and reads entries
 only for new or changed ones, so a rerun after adding articles reads a few files instead of
-every entry, and gives the same tables as a join of every entry.
+every entry, and gives the same tables as a join of every entry. Rewriting such a table's
+snapshot reuses the codes of its text columns read from the old one (the new rows' values
+looked up among its distinct values) instead of finding the distinct values of hundreds of
+thousands of rows again.
 """
 
 from __future__ import annotations
@@ -18,7 +21,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from helpers.cache import read_snapshot, write_snapshot
+from helpers.cache import TextCodes, read_snapshot_with_codes, write_snapshot
 from helpers.lexicons import Lexicons
 
 #: Tables whose ``text`` column is the sentence at ``(article_id, position)`` (not cached twice).
@@ -94,7 +97,9 @@ def join_tables(corpus, entry_of: Callable[[str], dict], *, lexicons: Lexicons,
     articles reads one file per table instead of every entry. Rows are put back in corpus
     order and the outlet column is refreshed from the corpus, so the result equals a join of
     every entry. A snapshot of the same articles, in the same order, with the same keys and
-    outlets is that join already and is returned as it was read.
+    outlets is that join already and is returned as it was read. A table made of snapshot
+    rows and new rows is written with the codes of its text columns carried over from the
+    snapshot (:func:`_carry_text_codes`).
     """
     from helpers.features import build_feature_table
 
@@ -136,11 +141,13 @@ def join_tables(corpus, entry_of: Callable[[str], dict], *, lexicons: Lexicons,
         feature_rows.update((aid, entries[aid]["features"]) for aid in chunk
                             if aid in fresh["features"])
 
-    def save(name: str, table: pd.DataFrame) -> None:  # unless the snapshot holds this join
-        if use_snapshots and name not in whole:
+    def save(name: str, table: pd.DataFrame,
+             text_codes: dict[str, TextCodes] | None = None) -> None:
+        if use_snapshots and name not in whole:  # (unless the snapshot holds this join)
             write_snapshot(snapshots / f"{name}.npz", {
                 "version": SNAPSHOT_VERSION, "keys": {aid: keys[aid] for aid in ids},
-                "outlets": outlets, "table": table})
+                "outlets": outlets, "table": table},
+                text_codes={"table": text_codes} if text_codes else None)
 
     joined = {name: pd.DataFrame() for name in names}
     for name in wanted:
@@ -149,13 +156,19 @@ def join_tables(corpus, entry_of: Callable[[str], dict], *, lexicons: Lexicons,
             continue
         if name in reused:
             old = stored[name]["table"]
-            old = old[old["article_id"].isin(reused[name])]
+            keep = old["article_id"].isin(reused[name]).to_numpy()
+            old = old[keep]
             if "outlet" in old:
-                old = old.assign(outlet=old["article_id"].map(outlets))
+                old = old.assign(outlet=_map_outlets(
+                    old["article_id"], outlets, stored[name]["text_codes"].get("article_id"),
+                    keep))
             parts[name].insert(0, old)
-        joined[name] = _concat(parts[name], by_article_id=name in ARTICLE_ID_ORDER,
-                               ids=ids if name in reused else None)
-        save(name, joined[name])
+        carried = _carry_text_codes(stored[name]["text_codes"], keep, parts[name][1:],
+                                    outlets) if name in reused else {}
+        joined[name], order = _concat(parts[name], by_article_id=name in ARTICLE_ID_ORDER,
+                                      ids=ids if name in reused else None,
+                                      article_codes=carried.get("article_id"))
+        save(name, joined[name], _reorder_codes(carried, order))
     joined["readability"] = _finish_readability(joined["readability"])
     if "features" in whole:
         features = stored["features"]["table"]
@@ -173,9 +186,13 @@ def _read_table_snapshot(path: Path, *, features: bool = False) -> dict | None:
 
     A features snapshot (``features``) holds the feature table, whose values are numbers;
     one written before holds each article's feature values (``rows``) and is still read.
+    ``text_codes`` is added: the :class:`helpers.cache.TextCodes` of the table's text columns.
     """
-    snap = read_snapshot(path)
-    if snap is None or snap.get("version") != SNAPSHOT_VERSION or "keys" not in snap:
+    read = read_snapshot_with_codes(path)
+    if read is None:
+        return None
+    snap = {**read[0], "text_codes": read[1].get("table", {})}
+    if snap.get("version") != SNAPSHOT_VERSION or "keys" not in snap:
         return None
     if features and "rows" in snap:
         return snap
@@ -205,20 +222,138 @@ def _stored_feature_rows(snap: dict, reused: set[str]) -> dict[str, dict]:
 
 
 def _concat(parts: list[pd.DataFrame], *, by_article_id: bool,
-            ids: list[str] | None = None) -> pd.DataFrame:
+            ids: list[str] | None = None, article_codes: TextCodes | None = None
+            ) -> tuple[pd.DataFrame, np.ndarray]:
     """Parts into one table: put in corpus order (``ids``; each article's rows keep their
     order) when they are not already, as when snapshot rows come first, then in article-id
-    order for the tables sorted that way (stable)."""
+    order for the tables sorted that way (stable).
+
+    ``article_codes``, the codes of the parts' ``article_id`` values one after another, saves
+    looking up every row's id among ``ids`` (only the distinct ids are). Rows already in
+    order are not copied again.
+
+    Returns
+    -------
+    tuple
+        The table, and for each of its rows the row's position among the parts' rows one
+        after another (what the reordering moved where).
+    """
     full = [part for part in parts if len(part)]
     if not full:
-        return parts[0].iloc[0:0].reset_index(drop=True) if parts else pd.DataFrame()
-    table = pd.concat(full, ignore_index=True) if len(full) > 1 else full[0]
+        empty = parts[0].iloc[0:0].reset_index(drop=True) if parts else pd.DataFrame()
+        return empty, np.arange(0)
+    table = pd.concat(full, ignore_index=True) if len(full) > 1 \
+        else full[0].reset_index(drop=True)
+    order = np.arange(len(table))
     if ids is not None:
-        rank = pd.Index(ids).get_indexer(table["article_id"])
-        table = table.iloc[np.argsort(rank, kind="stable")].reset_index(drop=True)
-    if by_article_id:
-        table = table.sort_values("article_id", kind="stable", ignore_index=True)
-    return table
+        if article_codes is not None and len(article_codes.codes) == len(table):
+            rank = np.append(pd.Index(ids).get_indexer(article_codes.uniques),
+                             -1)[article_codes.codes]
+        else:
+            rank = pd.Index(ids).get_indexer(table["article_id"])
+        if (np.diff(rank) < 0).any():  # (else the stable sort would keep every row in place)
+            order = np.argsort(rank, kind="stable")
+            table = table.iloc[order].reset_index(drop=True)
+    if by_article_id and not table["article_id"].is_monotonic_increasing:
+        table = table.sort_values("article_id", kind="stable")
+        order = order[table.index.to_numpy()]  # (the index was 0, 1, ... before the sort)
+        table = table.reset_index(drop=True)
+    return table, order
+
+
+def _carry_text_codes(stored: dict[str, TextCodes], keep: np.ndarray,
+                      new_parts: list[pd.DataFrame], outlets: dict[str, str]
+                      ) -> dict[str, TextCodes]:
+    """The codes of a joined table's text columns, from those of the snapshot it reused, for
+    its rows before they are put in order (kept rows, then new ones).
+
+    Parameters
+    ----------
+    stored
+        The snapshot table's text columns (:func:`helpers.cache.read_snapshot_with_codes`).
+    keep
+        Which of the snapshot's rows the table kept.
+    new_parts
+        The tables of the articles joined from their entries, in the order concatenated
+        after the kept rows.
+    outlets
+        Article id → outlet: the kept rows' ``outlet`` column was refreshed from it.
+
+    Returns
+    -------
+    dict
+        Column name → :class:`helpers.cache.TextCodes` (the dtype that of the snapshot's
+        column, so that :func:`helpers.cache.write_snapshot` ignores codes of a column whose
+        dtype changed). A column is left out when a new part lacks it or a new value is
+        neither text nor missing; the snapshot's distinct values come first, then the new
+        rows' values not among them.
+    """
+    carried = {}
+    every = bool(keep.all())  # (no article removed or changed: no row to drop)
+    for column, given in stored.items():
+        if column == "outlet":  # refreshed: each kept row's outlet is that of its article
+            if "article_id" not in stored:
+                continue
+            given = _outlet_codes(stored["article_id"], outlets, given.dtype)
+        new = [part[column] for part in new_parts if len(part) and column in part]
+        if len(new) != sum(1 for part in new_parts if len(part)):
+            continue
+        values = np.concatenate([part.to_numpy(dtype=object) for part in new]) if new \
+            else np.array([], dtype=object)
+        codes, uniques = pd.factorize(values)  # missing values: -1
+        uniques = list(uniques)
+        if not all(type(v) is str for v in uniques):
+            continue
+        known = pd.Index(np.array(given.uniques, dtype=object), dtype=object)
+        position = known.get_indexer(uniques) if uniques else np.array([], dtype=np.intp)
+        added = [v for v, p in zip(uniques, position, strict=True) if p < 0]
+        position[position < 0] = np.arange(len(given.uniques), len(given.uniques) + len(added))
+        codes = np.append(position, -1)[codes]
+        kept = given.codes if every else given.codes[keep]
+        uniques = [*given.uniques, *added]
+        carried[column] = TextCodes(  # (int32 as stored: half the memory to fill)
+            np.concatenate([kept, codes], dtype=_code_dtype(len(uniques)), casting="same_kind"),
+            uniques, given.dtype)
+    return carried
+
+
+def _map_outlets(article_ids: pd.Series, outlets: dict[str, str], codes: TextCodes | None,
+                 keep: np.ndarray) -> pd.Series:
+    """``article_ids.map(outlets)``, each distinct id mapped once when the ids are the rows
+    ``keep`` of a column coded as ``codes`` (the same values and dtype: the distinct ids in
+    the rows are mapped by the same method, then taken for every row)."""
+    if codes is None or int(np.count_nonzero(keep)) != len(article_ids) \
+            or not isinstance(article_ids.dtype, pd.StringDtype):
+        return article_ids.map(outlets)
+    kept = codes.codes[keep]
+    used = np.flatnonzero(np.bincount(kept + 1, minlength=len(codes.uniques) + 1)[1:])
+    renumbered = np.full(len(codes.uniques) + 1, -1, dtype=np.intp)
+    renumbered[used] = np.arange(len(used))
+    distinct = pd.Series(np.array(codes.uniques, dtype=object)[used],
+                         dtype=article_ids.dtype).map(outlets)
+    return pd.Series(distinct.array.take(renumbered[kept], allow_fill=True),
+                     index=article_ids.index, name=article_ids.name, copy=False)
+
+
+def _reorder_codes(codes: dict[str, TextCodes], order: np.ndarray) -> dict[str, TextCodes]:
+    """Codes of rows put in ``order`` (:func:`_concat`: each row's position before)."""
+    if np.array_equal(order, np.arange(len(order))):  # nothing moved
+        return codes
+    return {column: TextCodes(given.codes[order], given.uniques, given.dtype)
+            for column, given in codes.items()}
+
+
+def _outlet_codes(article_ids: TextCodes, outlets: dict[str, str], dtype: str) -> TextCodes:
+    """Codes of the outlet of each row whose article id is coded as ``article_ids``."""
+    codes, uniques = pd.factorize(np.array([outlets.get(aid) for aid in article_ids.uniques],
+                                           dtype=object))
+    lookup = np.append(codes, -1).astype(_code_dtype(len(uniques)))
+    return TextCodes(lookup[article_ids.codes], list(uniques), dtype)
+
+
+def _code_dtype(count: int) -> type:
+    """The integer type of codes into ``count`` distinct values (as a snapshot stores them)."""
+    return np.int32 if count < 2**31 - 1 else np.int64
 
 
 def _join_one(name: str, parts: list[tuple[str, dict]], outlets: dict, texts: pd.Series
