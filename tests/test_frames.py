@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -70,3 +71,27 @@ def test_count_frames_reuses_given_keywords():
     keywords = find_frame_keywords(SENTENCES, lexicon=LEXICON, width=30)
     reused = count_frames(SENTENCES, lexicon=LEXICON, keywords=keywords)
     pd.testing.assert_frame_equal(reused, count_frames(SENTENCES, lexicon=LEXICON))
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_select_keywords_equals_sorting_and_grouping_with_pandas(seed):
+    rng = np.random.default_rng(seed)
+    n = 300
+    ids = np.repeat([f"a{i:02d}" for i in rng.permutation(30)], 10)  # runs, not sorted
+    keywords = pd.DataFrame({
+        "article_id": pd.Series(ids, dtype="str"),
+        "outlet": pd.Series(np.repeat(rng.choice(["Zeta", "alpha", "Beta"], 30), 10), dtype="str"),
+        "position": rng.integers(0, 5, n),
+        "frame": pd.Series(rng.choice(["war", "economy", "diplomacy"], n), dtype="str"),
+        "left": [f"l{i}" for i in range(n)], "keyword": "k", "right": [f"r{i}" for i in range(n)],
+    })
+    keywords.loc[rng.choice(n, 4, replace=False), "frame"] = np.nan
+    keywords.loc[rng.choice(n, 4, replace=False), "outlet"] = np.nan
+    for frame, per_outlet in ((None, 1), (None, 3), ("war", 2), ("none", 2)):
+        chosen = keywords if frame is None else keywords[keywords["frame"] == frame]
+        expected = (chosen.sort_values(["frame", "outlet", "article_id", "position"],
+                                       kind="stable")
+                    .groupby(["frame", "outlet"], sort=False).head(per_outlet)
+                    [["outlet", "frame", "left", "keyword", "right"]].reset_index(drop=True))
+        pd.testing.assert_frame_equal(
+            select_keywords(keywords, frame=frame, per_outlet=per_outlet), expected)

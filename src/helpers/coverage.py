@@ -34,6 +34,7 @@ from sklearn.cluster import AgglomerativeClustering
 from sklearn.preprocessing import normalize
 
 from helpers.align import matching_key
+from helpers.grouping import code_values, count_earlier
 from helpers.safe_text import escape_text as escape
 from helpers.vectorize import analyze_all, fit_token_documents
 
@@ -310,10 +311,8 @@ def select_examples(table: pd.DataFrame, *, by: list[str], n: int) -> pd.DataFra
     """The first ``n`` rows of each group of ``by`` columns (a readable excerpt of a long table).
 
     The rows of ``table.groupby(by, sort=False).head(n)`` (rows with a missing value in a
-    ``by`` column are left out), found without hashing every value of a column whose equal
-    values come in long runs (a match table's ``outlet_a``, in the order of its sentences
-    ``a``), and with a radix sort of the group numbers: about three times faster on four
-    million matches.
+    ``by`` column are left out), grouped with :mod:`helpers.grouping` (a match table's
+    ``outlet_a`` comes in long runs, in the order of its sentences ``a``).
 
     Returns
     -------
@@ -324,44 +323,10 @@ def select_examples(table: pd.DataFrame, *, by: list[str], n: int) -> pd.DataFra
         raise ValueError(f"n must be at least 0, got {n}")
     group = np.zeros(len(table), dtype=np.int64)
     for column in by:
-        codes = _group_codes(table[column])
+        codes = code_values(table[column])
         group = np.where((group < 0) | (codes < 0), -1,
                          pd.factorize(group * (int(codes.max(initial=0)) + 1) + codes)[0])
-    return table[(group >= 0) & (_cumcount(group) < n)].reset_index(drop=True)
-
-
-def _group_codes(column: pd.Series) -> np.ndarray:
-    """An integer per value of ``column``, equal for equal values, -1 for missing ones.
-
-    When equal values come in long runs (at least 16 rows per run on average), one value per
-    run is hashed (:func:`pandas.factorize`); else every value.
-    """
-    values = column.to_numpy(dtype=object)
-    if len(values) > 1:
-        try:
-            change = np.asarray(values[1:] != values[:-1], dtype=bool)
-        except (TypeError, ValueError):  # pd.NA or values that do not compare
-            change = None
-        if change is not None and int(change.sum()) * 16 < len(values):
-            starts = np.flatnonzero(np.concatenate([[True], change]))
-            heads = pd.factorize(values[starts])[0]
-            return np.repeat(heads, np.diff(np.append(starts, len(values))))
-    return pd.factorize(values)[0]
-
-
-def _cumcount(group: np.ndarray) -> np.ndarray:
-    """How many earlier rows have the same ``group`` number (numbers from 0 up, dense; -1
-    rows are counted among themselves)."""
-    shifted = group + 1
-    order = np.argsort(shifted.astype(np.uint16) if shifted.max(initial=0) < 1 << 16
-                       else shifted, kind="stable")  # (a radix sort for 16-bit numbers)
-    ordered = shifted[order]
-    starts = np.flatnonzero(np.concatenate([[True], ordered[1:] != ordered[:-1]])) \
-        if len(ordered) else np.zeros(0, dtype=np.int64)
-    rank = np.empty(len(group), dtype=np.int64)
-    rank[order] = np.arange(len(group)) - np.repeat(starts, np.diff(np.append(starts,
-                                                                              len(group))))
-    return rank
+    return table[(group >= 0) & (count_earlier(group) < n)].reset_index(drop=True)
 
 
 def describe_wire_overlap(overlap: pd.DataFrame, unique: pd.DataFrame) -> str:
