@@ -113,3 +113,30 @@ def test_actor_tone_without_mentions_is_empty():
     table = score_actor_tone(SCORES, lexicon={}, mentions=_mentions([]))
     assert table.empty and list(table.columns) == ["outlet", "actor", "sentences", "mean",
                                                    "low", "high", "example"]
+
+
+def test_actor_tone_memo_gives_the_same_table_and_resamples_only_changed_pairs(tmp_path,
+                                                                               monkeypatch):
+    from helpers import tone
+
+    mentions = _mentions([("a", 0, "X", "Putin"), ("a", 1, "X", "Putin"), ("a", 2, "X", "Xi"),
+                          ("b", 0, "Y", "Putin"), ("b", 1, "Y", "Putin")])
+    plain = score_actor_tone(SCORES, lexicon={}, mentions=mentions, n_boot=50)
+    memo = tmp_path / "actor_tone.npz"
+    calls = []
+    original = tone.bootstrap_mean
+    monkeypatch.setattr(tone, "bootstrap_mean",
+                        lambda values, **kw: calls.append(len(values)) or original(values, **kw))
+    pd.testing.assert_frame_equal(
+        score_actor_tone(SCORES, lexicon={}, mentions=mentions, n_boot=50, memo=memo), plain)
+    assert calls == [2, 1, 2]
+    calls.clear()
+    changed = SCORES.assign(compound=[0.5, -0.5, 0.1, 0.3, 0.4])  # Y's first sentence
+    expected = score_actor_tone(changed, lexicon={}, mentions=mentions, n_boot=50)
+    calls.clear()
+    pd.testing.assert_frame_equal(
+        score_actor_tone(changed, lexicon={}, mentions=mentions, n_boot=50, memo=memo), expected)
+    assert calls == [2]  # only (Y, Putin) resampled
+    calls.clear()
+    score_actor_tone(changed, lexicon={}, mentions=mentions, n_boot=60, memo=memo)
+    assert calls == [2, 1, 2]  # another option: every pair

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import html
 import math
+import os
 from collections.abc import Iterator, Mapping
 from functools import lru_cache
 from itertools import pairwise
@@ -33,6 +34,7 @@ import pandas as pd
 from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
 
 from helpers.actors import find_actor_mentions
+from helpers.interval_memo import IntervalMemo
 from helpers.resample import sum_resamples
 
 SCORE_COLUMNS = ["article_id", "outlet", "position", "text", "compound", "pos", "neg", "neu"]
@@ -124,7 +126,8 @@ def summarise_tone(scores: pd.DataFrame, *, n_boot: int = 2000, seed: int = 0) -
 
 def score_actor_tone(scores: pd.DataFrame, *, lexicon: Mapping[str, list[str]],
                      min_sentences: int = 1, n_boot: int = 2000, seed: int = 0,
-                     mentions: pd.DataFrame | None = None) -> pd.DataFrame:
+                     mentions: pd.DataFrame | None = None,
+                     memo: str | os.PathLike[str] | None = None) -> pd.DataFrame:
     """Tone of the sentences that name each actor, per outlet.
 
     Parameters
@@ -138,6 +141,10 @@ def score_actor_tone(scores: pd.DataFrame, *, lexicon: Mapping[str, list[str]],
     mentions
         :func:`helpers.actors.find_actor_mentions` of the same sentences and lexicon, when
         already computed (e.g. :mod:`helpers.article_tables`); found here otherwise.
+    memo
+        A file keeping each outlet and actor's interval between runs
+        (:mod:`helpers.interval_memo`): pairs whose sentence tones are unchanged are not
+        resampled again. The result is the same as without it.
 
     Returns
     -------
@@ -148,15 +155,23 @@ def score_actor_tone(scores: pd.DataFrame, *, lexicon: Mapping[str, list[str]],
     if mentions is None:
         mentions = find_actor_mentions(scores, lexicon=lexicon)
     compound, text = scores["compound"].to_numpy(), scores["text"].to_numpy()
+    kept = IntervalMemo(memo, ("tone.py",), {"n_boot": n_boot, "seed": seed,
+                                             "normal_limit": NORMAL_LIMIT})
     rows = []
     for outlet, actor, sentences in _sentences_by_actor(mentions, scores):
         if len(sentences) < min_sentences:
             continue
         values = compound[sentences]
-        mean, low, high = bootstrap_mean(values, n_boot=n_boot, seed=seed)
+        key = kept.digest(f"{outlet}\x00{actor}", values)
+        found = kept.get(key)
+        if found is None or len(found) != 3:
+            found = list(bootstrap_mean(values, n_boot=n_boot, seed=seed))
+            kept.put(key, found)
+        mean, low, high = found
         closest = text[sentences[np.argmin(np.abs(values - mean))]]
         rows.append({"outlet": outlet, "actor": actor, "sentences": len(sentences), "mean": mean,
                      "low": low, "high": high, "example": closest})
+    kept.save()
     return pd.DataFrame(rows, columns=ACTOR_TONE_COLUMNS)
 
 
