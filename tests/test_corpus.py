@@ -412,3 +412,13 @@ def test_malformed_signatures_are_ignored(isolated, monkeypatch):
         reads.clear()
         assert load_collection(isolated).articles["headline"].tolist() == ["Summit ends"]
         assert reads == ["a.txt"]  # hashed again (the snapshot's tables still serve)
+
+
+@pytest.mark.parametrize("row", [
+    {}, {"file": "a.txt", "outlet": "Le Monde", "url": "", "published": "2022-02-04"},
+    {"outlet": 'Ü "quoted"\n\t\u2028 😀 \\', "file": "b.txt"}, {"b": "1", "a": "2", "A": "3"},
+    {"file": "a.txt", "outlet": None}, {"n": 1}])
+def test_row_json_is_json_dumps_with_sorted_keys(row):
+    import json
+
+    assert corpus_module._row_json(row) == json.dumps(row, sort_keys=True)
