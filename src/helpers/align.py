@@ -49,6 +49,7 @@ from scipy import sparse
 
 from helpers import minhash
 from helpers.align_memo import AlignMemo
+from helpers.grouping import starts_of_runs
 from helpers.vectorize import preprocess
 
 #: Suffix rules (compiled regex, replacement) folding British spellings; applied to each word.
@@ -536,7 +537,7 @@ def _expand_first_per_outlet(members: pd.DataFrame, key_pairs: pd.DataFrame) -> 
     n_keys, n_rows, n_outlets = int(key.max()) + 1, int(row.max()) + 1, int(outlet.max()) + 1
     order = np.lexsort((row, outlet, key))
     cell = key[order] * n_outlets + outlet[order]  # ascending
-    heads = order[_starts_of_runs(cell)]
+    heads = order[starts_of_runs(cell)]
     head_start = np.searchsorted(key[heads], np.arange(n_keys + 1))
     # Both directions of each key pair (a key paired with itself once): every head of q.
     p, q = key_pairs["p"].to_numpy(), key_pairs["q"].to_numpy()
@@ -548,7 +549,7 @@ def _expand_first_per_outlet(members: pd.DataFrame, key_pairs: pd.DataFrame) -> 
     # The partner of each key p and outlet: the earliest head.
     group = p[direction] * n_outlets + outlet[partner]
     first = np.argsort(group * n_rows + row[partner])
-    first = first[_starts_of_runs(group[first])]
+    first = first[starts_of_runs(group[first])]
     group, partner, direction = group[first], row[partner[first]], direction[first]
     # Rows of p before its cell of the partner's outlet, and after it (positions in `order`).
     p = p[direction]
@@ -588,20 +589,14 @@ def _sorted_unique_pairs(a: np.ndarray, b: np.ndarray,
         code <<= source_bits
         code |= source
         code.sort()
-        code = code[_starts_of_runs(code >> source_bits)]
+        code = code[starts_of_runs(code >> source_bits)]
         return (code >> (b_bits + source_bits), (code >> source_bits) & ((1 << b_bits) - 1),
                 code & ((1 << source_bits) - 1))
     order = np.lexsort((b, a))
     a, b, source = a[order], b[order], source[order]
-    keep = _starts_of_runs(a) | _starts_of_runs(b)
+    keep = starts_of_runs(a) | starts_of_runs(b)
     return (a[keep].astype(np.int64), b[keep].astype(np.int64),
             source[keep].astype(np.int64))
-
-
-def _starts_of_runs(values: np.ndarray) -> np.ndarray:
-    """Boolean mask of the first element of each run of equal values."""
-    return np.concatenate([[True], values[1:] != values[:-1]]) if len(values) else \
-        np.zeros(0, dtype=bool)
 
 
 def _ranges(starts: np.ndarray, counts: np.ndarray, *,

@@ -34,7 +34,7 @@ from sklearn.cluster import AgglomerativeClustering
 from sklearn.preprocessing import normalize
 
 from helpers.align import matching_key
-from helpers.grouping import code_values, count_earlier
+from helpers.grouping import code_values, combine_codes, count_earlier
 from helpers.safe_text import escape_text as escape
 from helpers.vectorize import analyze_all, fit_token_documents
 
@@ -321,11 +321,8 @@ def select_examples(table: pd.DataFrame, *, by: list[str], n: int) -> pd.DataFra
     """
     if n < 0:
         raise ValueError(f"n must be at least 0, got {n}")
-    group = np.zeros(len(table), dtype=np.int64)
-    for column in by:
-        codes = code_values(table[column])
-        group = np.where((group < 0) | (codes < 0), -1,
-                         pd.factorize(group * (int(codes.max(initial=0)) + 1) + codes)[0])
+    group = combine_codes(*(code_values(table[column]) for column in by)) if by \
+        else np.zeros(len(table), dtype=np.int64)
     return table[(group >= 0) & (count_earlier(group) < n)].reset_index(drop=True)
 
 

@@ -22,7 +22,7 @@ from collections.abc import Mapping
 import numpy as np
 import pandas as pd
 
-from helpers.grouping import code_values, count_earlier
+from helpers.grouping import code_values, combine_codes, count_earlier
 from helpers.lexicons import compile_matcher, find_matches_each
 
 KEYWORD_COLUMNS = ["article_id", "outlet", "position", "frame", "type", "term", "left",
@@ -137,9 +137,7 @@ def select_keywords(keywords: pd.DataFrame, *, frame: str | None = None, per_out
                                                                      "article_id")]
     last = [np.where(c < 0, c.max(initial=-1) + 1, c) for c in codes]  # missing values last
     order = np.lexsort((chosen["position"].to_numpy(), last[2], last[1], last[0]))
-    frame_code, outlet_code = codes[0][order], codes[1][order]
-    group = np.where((frame_code < 0) | (outlet_code < 0), -1, pd.factorize(
-        frame_code * (int(outlet_code.max(initial=0)) + 1) + outlet_code)[0])
+    group = combine_codes(codes[0][order], codes[1][order])
     keep = order[(group >= 0) & (count_earlier(group) < per_outlet)]
     return chosen[["outlet", "frame", "left", "keyword", "right"]].iloc[keep].reset_index(
         drop=True)

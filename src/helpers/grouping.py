@@ -8,6 +8,8 @@ second per column of a million strings. Two shortcuts give the same groups faste
   (:func:`code_values`);
 - a row's rank among the earlier rows of its group (pandas' ``cumcount``) comes from a stable
   radix sort of 16-bit group numbers (:func:`count_earlier`).
+
+Group numbers of several key columns come from their codes (:func:`combine_codes`).
 """
 
 from __future__ import annotations
@@ -55,6 +57,34 @@ def code_values(column: pd.Series, *, sort: bool = False) -> np.ndarray:
     return pd.factorize(values, sort=sort)[0].astype(np.int64, copy=False)
 
 
+def starts_of_runs(values: np.ndarray) -> np.ndarray:
+    """Boolean mask of the first element of each run of equal values.
+
+    Examples
+    --------
+    >>> starts_of_runs(np.array([3, 3, 1, 1, 3])).tolist()
+    [True, False, True, False, True]
+    """
+    return np.concatenate([[True], values[1:] != values[:-1]]) if len(values) else \
+        np.zeros(0, dtype=bool)
+
+
+def combine_codes(*codes: np.ndarray) -> np.ndarray:
+    """Dense group numbers of rows by several columns' codes (:func:`code_values`), in order
+    of first appearance; -1 for a row with a missing value (code -1) in any column.
+
+    Examples
+    --------
+    >>> combine_codes(np.array([0, 0, 1, 1]), np.array([2, 0, 2, -1])).tolist()
+    [0, 1, 2, -1]
+    """
+    group = np.zeros(len(codes[0]) if codes else 0, dtype=np.int64)
+    for column in codes:
+        group = np.where((group < 0) | (column < 0), -1,
+                         pd.factorize(group * (int(column.max(initial=0)) + 1) + column)[0])
+    return group
+
+
 def count_earlier(group: np.ndarray) -> np.ndarray:
     """How many earlier rows have the same ``group`` number (pandas' ``cumcount``).
 
@@ -77,9 +107,7 @@ def count_earlier(group: np.ndarray) -> np.ndarray:
     shifted = np.asarray(group, dtype=np.int64) + 1
     order = np.argsort(shifted.astype(np.uint16) if shifted.max(initial=0) < 1 << 16
                        else shifted, kind="stable")  # (a radix sort for 16-bit numbers)
-    ordered = shifted[order]
-    starts = np.flatnonzero(np.concatenate([[True], ordered[1:] != ordered[:-1]])) \
-        if len(ordered) else np.zeros(0, dtype=np.int64)
+    starts = np.flatnonzero(starts_of_runs(shifted[order]))
     rank = np.empty(len(shifted), dtype=np.int64)
     rank[order] = np.arange(len(shifted)) - np.repeat(starts, np.diff(np.append(starts,
                                                                                 len(shifted))))
