@@ -1,9 +1,10 @@
 """Bootstrap intervals kept between runs, per group (the ``memo=`` file of the interval helpers).
 
-Readability per outlet and topic shares per outlet are percentile bootstrap intervals, each
-group resampled with its own generator (:func:`helpers.resample.group_generator`), so a group's
+Readability and topic shares per outlet and tone per outlet and actor are percentile bootstrap
+intervals, each group resampled with its own generator (readability and topic shares:
+:func:`helpers.resample.group_generator`; tone: one seeded generator per group), so a group's
 interval is a pure function of its values, the seed and the options: after a few articles are
-added, the outlets they do not belong to have the same values and their intervals are read back
+added, the groups they do not belong to have the same values and their intervals are read back
 instead of being resampled (a thousand resamples of ten thousand paragraphs per outlet take
 about a tenth of a second each).
 
@@ -21,6 +22,8 @@ import hashlib
 import json
 import os
 import warnings
+from collections.abc import Callable, Sequence
+from functools import cache
 from pathlib import Path
 
 import numpy as np
@@ -48,7 +51,7 @@ class IntervalMemo:
     def __init__(self, path: str | os.PathLike[str] | None, modules: tuple[str, ...],
                  options: dict) -> None:
         self.path = None if path is None else Path(path)
-        code = digest_sources(*modules, "resample.py", "interval_memo.py")
+        code = _digest_code(tuple(modules))
         self.active = self.path is not None and code is not None
         self._prefix = json.dumps({"version": MEMO_VERSION, "numpy": np.__version__,
                                    "code": code, "options": options}, sort_keys=True)
@@ -72,16 +75,17 @@ class IntervalMemo:
         digest.update(values.tobytes())
         return digest.hexdigest()
 
-    def get(self, key: str) -> list[float] | None:
-        """The stored result under ``key`` (then kept for the next run), or ``None``."""
+    def recall(self, group: str, values: np.ndarray, size: int,
+               compute: Callable[[str, np.ndarray], Sequence[float]]) -> list[float]:
+        """The ``size`` numbers of one group's result: read back when stored under the
+        group's digest (:meth:`digest`), else ``compute(group, values)``; kept for the next run
+        either way."""
+        key = self.digest(group, values)
         found = self._stored.get(key)
-        if found is not None:
-            self._used[key] = found
+        if found is None or len(found) != size:
+            found = [float(v) for v in compute(group, values)]
+        self._used[key] = found
         return found
-
-    def put(self, key: str, values: list[float]) -> None:
-        """Keep a computed result (floats) for the next run."""
-        self._used[key] = [float(v) for v in values]
 
     def save(self) -> None:
         """Write the groups of this call, unless the file holds exactly these; a file that
@@ -93,3 +97,10 @@ class IntervalMemo:
         except OSError as error:
             warnings.warn(f"interval memo not written to {self.path}: {error}",
                           RuntimeWarning, stacklevel=3)
+
+
+@cache
+def _digest_code(modules: tuple[str, ...]) -> str | None:
+    """Digest of the source of ``modules`` and of the resampling code, read once per session
+    (the code that runs, not a later edit)."""
+    return digest_sources(*modules, "resample.py", "interval_memo.py")

@@ -263,18 +263,18 @@ def bootstrap_readability(paragraph_scores: pd.DataFrame, *,
     kept = IntervalMemo(memo, ("readability.py", "readability_formulas.py"), {
         "metrics": list(metrics), "n_resamples": n_resamples, "confidence": confidence,
         "seed": seed})
+
+    def resample(outlet: str, counts: np.ndarray) -> list[float]:
+        sums = sum_resamples(counts, n_resamples=n_resamples,  # integer sums: exact
+                             rng=group_generator(seed, outlet))
+        resampled = {c: sums[:, i] for i, c in enumerate(_COUNT_COLUMNS)}
+        return [bound for metric in metrics for bound in np.percentile(
+            BOOTSTRAP_FORMULAS[metric](resampled), [tail, 100 - tail])]
+
     rows = []
     for outlet, group in paragraph_scores.groupby("outlet", sort=True):
         counts = group[list(_COUNT_COLUMNS)].to_numpy(dtype=float)
-        key = kept.digest(str(outlet), counts)
-        bounds = kept.get(key)
-        if bounds is None or len(bounds) != 2 * len(metrics):
-            rng = group_generator(seed, str(outlet))
-            sums = sum_resamples(counts, n_resamples=n_resamples, rng=rng)  # integer: exact
-            resampled = {c: sums[:, i] for i, c in enumerate(_COUNT_COLUMNS)}
-            bounds = [float(bound) for metric in metrics for bound in np.percentile(
-                BOOTSTRAP_FORMULAS[metric](resampled), [tail, 100 - tail])]
-            kept.put(key, bounds)
+        bounds = kept.recall(str(outlet), counts, 2 * len(metrics), resample)
         total = dict(zip(_COUNT_COLUMNS, counts.sum(axis=0), strict=True))
         for k, metric in enumerate(metrics):
             rows.append({"outlet": outlet, "metric": metric,

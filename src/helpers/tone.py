@@ -157,17 +157,16 @@ def score_actor_tone(scores: pd.DataFrame, *, lexicon: Mapping[str, list[str]],
     compound, text = scores["compound"].to_numpy(), scores["text"].to_numpy()
     kept = IntervalMemo(memo, ("tone.py",), {"n_boot": n_boot, "seed": seed,
                                              "normal_limit": NORMAL_LIMIT})
+
+    def resample(_: str, values: np.ndarray) -> tuple[float, float, float]:
+        return bootstrap_mean(values, n_boot=n_boot, seed=seed)  # (one seed for every pair)
+
     rows = []
     for outlet, actor, sentences in _sentences_by_actor(mentions, scores):
         if len(sentences) < min_sentences:
             continue
         values = compound[sentences]
-        key = kept.digest(f"{outlet}\x00{actor}", values)
-        found = kept.get(key)
-        if found is None or len(found) != 3:
-            found = list(bootstrap_mean(values, n_boot=n_boot, seed=seed))
-            kept.put(key, found)
-        mean, low, high = found
+        mean, low, high = kept.recall(f"{outlet}\x00{actor}", values, 3, resample)
         closest = text[sentences[np.argmin(np.abs(values - mean))]]
         rows.append({"outlet": outlet, "actor": actor, "sentences": len(sentences), "mean": mean,
                      "low": low, "high": high, "example": closest})

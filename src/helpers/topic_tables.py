@@ -64,17 +64,17 @@ def compute_topic_shares(model: TopicModel, *, n_boot: int = 500, level: float =
     alpha = (1 - level) / 2
     kept = IntervalMemo(memo, ("topic_tables.py",), {"n_boot": n_boot, "level": level,
                                                      "seed": model.seed})
+
+    def resample(outlet: str, block: np.ndarray) -> list[float]:
+        boot = _normalise(sum_resamples(block, n_resamples=n_boot,
+                                        rng=group_generator(model.seed, outlet)))
+        return np.quantile(boot, [alpha, 1 - alpha], axis=0).ravel().tolist()
+
     rows = []
     for outlet, index in model.units_.groupby("outlet", sort=True).indices.items():
         block = weighted[index]
         share = _normalise(block.sum(axis=0))
-        key = kept.digest(str(outlet), block)
-        bounds = kept.get(key)
-        if bounds is None or len(bounds) != 2 * block.shape[1]:
-            rng = group_generator(model.seed, str(outlet))
-            boot = _normalise(sum_resamples(block, n_resamples=n_boot, rng=rng))
-            bounds = np.quantile(boot, [alpha, 1 - alpha], axis=0).ravel().tolist()
-            kept.put(key, bounds)
+        bounds = kept.recall(str(outlet), block, 2 * block.shape[1], resample)
         low, high = np.asarray(bounds).reshape(2, block.shape[1])
         rows.extend({"outlet": outlet, "topic": t, "label": labels[t], "share": share[t - 1],
                      "share_low": low[t - 1], "share_high": high[t - 1],
