@@ -163,7 +163,7 @@ def test_unchanged_call_does_not_rewrite_the_memo(tmp_path, monkeypatch):
     sentences = _collection(BEFORE)
     align_sentences(sentences, memo=memo)
     writes = []
-    monkeypatch.setattr(align_memo, "write_snapshot", lambda *args: writes.append(args))
+    monkeypatch.setattr(align_memo, "write_memo", lambda *args, **kw: writes.append(args))
     align_sentences(sentences, memo=memo)
     assert writes == []
     align_sentences(_collection(AFTER), memo=memo)

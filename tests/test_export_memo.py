@@ -11,6 +11,7 @@ import pandas as pd
 import pytest
 
 from helpers import export, export_memo
+from helpers.cache import write_snapshot
 from helpers.export import write_table
 from helpers.export_memo import cut_blocks, digest_blocks
 
@@ -139,7 +140,7 @@ def test_a_memo_with_a_damaged_member_is_ignored(tmp_path, monkeypatch):
     write_table(table, "t", tables_dir=tmp_path, memo=memo)
     data = export_memo.read_snapshot(memo)
     data["members"].loc[0, "byte"] = 0  # not a gzip member any more
-    export_memo.write_snapshot(memo, data)
+    write_snapshot(memo, data)
     formatted = _count_formatted(monkeypatch)
     path = write_table(table, "t", tables_dir=tmp_path, memo=memo)
     assert sum(formatted) == len(table)

@@ -30,7 +30,6 @@ import dataclasses
 import os
 import platform
 import unicodedata
-import warnings
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -38,7 +37,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from helpers.cache import read_snapshot, write_snapshot
+from helpers.cache import read_snapshot, write_memo
 from helpers.reuse import digest_sources
 
 if TYPE_CHECKING:
@@ -181,8 +180,4 @@ class AlignMemo:
             "pairs": pd.DataFrame({"pair": code,
                                    "matched": np.asarray(matched, dtype=np.int64)[first]}),
         }
-        try:
-            write_snapshot(self.path, data)
-        except OSError as error:
-            warnings.warn(f"alignment memo not written to {self.path}: {error}", RuntimeWarning,
-                          stacklevel=3)
+        write_memo(self.path, data, what="alignment")

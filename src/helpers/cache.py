@@ -23,6 +23,7 @@ from __future__ import annotations
 import gc
 import json
 import os
+import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -104,6 +105,17 @@ def write_snapshot(path: Path, data: dict, *,
         np.savez(handle, **arrays)
     tmp.replace(path)
     return True
+
+
+def write_memo(path: Path, data: dict, *, what: str) -> None:
+    """Write a memo (a snapshot of work kept for the next run, :func:`write_snapshot`); one
+    that cannot be written is reported with a ``RuntimeWarning`` naming ``what`` memo it is:
+    the call that made it is complete, the next run only does the work again."""
+    try:
+        write_snapshot(path, data)
+    except OSError as error:
+        warnings.warn(f"{what} memo not written to {path}: {error}", RuntimeWarning,
+                      stacklevel=4)
 
 
 def read_snapshot(path: Path) -> dict | None:

@@ -42,14 +42,13 @@ from __future__ import annotations
 import hashlib
 import os
 import platform
-import warnings
 from collections.abc import Collection
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from helpers.cache import read_snapshot, write_snapshot
+from helpers.cache import read_snapshot, write_memo
 from helpers.reuse import digest_sources
 
 #: Version of the memo's layout and meaning; bump it when either changes.
@@ -220,11 +219,7 @@ class TableMemo:
             "members": pd.DataFrame({"byte": np.frombuffer(b"".join(kept.values()),
                                                            dtype=np.uint8)}),
         }
-        try:
-            write_snapshot(self.path, data)
-        except OSError as error:
-            warnings.warn(f"table memo not written to {self.path}: {error}", RuntimeWarning,
-                          stacklevel=3)
+        write_memo(self.path, data, what="table")
 
 
 def _read_members(path: Path, expected: dict) -> dict[str, memoryview]:

@@ -21,14 +21,13 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import warnings
 from collections.abc import Callable, Sequence
 from functools import cache
 from pathlib import Path
 
 import numpy as np
 
-from helpers.cache import read_snapshot, write_snapshot
+from helpers.cache import read_snapshot, write_memo
 from helpers.reuse import digest_sources
 
 #: Version of the memo's layout and meaning; bump it when either changes.
@@ -92,11 +91,8 @@ class IntervalMemo:
         cannot be written is reported with a warning (the intervals are complete)."""
         if not self.active or self._used.keys() == self._stored.keys():
             return
-        try:  # (JSON as Python writes it: NaN stays NaN)
-            write_snapshot(self.path, {"version": MEMO_VERSION, "groups": self._used})
-        except OSError as error:
-            warnings.warn(f"interval memo not written to {self.path}: {error}",
-                          RuntimeWarning, stacklevel=3)
+        # (JSON as Python writes it: NaN stays NaN)
+        write_memo(self.path, {"version": MEMO_VERSION, "groups": self._used}, what="interval")
 
 
 @cache

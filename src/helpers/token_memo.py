@@ -21,14 +21,13 @@ from __future__ import annotations
 import os
 import platform
 import unicodedata
-import warnings
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import sklearn
 
-from helpers.cache import paused_gc, read_snapshot, write_snapshot
+from helpers.cache import paused_gc, read_snapshot, write_memo
 from helpers.reuse import digest_sources
 
 #: Version of the memo's layout and meaning; bump it when either changes.
@@ -89,8 +88,4 @@ def write_tokens(path: str | os.PathLike[str], texts: list[str],
         "vocabulary": pd.DataFrame({"token": pd.Series(vocabulary, dtype=object)}),
         "tokens": pd.DataFrame({"code": codes.astype(np.int64)}),
     }
-    try:
-        write_snapshot(Path(path), data)
-    except OSError as error:
-        warnings.warn(f"token memo not written to {path}: {error}", RuntimeWarning,
-                      stacklevel=3)
+    write_memo(Path(path), data, what="token")
