@@ -88,6 +88,16 @@ def _assert_same(got: pd.DataFrame, expected: pd.DataFrame) -> None:
     pd.testing.assert_frame_equal(got, expected, check_exact=True)
 
 
+def _assert_fitted_afresh(sentences: pd.DataFrame, store: FitStore) -> None:
+    """With ``store``, the tables are fitted afresh (no reuse) and equal the store-less ones."""
+    similarity._FITTED.clear()
+    got = _run(sentences, store)
+    assert got[0].attrs["reuse"] is None
+    similarity._FITTED.clear()
+    for table, expected in zip(got, _run(sentences, None), strict=True):
+        _assert_same(table, expected)
+
+
 def test_reuse_within_drift_is_the_fresh_path_on_the_frozen_vocabulary_matrix(tmp_path,
                                                                               monkeypatch):
     """One added, one removed and one rewritten article of 80 (4 changes = 5%): pairs and outlet
@@ -205,12 +215,7 @@ def test_beyond_the_drift_limit_the_vectors_are_fitted_afresh(tmp_path):
     before = _collection()
     _run(before, store)
     after = _change(before, add=5)  # 5 of 80 = 6.25%
-    similarity._FITTED.clear()
-    reused = _run(after, store)
-    assert reused[0].attrs["reuse"] is None
-    similarity._FITTED.clear()
-    for got, expected in zip(reused, _run(after, None), strict=True):
-        _assert_same(got, expected)
+    _assert_fitted_afresh(after, store)
     similarity._FITTED.clear()  # the fresh fit was saved: a rerun now reuses it
     assert _run(after, store)[0].attrs["reuse"] == Drift(fitted=85, added=0, removed=0)
 
@@ -264,12 +269,7 @@ def test_a_corrupt_fit_file_is_a_fresh_fit(tmp_path):
     after = _change(before, add=1)
     for name in ("article_vectors", "article_neighbours", "article_map"):
         (tmp_path / f"{name}.npz").write_bytes(b"not an archive")
-    similarity._FITTED.clear()
-    got = _run(after, store)
-    assert got[0].attrs["reuse"] is None
-    similarity._FITTED.clear()
-    for table, expected in zip(got, _run(after, None), strict=True):
-        _assert_same(table, expected)
+    _assert_fitted_afresh(after, store)
     assert similarity_reuse.load_vectors(store, np.zeros(0, np.uint64)) is None  # 81 removed
     similarity._FITTED.clear()
     assert _run(after, store)[0].attrs["reuse"] == Drift(81, 0, 0)  # saved again
