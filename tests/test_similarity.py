@@ -139,7 +139,7 @@ def test_lsh_path_stays_linear_on_near_copies_and_finds_the_close_pairs():
     # Ten pairs of articles of their own that share most of their words.
     rows += [(f"twin{k:03d}", "Twin", 0, own[k] + " extra words") for k in range(10)]
     sentences = pd.DataFrame(rows, columns=["article_id", "outlet", "position", "text"])
-    _, matrix = similarity._fit_articles(sentences, None)
+    matrix = similarity._fit_vectors(sentences, None, None).matrix
     first, second = similarity._lsh_pairs(matrix, min_jaccard=0.3, num_perm=128, max_bucket=50,
                                           shortlist=40)
     assert len(first) <= 510 * (40 + 1)  # a square number would be 400 * 399 / 2 = 79,800

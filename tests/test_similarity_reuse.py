@@ -125,7 +125,7 @@ def test_reuse_within_drift_is_the_fresh_path_on_the_frozen_vocabulary_matrix(tm
     same = now.index.intersection(old.index).drop("a010.txt")
     pd.testing.assert_frame_equal(now.loc[same, ["x", "y"]], old.loc[same, ["x", "y"]])
     svd = TruncatedSVD(n_components=2, algorithm="randomized", n_iter=10, random_state=0)
-    svd.fit(similarity._fit_articles(before, None)[1])
+    svd.fit(similarity._fit_vectors(before, None, None).matrix)
     texts, _ = similarity._article_texts(after, None)
     for name in ("a010.txt", "a500.txt"):
         row = frozen[int(np.flatnonzero(texts["article_id"] == name)[0])]

@@ -42,7 +42,7 @@ from sklearn.decomposition import TruncatedSVD
 from helpers import similarity_reuse as kept
 from helpers.reuse import MAX_DRIFT, Drift, FitStore, describe_reuse
 from helpers.safe_text import escape_text
-from helpers.vectorize import analyze_all, fit_tfidf, fit_token_documents, fit_token_weights
+from helpers.vectorize import analyze_all, fit_tfidf, fit_token_weights
 
 SIMILARITY_COLUMNS = ["article_a", "article_b", "outlet_a", "outlet_b", "label_a", "label_b",
                       "headline_a", "headline_b", "cosine"]
@@ -92,11 +92,7 @@ def vectorize_articles(bodies: list[list[str]]):
     the articles' tokens, bit for bit). On an active Dask cluster the joined texts go to
     :func:`fit_tfidf`, which fits there.
     """
-    from helpers import cluster
-
-    if cluster.active_dask_address():
-        return fit_tfidf([" ".join(body) for body in bodies])[0]
-    return fit_token_documents(*_token_documents(bodies))
+    return _vectorize_with_terms(bodies)[0]
 
 
 def _token_documents(bodies: list[list[str]]) -> tuple[list[list[str]], np.ndarray, np.ndarray]:
@@ -124,12 +120,6 @@ def _fingerprint(frame: pd.DataFrame | None, columns: list[str]) -> tuple[int, i
         return (-1, 0)
     present = [c for c in columns if c in frame.columns]
     return len(frame), int(pd.util.hash_pandas_object(frame[present], index=False).sum())
-
-
-def _fit_articles(sentences: pd.DataFrame, articles: pd.DataFrame | None):
-    """The article texts and their TF-IDF matrix (fitted afresh, see :func:`_fit_vectors`)."""
-    vectors = _fit_vectors(sentences, articles, None)
-    return vectors.texts.copy(), vectors.matrix
 
 
 def _fit_vectors(sentences: pd.DataFrame, articles: pd.DataFrame | None,
