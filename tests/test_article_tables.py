@@ -209,6 +209,49 @@ def test_a_rerun_joins_only_new_articles_from_entries_and_equals_a_full_join(
             assert outlets == {"Renamed Outlet"} != {renamed}, name
 
 
+def test_a_snapshot_missing_few_articles_is_kept_and_their_entries_read_again(
+        seed_dir, tmp_path, cache, monkeypatch):
+    """Within RESAVE_SHARE of the collection, a rerun does not rewrite the snapshots: the next
+    join reads the missing article's entry again; the tables always equal a full join."""
+    from helpers import table_join
+
+    folder, names = _seed_subset(seed_dir, tmp_path / "event", 3)
+    compute_article_tables(load_collection(folder), workers=1)
+    snapshots = sorted(cache.rglob(f"{article_tables.SNAPSHOT_FOLDER}/*.npz"))
+    before = {path: path.read_bytes() for path in snapshots}
+    monkeypatch.setattr(table_join, "RESAVE_SHARE", 0.25)  # 1 of 4 articles is within it
+    shutil.copy(seed_dir / names[3], folder / names[3])
+    read: list[str] = []
+    original = article_tables.read_cache_entry
+
+    def spy(path):
+        read.append(path.name)
+        return original(path)
+
+    monkeypatch.setattr(article_tables, "read_cache_entry", spy)
+    corpus = load_collection(folder)
+    for run in (1, 2):  # the snapshots stay: each join reads the new article's entry again
+        rerun = _all_tables(compute_article_tables(corpus, workers=1))
+        assert len(read) == run
+        assert all(path.read_bytes() == before[path] for path in snapshots)
+    shutil.copy(seed_dir / names[4], folder / names[4])  # 2 of 5 missing: rewritten
+    corpus = load_collection(folder)
+    grown = _all_tables(compute_article_tables(corpus, workers=1))
+    assert len(read) == 2 + 2
+    assert all(path.read_bytes() != before[path] for path in snapshots)
+    _all_tables(compute_article_tables(corpus, workers=1))
+    assert len(read) == 4  # the rewritten snapshots hold every article
+    for path in snapshots:
+        path.unlink()
+    full = _all_tables(compute_article_tables(corpus, workers=1))
+    for name, table in full.items():
+        pd.testing.assert_frame_equal(grown[name], table, check_exact=True, obj=name)
+        assert names[3] in set(rerun[name]["article_id"]), name
+        four = table[table["article_id"] != names[4]].reset_index(drop=True)
+        if name != "readability":  # (the others keep their order without the fifth article)
+            pd.testing.assert_frame_equal(rerun[name], four, check_exact=True, obj=name)
+
+
 def test_snapshots_rewritten_with_carried_codes_equal_those_of_a_cold_join(
         seed_dir, tmp_path, cache, monkeypatch):
     """After adding an article (among the others: rows are reordered), removing one and

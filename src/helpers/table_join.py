@@ -9,7 +9,11 @@ only for new or changed ones, so a rerun after adding articles reads a few files
 every entry, and gives the same tables as a join of every entry. Rewriting such a table's
 snapshot reuses the codes of its text columns read from the old one (the new rows' values
 looked up among its distinct values) instead of finding the distinct values of hundreds of
-thousands of rows again.
+thousands of rows again. A snapshot that lacks only a few articles (at most
+:data:`RESAVE_SHARE` of the collection: new, changed or removed ones) is not rewritten: the
+next join reads those few entries again, which costs far less than rewriting a table of
+hundreds of thousands of rows after every few articles added (the snapshot is rewritten once
+more than that share is missing).
 """
 
 from __future__ import annotations
@@ -79,6 +83,9 @@ _FEATURE_LABELS = ("article_id", "outlet", "language")
 JOIN_CHUNK = 1000
 #: Folder (under the collection's cache) of the joined tables' snapshots.
 SNAPSHOT_FOLDER = "joined"
+#: A snapshot is rewritten when more than this share of the collection's articles are missing
+#: from it or changed (or it holds more removed ones); fewer are read from their entries again.
+RESAVE_SHARE = 0.02
 
 
 def join_tables(corpus, entry_of: Callable[[str], dict], *, lexicons: Lexicons,
@@ -141,9 +148,17 @@ def join_tables(corpus, entry_of: Callable[[str], dict], *, lexicons: Lexicons,
         feature_rows.update((aid, entries[aid]["features"]) for aid in chunk
                             if aid in fresh["features"])
 
+    def stale(name: str) -> int:
+        """Articles the snapshot of ``name`` lacks, has changed, or has removed."""
+        return len(fresh[name]) + len(stored[name]["keys"]) - len(reused[name])
+
+    # Snapshots missing only a few articles stay as they are (RESAVE_SHARE).
+    kept_as_is = {name for name in reused if name not in whole
+                  and 0 < stale(name) <= RESAVE_SHARE * len(ids)}
+
     def save(name: str, table: pd.DataFrame,
              text_codes: dict[str, TextCodes] | None = None) -> None:
-        if use_snapshots and name not in whole:  # (unless the snapshot holds this join)
+        if use_snapshots and name not in whole | kept_as_is:  # (unless it holds this join)
             write_snapshot(snapshots / f"{name}.npz", {
                 "version": SNAPSHOT_VERSION, "keys": {aid: keys[aid] for aid in ids},
                 "outlets": outlets, "table": table},
@@ -163,8 +178,11 @@ def join_tables(corpus, entry_of: Callable[[str], dict], *, lexicons: Lexicons,
                     old["article_id"], outlets, stored[name]["text_codes"].get("article_id"),
                     keep))
             parts[name].insert(0, old)
-        carried = _carry_text_codes(stored[name]["text_codes"], keep, parts[name][1:],
-                                    outlets) if name in reused else {}
+        # (Only the article ids' codes, to order the rows, when the snapshot is not rewritten.)
+        carried = _carry_text_codes({column: codes for column, codes in
+                                     stored[name]["text_codes"].items()
+                                     if name not in kept_as_is or column == "article_id"},
+                                    keep, parts[name][1:], outlets) if name in reused else {}
         joined[name], order = _concat(parts[name], by_article_id=name in ARTICLE_ID_ORDER,
                                       ids=ids if name in reused else None,
                                       article_codes=carried.get("article_id"))
