@@ -211,15 +211,15 @@ def test_a_rerun_joins_only_new_articles_from_entries_and_equals_a_full_join(
 
 def test_a_snapshot_missing_few_articles_is_kept_and_their_entries_read_again(
         seed_dir, tmp_path, cache, monkeypatch):
-    """Within RESAVE_SHARE of the collection, a rerun does not rewrite the snapshots: the next
+    """Within REWRITE_SHARE of the collection, a rerun does not rewrite the snapshots: the next
     join reads the missing article's entry again; the tables always equal a full join."""
-    from helpers import table_join
+    from helpers import cache as cache_module
 
     folder, names = _seed_subset(seed_dir, tmp_path / "event", 3)
     compute_article_tables(load_collection(folder), workers=1)
     snapshots = sorted(cache.rglob(f"{article_tables.SNAPSHOT_FOLDER}/*.npz"))
     before = {path: path.read_bytes() for path in snapshots}
-    monkeypatch.setattr(table_join, "RESAVE_SHARE", 0.25)  # 1 of 4 articles is within it
+    monkeypatch.setattr(cache_module, "REWRITE_SHARE", 0.25)  # 1 of 4 articles is within it
     shutil.copy(seed_dir / names[3], folder / names[3])
     read: list[str] = []
     original = article_tables.read_cache_entry

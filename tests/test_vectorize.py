@@ -214,3 +214,25 @@ def test_token_memo_unchanged_is_not_rewritten_and_bad_files_are_ignored(tmp_pat
     assert analyze_all(TOKEN_TEXTS[:2], memo=memo) == [["usa", "china", "met", "beijing"],
                                                        ["end"]]
     assert len(seen) == 2 and len(writes) == 1  # tokenised afresh and written again
+
+
+def test_token_memo_missing_few_texts_is_kept_and_they_are_tokenised_again(tmp_path,
+                                                                          monkeypatch):
+    """Within REWRITE_SHARE of the texts, the file is not rewritten; past it, it is."""
+    from helpers import cache, token_memo
+    from helpers.vectorize import analyze_all
+
+    memo = tmp_path / "tokens.npz"
+    texts = [f"Sentence number {n} about Xi." for n in range(10)]
+    analyze_all(texts, memo=memo)
+    before = memo.read_bytes()
+    monkeypatch.setattr(cache, "REWRITE_SHARE", 0.2)  # 2 of 11 texts are within it
+    one_more = [*texts, "Diplomats gathered overnight."]
+    for _ in range(2):  # each call tokenises the new text again; the file stays
+        seen = _count_analyzer_calls(monkeypatch)
+        assert analyze_all(one_more, memo=memo)[-1] == ["diplomats", "gathered", "overnight"]
+        assert seen == ["Diplomats gathered overnight."]
+        assert memo.read_bytes() == before
+    three_more = [*one_more, "Talks resumed.", "Markets rallied."]  # 3 of 13: rewritten
+    assert analyze_all(three_more, memo=memo)[-2:] == [["talks", "resumed"], ["markets", "rallied"]]
+    assert sorted(token_memo.read_tokens(memo)) == sorted(three_more)

@@ -107,6 +107,28 @@ def write_snapshot(path: Path, data: dict, *,
     return True
 
 
+#: A snapshot or memo that lacks at most this share of what a run used (new, changed or removed
+#: items) is not rewritten by that run: the next run works out those few items again, which
+#: costs far less than rewriting a file of hundreds of thousands of rows after every few
+#: articles added. Past this share it is rewritten (:func:`worth_rewriting`).
+REWRITE_SHARE = 0.02
+
+
+def worth_rewriting(missing: int, total: int) -> bool:
+    """Whether a snapshot or memo missing ``missing`` of a run's ``total`` items (new, changed
+    or stale ones) is rewritten: when it misses any and more than :data:`REWRITE_SHARE` of
+    ``total``, or when ``total`` is 0 and it misses any.
+
+    Parameters
+    ----------
+    missing
+        Items the file lacks or holds in excess (0: it holds exactly what the run used).
+    total
+        Items the run used.
+    """
+    return missing > 0 and missing > REWRITE_SHARE * total
+
+
 def write_memo(path: Path, data: dict, *, what: str) -> None:
     """Write a memo (a snapshot of work kept for the next run, :func:`write_snapshot`); one
     that cannot be written is reported with a ``RuntimeWarning`` naming ``what`` memo it is:

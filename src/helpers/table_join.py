@@ -9,11 +9,10 @@ only for new or changed ones, so a rerun after adding articles reads a few files
 every entry, and gives the same tables as a join of every entry. Rewriting such a table's
 snapshot reuses the codes of its text columns read from the old one (the new rows' values
 looked up among its distinct values) instead of finding the distinct values of hundreds of
-thousands of rows again. A snapshot that lacks only a few articles (at most
-:data:`RESAVE_SHARE` of the collection: new, changed or removed ones) is not rewritten: the
-next join reads those few entries again, which costs far less than rewriting a table of
-hundreds of thousands of rows after every few articles added (the snapshot is rewritten once
-more than that share is missing).
+thousands of rows again. A snapshot that lacks only a few articles (new,
+changed or removed ones; at most :data:`helpers.cache.REWRITE_SHARE` of the collection) is not
+rewritten: the next join reads those few entries again, which costs far less than rewriting a
+table of hundreds of thousands of rows after every few articles added.
 """
 
 from __future__ import annotations
@@ -25,7 +24,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from helpers.cache import TextCodes, read_snapshot_with_codes, write_snapshot
+from helpers.cache import TextCodes, read_snapshot_with_codes, worth_rewriting, write_snapshot
 from helpers.lexicons import Lexicons
 
 #: Tables whose ``text`` column is the sentence at ``(article_id, position)`` (not cached twice).
@@ -83,9 +82,6 @@ _FEATURE_LABELS = ("article_id", "outlet", "language")
 JOIN_CHUNK = 1000
 #: Folder (under the collection's cache) of the joined tables' snapshots.
 SNAPSHOT_FOLDER = "joined"
-#: A snapshot is rewritten when more than this share of the collection's articles are missing
-#: from it or changed (or it holds more removed ones); fewer are read from their entries again.
-RESAVE_SHARE = 0.02
 
 
 def join_tables(corpus, entry_of: Callable[[str], dict], *, lexicons: Lexicons,
@@ -152,9 +148,9 @@ def join_tables(corpus, entry_of: Callable[[str], dict], *, lexicons: Lexicons,
         """Articles the snapshot of ``name`` lacks, has changed, or has removed."""
         return len(fresh[name]) + len(stored[name]["keys"]) - len(reused[name])
 
-    # Snapshots missing only a few articles stay as they are (RESAVE_SHARE).
-    kept_as_is = {name for name in reused if name not in whole
-                  and 0 < stale(name) <= RESAVE_SHARE * len(ids)}
+    # Snapshots missing only a few articles stay as they are (helpers.cache.REWRITE_SHARE).
+    kept_as_is = {name for name in reused if name not in whole and stale(name)
+                  and not worth_rewriting(stale(name), len(ids))}
 
     def save(name: str, table: pd.DataFrame,
              text_codes: dict[str, TextCodes] | None = None) -> None:

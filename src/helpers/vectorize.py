@@ -232,11 +232,14 @@ def analyze_all(texts: Iterable[str], *,
 
     ``memo``: a file where the call keeps the tokens of its distinct texts for the next one
     and from which it takes those it finds (:mod:`helpers.token_memo`); the tokens are the
-    same as without it. The file holds the last call's texts only; ``None`` (default): no file.
+    same as without it. The file holds the texts of the last call that rewrote it: a call
+    whose texts differ from the file's by at most :data:`helpers.cache.REWRITE_SHARE` leaves
+    it as it is (the next call tokenises those few texts again). ``None`` (default): no file.
     """
     if memo is None:
         return [analyze_cached(str(text)) for text in texts]
     from helpers import token_memo
+    from helpers.cache import worth_rewriting
 
     texts = [str(text) for text in texts]
     known = token_memo.read_tokens(memo)
@@ -247,7 +250,9 @@ def analyze_all(texts: Iterable[str], *,
             _TOKEN_MEMO[text] = tokens
     result = [analyze_cached(text) for text in texts]
     distinct = dict(zip(texts, result, strict=True))
-    if len(distinct) != len(known) or any(text not in known for text in distinct):
+    new = sum(1 for text in distinct if text not in known)
+    stale = len(known) - (len(distinct) - new)  # texts of the file this call did not have
+    if worth_rewriting(new + stale, len(distinct)):
         token_memo.write_tokens(memo, list(distinct), list(distinct.values()))
     return result
 
