@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from helpers import export
+from helpers import export, export_memo
 from helpers.export import write_table
 from helpers.report_index import _tables
 
@@ -192,6 +192,27 @@ def test_random_gzipped_frames_have_the_same_compressed_bytes(seed, tmp_path, mo
     table = _random_frame(seed, 400, long=seed > 0)
     _assert_same_bytes(table, tmp_path, monkeypatch)
     _assert_same_bytes(_edge_frame(), tmp_path / "edge", monkeypatch, name="edge")
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_plain_tables_written_with_a_memo_have_the_bytes_of_to_csv(seed, tmp_path, monkeypatch):
+    # block by block, the first time (no memo yet) and again (blocks from the memo)
+    monkeypatch.setattr(export, "MEMO_ROWS", 0)
+    monkeypatch.setattr(export_memo, "PLAIN_BLOCK_ROWS", 16)
+    tables = {"random": _random_frame(seed, 500, long=seed > 0), "edge": _edge_frame(),
+              "sorted": _random_frame(seed + 10, 300).sort_values("article_id"),
+              "empty": _edge_frame().iloc[:0]}
+    for name, table in tables.items():
+        expected = _to_csv_bytes(table, tmp_path / "reference", name, gzipped=False)
+        memo = tmp_path / f"{name}.npz"
+        for run in ("first", "again"):
+            with monkeypatch.context() as patch:
+                def no_to_csv(*args, **kwargs):
+                    raise AssertionError("write_table fell back to to_csv")
+                patch.setattr(pd.DataFrame, "to_csv", no_to_csv)
+                path = write_table(table, name, tables_dir=tmp_path / run, memo=memo)
+            assert path.name == f"{name}.csv" and path.read_bytes() == expected, (name, run)
+        assert memo.exists() == (len(table) > 0)
 
 
 def test_gzip_cuts_follow_the_text_wrapper_exactly(tmp_path, monkeypatch):

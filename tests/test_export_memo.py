@@ -1,10 +1,12 @@
-"""write_table(memo=...): blocks reused between runs, same decompressed text as without a memo."""
+"""write_table(memo=...): blocks reused between runs, same bytes (plain CSV) or same decompressed
+text (gzip) as without a memo."""
 
 from __future__ import annotations
 
 import gzip
 import shutil
 import subprocess
+import zlib
 
 import numpy as np
 import pandas as pd
@@ -21,9 +23,20 @@ TEXTS = ["plain", "a, comma", 'a "quote"', "new\nline", "crlf\r\n", "", None, fl
 
 @pytest.fixture(autouse=True)
 def small_blocks(monkeypatch):
-    """Compress above 5 rows, blocks of about 12 rows: handmade tables have several blocks."""
+    """Compress above 5 rows, memoise from 5 rows, blocks of about 12 rows: handmade tables
+    have several blocks."""
     monkeypatch.setattr(export, "COMPRESS_ROWS", 5)
+    monkeypatch.setattr(export, "MEMO_ROWS", 5)
     monkeypatch.setattr(export_memo, "BLOCK_ROWS", 12)
+    monkeypatch.setattr(export_memo, "PLAIN_BLOCK_ROWS", 12)
+
+
+@pytest.fixture(params=["gzip", "plain"])
+def kind(request, monkeypatch) -> str:
+    """Run a test on compressed tables and on plain CSV tables (nothing compressed)."""
+    if request.param == "plain":
+        monkeypatch.setattr(export, "COMPRESS_ROWS", 10**9)
+    return request.param
 
 
 def _articles(ids: list[str], rows: int = 3) -> pd.DataFrame:
@@ -43,7 +56,9 @@ IDS = [f"a{n:03d}" for n in range(40)]
 
 
 def _text(path) -> bytes:
-    return gzip.decompress(path.read_bytes())
+    """The file's text: decompressed when it is gzip-compressed."""
+    data = path.read_bytes()
+    return gzip.decompress(data) if path.suffix == ".gz" else data
 
 
 def _without_memo(table: pd.DataFrame, folder) -> bytes:
@@ -83,7 +98,7 @@ def test_memo_gives_the_same_text_and_is_read_by_gzip_pandas_and_zcat(tmp_path):
     assert _text(again) == expected
 
 
-def test_only_the_blocks_that_changed_are_formatted(tmp_path, monkeypatch):
+def test_only_the_blocks_that_changed_are_formatted(kind, tmp_path, monkeypatch):
     memo = tmp_path / "memo.npz"
     write_table(_articles(IDS[:30]), "t", tables_dir=tmp_path, memo=memo)
     table = _articles(IDS)  # ten articles added at the end
@@ -117,7 +132,7 @@ def test_the_memo_holds_the_current_blocks_only(tmp_path):
 
 
 @pytest.mark.parametrize("damage", [b"", b"not a memo", None])
-def test_a_missing_or_corrupt_memo_is_ignored_and_rebuilt(damage, tmp_path, monkeypatch):
+def test_a_missing_or_corrupt_memo_is_ignored_and_rebuilt(damage, kind, tmp_path, monkeypatch):
     table = _articles(IDS)
     memo = tmp_path / "memo.npz"
     if damage is None:  # a real memo cut short
@@ -134,12 +149,14 @@ def test_a_missing_or_corrupt_memo_is_ignored_and_rebuilt(damage, tmp_path, monk
     assert formatted == []
 
 
-def test_a_memo_with_a_damaged_member_is_ignored(tmp_path, monkeypatch):
+def test_a_memo_with_a_damaged_member_is_ignored(kind, tmp_path, monkeypatch):
     table = _articles(IDS)
     memo = tmp_path / "memo.npz"
     write_table(table, "t", tables_dir=tmp_path, memo=memo)
     data = export_memo.read_snapshot(memo)
-    data["members"].loc[0, "byte"] = 0  # not a gzip member any more
+    # not a gzip member any more (its magic), or a text that does not end a line
+    byte = 0 if kind == "gzip" else data["blocks"].loc[0, "size"] - 1
+    data["members"].loc[byte, "byte"] = ord(",")
     write_snapshot(memo, data)
     formatted = _count_formatted(monkeypatch)
     path = write_table(table, "t", tables_dir=tmp_path, memo=memo)
@@ -148,7 +165,7 @@ def test_a_memo_with_a_damaged_member_is_ignored(tmp_path, monkeypatch):
 
 
 @pytest.mark.parametrize("change", ["rename", "dtype", "reorder", "code"])
-def test_other_columns_or_dtypes_invalidate_the_memo(change, tmp_path, monkeypatch):
+def test_other_columns_or_dtypes_invalidate_the_memo(change, kind, tmp_path, monkeypatch):
     table = _articles(IDS)
     memo = tmp_path / "memo.npz"
     write_table(table, "t", tables_dir=tmp_path, memo=memo)
@@ -168,7 +185,7 @@ def test_other_columns_or_dtypes_invalidate_the_memo(change, tmp_path, monkeypat
 
 def test_small_tables_and_to_csv_tables_ignore_the_memo(tmp_path):
     memo = tmp_path / "memo.npz"
-    small = _articles(IDS[:1])  # 3 rows: plain CSV, written whole
+    small = _articles(IDS[:1])  # 3 rows, under MEMO_ROWS: plain CSV, written whole
     path = write_table(small, "t", tables_dir=tmp_path, memo=memo)
     assert path.name == "t.csv" and not memo.exists()
     dated = _articles(IDS).assign(day=pd.Timestamp("2024-01-01"))  # needs to_csv
@@ -232,7 +249,7 @@ def test_texts_with_nul_or_objects_have_no_digest_unless_known():
     assert digest is not None and digest_blocks(clean, bounds, known={digest}) == [digest]
 
 
-def test_a_block_with_nul_in_a_text_is_formatted_every_time(tmp_path, monkeypatch):
+def test_a_block_with_nul_in_a_text_is_formatted_every_time(kind, tmp_path, monkeypatch):
     table = _articles(IDS)
     table.loc[100, "text"] = "nul\x00byte"
     memo = tmp_path / "memo.npz"
@@ -246,13 +263,106 @@ def test_a_block_with_nul_in_a_text_is_formatted_every_time(tmp_path, monkeypatc
     assert _text(path) == expected
 
 
-def test_identical_blocks_share_one_stored_member(tmp_path, monkeypatch):
-    table = pd.DataFrame({"text": ["same, row"] * 12, "n": [1] * 12})  # three equal blocks
+def test_identical_blocks_share_one_stored_member(kind, tmp_path, monkeypatch):
+    table = pd.DataFrame({"text": ["same, row"] * 36, "n": [1] * 36})  # three equal blocks
     memo = tmp_path / "memo.npz"
     path = write_table(table, "t", tables_dir=tmp_path, memo=memo)
     assert _text(path) == _without_memo(table, tmp_path / "plain")
-    stored = export_memo.TableMemo(memo, export_memo.fingerprint(table, compresslevel=1))
+    stored = export_memo.TableMemo(memo, export_memo.fingerprint(
+        table, compresslevel=1 if kind == "gzip" else None))
     assert len(stored.members) == 1
     formatted = _count_formatted(monkeypatch)
     assert _text(write_table(table, "t", tables_dir=tmp_path, memo=memo)) == _text(path)
     assert formatted == []
+
+
+# --- plain CSV tables (up to COMPRESS_ROWS rows) ----------------------------------------------
+
+def _lone_column_of_empties() -> pd.DataFrame:
+    """One field per row, many of them empty (written as the csv module writes them: "")."""
+    return pd.DataFrame({"article_id": pd.Series(np.repeat(IDS, 2), dtype="str")}).assign(
+        article_id=lambda frame: frame["article_id"].where(np.arange(len(frame)) % 3 > 0))
+
+
+@pytest.mark.parametrize("make", [
+    lambda: _articles(IDS),  # quoting, missing values, floats, ints, bools, non-ASCII text
+    lambda: _articles(IDS)[["position", "score", "flag"]],  # numbers only, fixed-row blocks
+    lambda: _articles(IDS).iloc[:0],  # the empty table: its header only
+    _lone_column_of_empties,
+], ids=["articles", "numbers", "empty", "lone_column"])
+def test_a_plain_csv_with_a_memo_has_the_bytes_of_one_without(make, tmp_path, monkeypatch):
+    monkeypatch.setattr(export, "COMPRESS_ROWS", 10**9)
+    monkeypatch.setattr(export, "MEMO_ROWS", 0)
+    table = make()
+    memo = tmp_path / "memo.npz"
+    expected = write_table(table, "t", tables_dir=tmp_path / "plain").read_bytes()
+    table.to_csv(tmp_path / "reference.csv", index=False, encoding="utf-8")
+    assert expected == (tmp_path / "reference.csv").read_bytes()  # to_csv's bytes
+    first = write_table(table, "t", tables_dir=tmp_path / "first", memo=memo)
+    assert first.name == "t.csv" and first.read_bytes() == expected
+    assert memo.exists() == (len(table) > 0)
+    formatted = _count_formatted(monkeypatch)
+    again = write_table(table, "t", tables_dir=tmp_path / "again", memo=memo)
+    assert again.read_bytes() == expected and formatted == []  # every block from the memo
+
+
+def _own_rows(ids: list[str], rows: int = 3) -> pd.DataFrame:
+    """Like :func:`_articles`, but each article's rows depend on its id only (as the rows of
+    the kit's per-article tables do), so adding an article leaves the others' rows as they
+    were."""
+    pool = _articles(IDS)  # its rows, taken from where the article's id hashes to
+    starts = [zlib.crc32(article.encode()) % (len(pool) - rows) for article in ids]
+    table = pool.take(np.concatenate([np.arange(start, start + rows) for start in starts]))
+    return table.assign(article_id=pd.Series(np.repeat(ids, rows), dtype="str",
+                                             index=table.index)).reset_index(drop=True)
+
+
+def test_a_plain_rerun_with_one_article_added_formats_only_its_block(tmp_path, monkeypatch):
+    monkeypatch.setattr(export, "COMPRESS_ROWS", 10**9)
+    memo = tmp_path / "memo.npz"
+    before = _own_rows(IDS)
+    write_table(before, "t", tables_dir=tmp_path, memo=memo)
+    ids = sorted([*IDS, "a0205"])  # one article added in the middle (sorted by article_id)
+    table = _own_rows(ids)
+    expected = _without_memo(table, tmp_path / "plain")
+    formatted = _count_formatted(monkeypatch)
+    path = write_table(table, "t", tables_dir=tmp_path, memo=memo)
+    assert path.name == "t.csv" and path.read_bytes() == expected
+    bounds = cut_blocks(table)
+    known = set(digest_blocks(before, cut_blocks(before)))
+    new = [block for block, digest in enumerate(digest_blocks(table, bounds))
+           if digest not in known]
+    assert 1 <= len(new) <= 2 and len(bounds) - 1 > 5  # its block (two if it starts one)
+    added = ids.index("a0205") * 3
+    assert any(bounds[block] <= added < bounds[block + 1] for block in new)
+    assert sum(formatted) == sum(bounds[block + 1] - bounds[block] for block in new)
+
+
+def test_a_gzip_memo_does_not_serve_a_plain_table_nor_the_other_way(tmp_path, monkeypatch):
+    table = _articles(IDS)
+    memo = tmp_path / "memo.npz"
+    write_table(table, "t", tables_dir=tmp_path, memo=memo)  # gzip blocks in the memo
+    formatted = _count_formatted(monkeypatch)
+    for compress_rows, suffix in [(10**9, ".csv"), (5, ".gz"), (10**9, ".csv")]:
+        monkeypatch.setattr(export, "COMPRESS_ROWS", compress_rows)
+        formatted.clear()
+        path = write_table(table, "t", tables_dir=tmp_path, memo=memo)
+        assert path.suffix == suffix and sum(formatted) == len(table)  # nothing reused
+        assert _text(path) == _without_memo(table, tmp_path / "plain")
+        level = 1 if suffix == ".gz" else None
+        stored = export_memo.TableMemo(memo, export_memo.fingerprint(table, compresslevel=level))
+        assert set(stored.members) == set(digest_blocks(table, cut_blocks(table)))
+        other = export_memo.TableMemo(memo, export_memo.fingerprint(
+            table, compresslevel=None if level else 1))
+        assert other.members == {}
+
+
+def test_tables_under_memo_rows_are_written_whole(tmp_path, monkeypatch):
+    monkeypatch.setattr(export, "COMPRESS_ROWS", 10**9)
+    monkeypatch.setattr(export, "MEMO_ROWS", 100)
+    memo = tmp_path / "memo.npz"
+    small = _articles(IDS[:33])  # 99 rows
+    path = write_table(small, "t", tables_dir=tmp_path, memo=memo)
+    assert path.read_bytes() == _without_memo(small, tmp_path / "plain") and not memo.exists()
+    write_table(_articles(IDS[:34]), "t", tables_dir=tmp_path, memo=memo)  # 102 rows
+    assert memo.exists()

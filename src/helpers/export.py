@@ -10,11 +10,14 @@ gives the same bytes as :meth:`pandas.DataFrame.to_csv` (same number formatting,
 quoting rules, probed from the :mod:`csv` module itself) several times faster; any other
 table is written by ``to_csv``.
 
-A compressed table may be given a memo file (``memo=``, see :mod:`helpers.export_memo`): it is
-then written as one gzip member per block of articles, and the blocks that were written last
-time are copied from the memo instead of being formatted and compressed again. The
-decompressed text is the same; smaller tables are always written whole (they take a fraction
-of a second).
+A table of at least :data:`MEMO_ROWS` rows may be given a memo file (``memo=``, see
+:mod:`helpers.export_memo`): it is then written block by block (blocks of articles), and the
+blocks that were written last time are copied from the memo instead of being formatted (and
+compressed) again. A plain CSV is the header line followed by each block's lines: the same
+bytes as without a memo. A compressed one holds one gzip member per block: the same
+decompressed text. Smaller tables are always written whole: the memo's own work (reading it,
+digesting the blocks, saving it) would cost about what it saves; so would it on a table of
+long texts, which takes about as long to digest as to format (see :mod:`helpers.export_memo`).
 """
 
 from __future__ import annotations
@@ -38,6 +41,10 @@ COMPRESS_ROWS = 100_000
 
 #: Rows formatted and written at a time by the fast writer.
 CHUNK_ROWS = 65_536
+
+#: Tables with fewer rows than this are written whole, even when given a memo: the memo's own
+#: work would cost about what it saves (measured in :mod:`helpers.export_memo`'s docstring).
+MEMO_ROWS = 2_000
 
 _GZIP_OPTIONS = {"compresslevel": 1, "mtime": 0}
 _LINE_END = os.linesep
@@ -345,9 +352,9 @@ def _batch_blocks(bounds: np.ndarray, blocks: list[int]) -> list[list[int]]:
     return batches
 
 
-def _compress_blocks(table: pd.DataFrame, bounds: np.ndarray,
-                     blocks: list[int]) -> dict[int, bytes] | None:
-    """The gzip member of each of ``blocks``, formatted by the fast writer.
+def _format_blocks(table: pd.DataFrame, bounds: np.ndarray, blocks: list[int], *,
+                   gzipped: bool) -> dict[int, bytes] | None:
+    """The bytes of each of ``blocks`` as written by the fast writer.
 
     Parameters
     ----------
@@ -358,13 +365,16 @@ def _compress_blocks(table: pd.DataFrame, bounds: np.ndarray,
     blocks
         Ascending numbers of the blocks to format; they are formatted together, about
         :data:`CHUNK_ROWS` rows at a time.
+    gzipped
+        Give each block's text as a gzip member (level 1, no timestamp) rather than as it is.
 
     Returns
     -------
     dict or None
-        Block number -> gzip member of its lines; ``None`` when a column needs ``to_csv``.
+        Block number -> its lines, each terminated, in UTF-8 (a gzip member of them with
+        ``gzipped``); ``None`` when a column needs ``to_csv``.
     """
-    members = {}
+    formatted = {}
     for batch in _batch_blocks(bounds, blocks):
         rows = np.concatenate([np.arange(bounds[block], bounds[block + 1]) for block in batch])
         if rows[-1] - rows[0] + 1 == len(rows):  # adjacent blocks: no copy
@@ -377,17 +387,20 @@ def _compress_blocks(table: pd.DataFrame, bounds: np.ndarray,
         for block in batch:
             stop = start + int(bounds[block + 1] - bounds[block])
             text = _LINE_END.join(lines[start:stop] + [""])  # each line terminated, no copy
-            members[block] = gzip.compress(text.encode("utf-8"), **_GZIP_OPTIONS)
+            data = text.encode("utf-8")
+            formatted[block] = gzip.compress(data, **_GZIP_OPTIONS) if gzipped else data
             start = stop
-    return members
+    return formatted
 
 
-def _write_memoised(table: pd.DataFrame, path: Path, memo_path: Path) -> bool:
-    """Write ``table`` to ``path`` gzip-compressed, reusing the blocks of a memo.
+def _write_memoised(table: pd.DataFrame, path: Path, memo_path: Path, *,
+                    gzipped: bool) -> bool:
+    """Write ``table`` to ``path``, reusing the blocks of a memo.
 
-    The file is a gzip member holding the header line followed by one member per block (see
-    :mod:`helpers.export_memo`); a block found in the memo is copied from it, the others are
-    formatted and compressed. The memo is then rewritten with the current blocks.
+    The file is the header line followed by each block's lines (see
+    :mod:`helpers.export_memo`): as they are, or with ``gzipped`` as one gzip member each
+    (the header a member of its own). A block found in the memo is copied from it, the others
+    are formatted (and compressed). The memo is then rewritten with the current blocks.
 
     Parameters
     ----------
@@ -397,6 +410,8 @@ def _write_memoised(table: pd.DataFrame, path: Path, memo_path: Path) -> bool:
         Destination file.
     memo_path
         The memo file.
+    gzipped
+        Write gzip members (a ``.csv.gz`` file) rather than plain text.
 
     Returns
     -------
@@ -406,15 +421,18 @@ def _write_memoised(table: pd.DataFrame, path: Path, memo_path: Path) -> bool:
     """
     if not _fast_writable(table):
         return False
-    bounds = export_memo.cut_blocks(table)
+    compresslevel = _GZIP_OPTIONS["compresslevel"] if gzipped else None
+    bounds = export_memo.cut_blocks(table,
+                                    rows_per_block=export_memo.block_rows(compresslevel))
     memo = export_memo.TableMemo(memo_path, export_memo.fingerprint(
-        table, compresslevel=_GZIP_OPTIONS["compresslevel"]))
+        table, compresslevel=compresslevel))
     digests = export_memo.digest_blocks(table, bounds, known=memo.members.keys())
     members: list[bytes | memoryview | None] = list(map(memo.member, digests))
     try:
-        header = gzip.compress(_csv_line(list(table.columns)).encode("utf-8"), **_GZIP_OPTIONS)
-        fresh = _compress_blocks(table, bounds,
-                                 [block for block, member in enumerate(members) if member is None])
+        header = _csv_line(list(table.columns)).encode("utf-8")
+        fresh = _format_blocks(table, bounds,
+                               [block for block, member in enumerate(members) if member is None],
+                               gzipped=gzipped)
     except UnicodeEncodeError:
         return False
     if fresh is None:
@@ -422,7 +440,7 @@ def _write_memoised(table: pd.DataFrame, path: Path, memo_path: Path) -> bool:
     for block, member in fresh.items():
         members[block] = member
     with open(path, "wb") as handle:
-        handle.write(header)
+        handle.write(gzip.compress(header, **_GZIP_OPTIONS) if gzipped else header)
         handle.writelines(members)
     memo.save(digests, members)
     return True
@@ -447,10 +465,12 @@ def write_table(table: pd.DataFrame, name: str, *,
         A table with more rows is not written (the caller says so and offers a summary
         table instead, e.g. millions of sentence pairs on a large collection).
     memo
-        A file where the compressed blocks of this table are kept between runs (e.g.
-        ``paths.memo_file(collection, name)``; see :mod:`helpers.export_memo`), so that a
-        rerun formats and compresses only the blocks that changed. Used for compressed
-        tables only; ``None`` writes the whole table.
+        A file where the written blocks of this table (their text, or their gzip members
+        for a compressed table) are kept between runs (e.g. ``paths.memo_file(collection,
+        name)``; see :mod:`helpers.export_memo`), so that a rerun formats (and compresses)
+        only the blocks that changed; the file has the same bytes as without a memo (the
+        same text once decompressed, for a compressed table). Not used for tables under
+        :data:`MEMO_ROWS` rows; ``None`` writes the whole table.
 
     Returns
     -------
@@ -469,6 +489,7 @@ def write_table(table: pd.DataFrame, name: str, *,
         return None
     gzipped = len(table) > COMPRESS_ROWS
     path = folder / (f"{name}.csv.gz" if gzipped else f"{name}.csv")
-    if not (gzipped and memo is not None and _write_memoised(table, path, Path(memo))):
+    if not (memo is not None and len(table) >= MEMO_ROWS
+            and _write_memoised(table, path, Path(memo), gzipped=gzipped)):
         _write_csv(table, path, gzipped=gzipped)
     return path

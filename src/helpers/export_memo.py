@@ -1,23 +1,55 @@
 """Memo of :func:`helpers.export.write_table` between runs (its ``memo=`` file).
 
-A table above :data:`helpers.export.COMPRESS_ROWS` rows is written gzip-compressed, and
-formatting and compressing it takes seconds, although a rerun after a few articles were added
-writes almost the same rows again. With a memo the table is cut into blocks, each written as
-its own gzip member: a gzip file may hold several members, read as one stream by ``gzip``,
-``zcat``, Python's :mod:`gzip` and pandas (RFC 1952, section 2.2). The memo keeps every block's
-member under a digest of the block's values; a block whose digest is there reuses its member and
-only the others are formatted and compressed. The decompressed text is the one the writer
-produces without a memo (the compressed bytes differ: one member per block).
+Formatting a large table as CSV takes from a tenth of a second to seconds (numbers are
+formatted one by one), although a rerun after a few articles were added writes almost the same
+rows again. With a memo the table is cut into blocks and the memo keeps what each block was
+written as, under a digest of the block's values; a block whose digest is there reuses it and
+only the others are formatted.
+
+A plain CSV (up to :data:`helpers.export.COMPRESS_ROWS` rows) is the header line followed by
+the text of each block (its lines, each terminated, in UTF-8): the same bytes as the writer
+writes without a memo, since it writes one line per row and nothing else. A compressed table
+(``.csv.gz``) is written with each block as its own gzip member: a gzip file may hold several
+members, read as one stream by ``gzip``, ``zcat``, Python's :mod:`gzip` and pandas (RFC 1952,
+section 2.2); the decompressed text is the one the writer produces without a memo (the
+compressed bytes differ: one member per block). The memo keeps each block's text or gzip
+member, as the file holds it.
+
+What a memo costs and saves
+    Reading the memo, cutting and digesting the blocks and saving the memo cost a few
+    milliseconds plus about what formatting the table's text costs (digesting text is
+    hashing it; formatting it is mostly joining it), while numbers, floats above all, take
+    far longer to format than to digest. Measured (2 cores, shared; best of 3, two runs) on
+    the tables of a 2,000-article collection made by ``scripts/bench.py``, rerun after 10
+    articles were added, and on tables of 10,010 articles made of five copies of them (10 new
+    articles in one), seconds without the memo -> with it: ``article_features`` (52 number
+    columns) 0.05-0.08 -> 0.025-0.028 at 2,010 articles, 0.30-0.37 -> 0.033-0.035 at 10,010;
+    ``readability`` 0.04 -> 0.03-0.04 and 0.19-0.22 -> 0.06-0.08; ``quotes`` (short texts;
+    90,726 rows) 0.16-0.23 -> 0.11-0.12; ``article_map`` 0.004-0.007 -> 0.008-0.010 and
+    0.019-0.033 -> 0.016-0.020; but ``headlines`` (long texts only) 0.023-0.032 ->
+    0.029-0.043 and ``unique_sentences`` (40,216 sentences) 0.018-0.034 -> 0.038-0.054 at
+    10,010 articles: a table of long texts gains nothing, and the notebooks give those two no
+    memo. Tables under :data:`helpers.export.MEMO_ROWS` rows (2,000) are written whole, a memo
+    or not: below that the memo's fixed cost is as large as the work it saves on all but the
+    widest number tables.
 
 Blocks
     A table with an ``article_id`` column (else an ``article_a`` column: a table of article
     pairs) is cut between runs of equal ``article_id``: a block starts at a run whose
     ``article_id`` hashes (:func:`pandas.util.hash_array`) to 0 modulo
-    ``K``, the power of two that gives blocks of about :data:`BLOCK_ROWS` rows. Where blocks
-    start depends only on the articles there, so adding, removing or changing an article
-    changes only the block where it falls (two when it starts one): content-defined
-    chunking. Other tables are cut every :data:`BLOCK_ROWS` rows: rows appended at the end
-    leave the earlier blocks as they were, a row inserted before them changes every later one.
+    ``K``, the power of two that gives blocks of about :data:`BLOCK_ROWS` rows
+    (:data:`PLAIN_BLOCK_ROWS` in a plain CSV). Where blocks start depends only on the
+    articles there, so adding, removing or changing an article changes only the block where
+    it falls (two when it starts one): content-defined chunking. This holds whatever the
+    table is sorted by, as long as each article's rows are together: in a table sorted by
+    outlet (``readability``, ``unique_sentences``) new articles fall in several places, each
+    changing its own block, hence the smaller blocks of a plain CSV, where a block costs only
+    its digest (a gzip member compresses the worse the smaller it is). On the 10,010-row
+    ``readability`` above, sorted by outlet, 10 new articles changed 8 of 87 plain blocks
+    (1,844 rows); with blocks of 1,024 rows they changed 5 of 9 (8,118 rows). Other tables
+    are cut every :data:`BLOCK_ROWS` (:data:`PLAIN_BLOCK_ROWS`) rows: rows appended at the
+    end leave the earlier blocks as they were, a row inserted before them changes every later
+    one.
 
 Digest
     SHA-1 of the block's row count, of each text column's values joined by NUL (a missing
@@ -31,10 +63,13 @@ Digest
 
 The file is a snapshot (:func:`helpers.cache.write_snapshot`: ``.npz`` read without pickle,
 written atomically) of the current blocks only, so it never grows beyond one table. It carries
-a fingerprint: :data:`MEMO_VERSION`, the column names and dtypes, the compression level,
-:data:`BLOCK_ROWS`, the Python, NumPy and pandas versions (number formatting and csv quoting
-follow them) and a digest of the source of :data:`CODE_MODULES`. A memo that is missing,
-unreadable, inconsistent or of another fingerprint is ignored and rewritten.
+a fingerprint: :data:`MEMO_VERSION`, the column names and dtypes, the compression level
+(``None`` for plain text, so a memo of plain blocks never serves a compressed table or the
+other way round), the rows per block (:func:`block_rows`), the Python, NumPy and pandas
+versions (number formatting and csv quoting follow them) and a digest of the source of
+:data:`CODE_MODULES`. A memo that is missing, unreadable, inconsistent (a stored gzip
+member that does not start as one, a text that does not end a line) or of another fingerprint
+is ignored and rewritten.
 """
 
 from __future__ import annotations
@@ -55,8 +90,13 @@ from helpers.reuse import digest_sources
 MEMO_VERSION = 1
 #: The modules (files beside this one) whose code formats and cuts the memoised blocks.
 CODE_MODULES: tuple[str, ...] = ("export.py", "export_memo.py")
-#: Rows a block holds, on average.
+#: Rows a block of a compressed table holds, on average (each block is a gzip member, which
+#: compresses the worse the smaller it is).
 BLOCK_ROWS = 1024
+#: Rows a block of a plain CSV holds, on average: a block costs only its digest and its place
+#: in the memo, and small blocks keep a rerun to the rows near the added articles, which a
+#: table sorted by outlet spreads over the whole table.
+PLAIN_BLOCK_ROWS = 128
 #: The columns whose runs (one article's rows) are never cut: the first the table has (a table
 #: of article pairs, sorted by its first article, is cut between runs of ``article_a``).
 KEY_COLUMNS: tuple[str, ...] = ("article_id", "article_a")
@@ -64,26 +104,36 @@ KEY_COLUMNS: tuple[str, ...] = ("article_id", "article_a")
 _SEPARATOR = "\x00"  # between the text values of a block, in its digest
 _SEPARATOR_BYTES = _SEPARATOR.encode("ascii")
 _GZIP_MAGIC = b"\x1f\x8b"
+_LINE_END_BYTE = ord("\n")  # the last byte of a block's text (the fast writer's terminator)
 
 # Read when the kit is imported, so the digest describes the code that runs (not a later edit).
 _CODE_DIGEST = digest_sources(*CODE_MODULES)
 
 
-def fingerprint(table: pd.DataFrame, *, compresslevel: int) -> dict:
-    """What a memo must have been written with to serve ``table`` (see the module docstring)."""
+def block_rows(compresslevel: int | None) -> int:
+    """Rows a block holds on average: :data:`BLOCK_ROWS` for a compressed table,
+    :data:`PLAIN_BLOCK_ROWS` for a plain CSV (``compresslevel`` ``None``)."""
+    return PLAIN_BLOCK_ROWS if compresslevel is None else BLOCK_ROWS
+
+
+def fingerprint(table: pd.DataFrame, *, compresslevel: int | None) -> dict:
+    """What a memo must have been written with to serve ``table`` (see the module docstring);
+    ``compresslevel`` is ``None`` for a plain CSV."""
     return {"version": MEMO_VERSION, "columns": [str(name) for name in table.columns],
             "dtypes": [str(dtype) for dtype in table.dtypes], "compresslevel": compresslevel,
-            "block_rows": BLOCK_ROWS, "python": platform.python_version(),
+            "block_rows": block_rows(compresslevel), "python": platform.python_version(),
             "numpy": np.__version__, "pandas": pd.__version__, "code": _CODE_DIGEST}
 
 
-def cut_blocks(table: pd.DataFrame) -> np.ndarray:
+def cut_blocks(table: pd.DataFrame, *, rows_per_block: int | None = None) -> np.ndarray:
     """Where the blocks of ``table`` start (see the module docstring).
 
     Parameters
     ----------
     table
         The table to write.
+    rows_per_block
+        Rows a block holds on average (:func:`block_rows`); :data:`BLOCK_ROWS` by default.
 
     Returns
     -------
@@ -91,18 +141,19 @@ def cut_blocks(table: pd.DataFrame) -> np.ndarray:
         Ascending row positions, the first 0 and a last one equal to ``len(table)``: block
         ``i`` is rows ``bounds[i]:bounds[i + 1]``. Just ``[0]`` for an empty table.
     """
+    size = BLOCK_ROWS if rows_per_block is None else rows_per_block
     rows = len(table)
     names = list(table.columns)
     key = next((name for name in KEY_COLUMNS if name in names), None)
     if key is None or names.count(key) != 1 or rows == 0:
-        return np.append(np.arange(0, rows, BLOCK_ROWS), rows)
+        return np.append(np.arange(0, rows, size), rows)
     keys = table[key].to_numpy(dtype=object, na_value=None)
     try:
         runs = np.flatnonzero(np.append(True, keys[1:] != keys[:-1]))
         hashes = pd.util.hash_array(keys[runs])
     except TypeError:  # ids that are not comparable or hashable values
-        return np.append(np.arange(0, rows, BLOCK_ROWS), rows)
-    spread = 2 ** max(0, int(round(np.log2(BLOCK_ROWS * len(runs) / rows))))
+        return np.append(np.arange(0, rows, size), rows)
+    spread = 2 ** max(0, int(round(np.log2(size * len(runs) / rows))))
     starts = runs[(hashes % np.uint64(spread) == 0) | (runs == 0)]
     return np.append(starts, rows)
 
@@ -179,8 +230,9 @@ class TableMemo:
     """The memo file of one table.
 
     Reads the file when created (nothing when it does not fit ``expected``), answers which
-    compressed member it holds for a digest, and :meth:`save` writes the members of the
-    current blocks, unless that is what the file holds.
+    written block (its text, or its gzip member for a compressed table: a "member" here) it
+    holds for a digest, and :meth:`save` writes the members of the current blocks, unless
+    that is what the file holds.
 
     Parameters
     ----------
@@ -196,7 +248,8 @@ class TableMemo:
         self.members: dict[str, memoryview] = _read_members(self.path, expected)
 
     def member(self, digest: str | None) -> memoryview | None:
-        """The stored gzip member of the block with ``digest``; None when unknown."""
+        """The stored member (text or gzip member) of the block with ``digest``; None when
+        unknown."""
         return None if digest is None else self.members.get(digest)
 
     def save(self, digests: list[str | None], members: list[bytes | memoryview]) -> None:
@@ -223,23 +276,28 @@ class TableMemo:
 
 
 def _read_members(path: Path, expected: dict) -> dict[str, memoryview]:
-    """Digest -> gzip member of a memo file; empty when missing, unreadable, inconsistent or
-    not ``expected``."""
+    """Digest -> member (gzip member, or text when ``expected`` has no compression level) of a
+    memo file; empty when missing, unreadable, inconsistent or not ``expected``."""
     data = read_snapshot(path)
     if data is None or data.get("fingerprint") != expected or expected["code"] is None:
         return {}
     try:
         digests = data["blocks"]["digest"].tolist()
         sizes = data["blocks"]["size"].to_numpy(np.int64)
-        stored = memoryview(data["members"]["byte"].to_numpy(np.uint8)).cast("B")
+        raw = data["members"]["byte"].to_numpy(np.uint8)
+        stored = memoryview(raw).cast("B")
     except (KeyError, TypeError, ValueError):
         return {}
+    gzipped = expected["compresslevel"] is not None
     ends = np.cumsum(sizes)
     if (len(set(digests)) != len(digests) or not all(type(d) is str for d in digests)
-            or (sizes < 20).any() or int(sizes.sum()) != len(stored)):
+            or (sizes < (20 if gzipped else 1)).any() or int(sizes.sum()) != len(stored)):
         return {}
     members = {digest: stored[end - size:end]
                for digest, size, end in zip(digests, sizes.tolist(), ends.tolist(), strict=True)}
-    if not all(member[:2] == _GZIP_MAGIC for member in members.values()):
+    if gzipped:
+        if not all(member[:2] == _GZIP_MAGIC for member in members.values()):
+            return {}
+    elif not (raw[ends - 1] == _LINE_END_BYTE).all():  # each text ends a line
         return {}
     return members
