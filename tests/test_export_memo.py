@@ -366,3 +366,33 @@ def test_tables_under_memo_rows_are_written_whole(tmp_path, monkeypatch):
     assert path.read_bytes() == _without_memo(small, tmp_path / "plain") and not memo.exists()
     write_table(_articles(IDS[:34]), "t", tables_dir=tmp_path, memo=memo)  # 102 rows
     assert memo.exists()
+
+
+def test_a_memo_missing_few_blocks_is_kept_and_they_are_formatted_again(kind, tmp_path,
+                                                                       monkeypatch):
+    """At most REWRITE_SHARE of the blocks new or gone: the memo file stays as it was and the
+    next write formats those blocks again; past it, the memo is rewritten."""
+    memo = tmp_path / "memo.npz"
+    ids = [f"a{n:04d}" for n in range(1000)]
+    table = _articles(ids)
+    write_table(table, "t", tables_dir=tmp_path, memo=memo)
+    bounds = cut_blocks(table)
+    assert len(bounds) - 1 > 100  # one changed block (one new, one gone) is under 2%
+    before = memo.read_bytes()
+    changed = table.copy()
+    changed.loc[600, "text"] = "changed"
+    block = int(np.searchsorted(bounds, 600, side="right")) - 1
+    expected = _without_memo(changed, tmp_path / "plain")
+    formatted = _count_formatted(monkeypatch)
+    for run in (1, 2):  # the block is formatted each time; the memo file is not rewritten
+        assert _text(write_table(changed, "t", tables_dir=tmp_path, memo=memo)) == expected
+        assert formatted == [bounds[block + 1] - bounds[block]] * run
+        assert memo.read_bytes() == before
+    for row in (30, 900, 1500, 2900):  # five blocks changed in all: rewritten
+        changed.loc[row, "text"] = "changed"
+    expected = _without_memo(changed, tmp_path / "plain")
+    assert _text(write_table(changed, "t", tables_dir=tmp_path, memo=memo)) == expected
+    assert memo.read_bytes() != before
+    formatted.clear()
+    assert _text(write_table(changed, "t", tables_dir=tmp_path, memo=memo)) == expected
+    assert formatted == []

@@ -83,7 +83,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from helpers.cache import read_snapshot, write_memo
+from helpers.cache import read_snapshot, worth_rewriting, write_memo
 from helpers.reuse import digest_sources
 
 #: Version of the memo's layout and meaning; bump it when either changes.
@@ -255,14 +255,16 @@ class TableMemo:
     def save(self, digests: list[str | None], members: list[bytes | memoryview]) -> None:
         """Write the member of each block that has a digest (each digest once).
 
-        Nothing is written when the file holds exactly these blocks. A file that cannot be
-        written is reported with a warning: the table itself is complete.
+        Nothing is written when the file holds exactly these blocks, or when the blocks it
+        lacks and those it holds in excess are at most :data:`helpers.cache.REWRITE_SHARE` of
+        these (:func:`helpers.cache.worth_rewriting`: the next run formats those few again). A
+        file that cannot be written is reported with a warning: the table itself is complete.
         """
         kept = dict(zip(digests, members, strict=True))
         kept.pop(None, None)
-        if self.fingerprint["code"] is None or (
-                kept.keys() == self.members.keys()
-                and all(member is self.members[digest] for digest, member in kept.items())):
+        new = sum(1 for digest in kept if digest not in self.members)
+        stale = len(self.members) - (len(kept) - new)
+        if self.fingerprint["code"] is None or not worth_rewriting(new + stale, len(kept)):
             return
         sizes = np.fromiter(map(len, kept.values()), dtype=np.int64, count=len(kept))
         data = {
