@@ -446,8 +446,68 @@ def test_match_table_equals_the_object_array_construction():
     for name, variant in variants.items():
         for rows in (found, found.iloc[:0]):
             expected = _object_match_table(variant, _scored(rows, key_pairs))
-            pd.testing.assert_frame_equal(align._match_table(variant, rows, key_pairs), expected,
-                                          obj=name)
+            table = align._match_table(variant, rows, key_pairs)
+            _assert_shared_categories(table)
+            # The values, as plain columns (an empty object array stays object: dtypes of the
+            # values are compared when there are values).
+            pd.testing.assert_frame_equal(_plain(table), expected, obj=name,
+                                          check_dtype=not rows.empty)
+
+
+CATEGORICAL_COLUMNS = ["article_a", "article_b", "outlet_a", "outlet_b", "text_a", "text_b",
+                       "kind"]
+
+
+def _plain(matches: pd.DataFrame) -> pd.DataFrame:
+    """A match table with its categorical columns as plain columns of their values."""
+    return matches.astype({column: matches[column].cat.categories.dtype
+                           for column in CATEGORICAL_COLUMNS})
+
+
+def _assert_shared_categories(matches: pd.DataFrame) -> None:
+    """The categorical columns of a match table: one dtype per pair of columns, whose
+    categories are the values found in either column, sorted."""
+    for name in ("article", "outlet", "text", "kind"):
+        columns = [f"{name}_a", f"{name}_b"] if name != "kind" else ["kind"]
+        dtype = matches[columns[0]].dtype
+        assert isinstance(dtype, pd.CategoricalDtype) and dtype.ordered
+        assert all(matches[column].dtype == dtype for column in columns)
+        values = pd.concat([matches[column].astype(object) for column in columns]).dropna()
+        assert dtype.categories.tolist() == sorted(set(values))
+
+
+def test_match_table_columns_are_categorical_with_shared_sorted_categories():
+    corpus = _toy_corpus()
+    corpus = pd.concat([corpus, _sentences([("d.txt", "AAA First", 0, WIRE[0])])],
+                       ignore_index=True)  # an outlet that sorts first, seen in outlet_b only
+    for method in ("exact", "lsh"):
+        matches = align_sentences(corpus, settings=AlignSettings(method=method))
+        _assert_shared_categories(matches)
+        assert matches["outlet_a"].cat.categories.tolist() == [
+            "AAA First", "AP Copy", "Edited", "Own Words"]
+        assert set(matches["outlet_a"]) == {"AP Copy", "Edited"}  # "AAA First": b only
+        assert matches["outlet_a"].cat.categories is matches["outlet_b"].cat.categories
+        assert matches["kind"].cat.categories.tolist() == ["excerpt", "identical"]
+        assert matches["article_a"].cat.categories.tolist() == ["a.txt", "b.txt", "c.txt", "d.txt"]
+        assert matches["text_a"].cat.categories.tolist() == sorted(
+            set(matches["text_a"].astype(str)) | set(matches["text_b"].astype(str)))
+        assert matches["text_a"].cat.categories.dtype == corpus["text"].dtype  # str
+        # The values: each pair's sentences, as in the sentences table.
+        row = corpus.set_index(["article_id", "position"])
+        for side in "ab":
+            at = pd.MultiIndex.from_arrays([matches[f"article_{side}"].astype(str),
+                                            matches[f"position_{side}"]])
+            assert matches[f"outlet_{side}"].astype(str).tolist() == row.loc[at,
+                                                                            "outlet"].tolist()
+            assert matches[f"text_{side}"].astype(str).tolist() == row.loc[at, "text"].tolist()
+        # Sides compare, and sorting gives the order of the plain strings.
+        assert (matches["outlet_a"] != matches["outlet_b"]).all()
+        plain = _plain(matches)
+        for by in (["outlet_b", "text_a"], ["kind", "article_b", "position_b"]):
+            assert matches.sort_values(by, kind="stable").index.tolist() == \
+                plain.sort_values(by, kind="stable").index.tolist()
+        assert matches["outlet_b"].min() == plain["outlet_b"].min() == "AAA First"
+        assert matches["text_b"].max() == plain["text_b"].max()
 
 
 def _object_match_table(table: pd.DataFrame, found: pd.DataFrame) -> pd.DataFrame:

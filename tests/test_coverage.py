@@ -357,3 +357,30 @@ def test_select_examples_equals_pandas_groupby_head(seed):
     assert select_examples(table.iloc[:1], by=["runs"], n=2)["row"].tolist() == [0]
     with pytest.raises(ValueError):
         select_examples(table, by=["runs"], n=-1)
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_categorical_columns_are_coded_and_excerpted_as_their_values(seed):
+    from helpers.coverage import select_examples
+    from helpers.grouping import code_values
+
+    rng = np.random.default_rng(seed)
+    n = 400
+    plain = pd.DataFrame({
+        "runs": pd.Series(np.repeat(rng.choice(["B", "A", "C"], size=n // 40), 40), dtype="str"),
+        "short": pd.Series(rng.choice(["x", "y", "z", None], size=n), dtype="str"),
+        "row": np.arange(n),
+    })
+    plain.loc[rng.choice(n, 3, replace=False), "runs"] = np.nan
+    categorical = plain.assign(
+        runs=pd.Categorical(plain["runs"], categories=["C", "A", "B", "unused"]),  # unsorted
+        short=pd.Categorical(plain["short"], categories=["x", "y", "z"], ordered=True))
+    for column in ("runs", "short"):
+        for sort in (False, True):
+            assert code_values(categorical[column], sort=sort).tolist() == \
+                code_values(plain[column], sort=sort).tolist()
+    for by in (["runs"], ["short"], ["runs", "short"], ["short", "runs"]):
+        for k in (0, 1, 3):
+            excerpt = select_examples(categorical, by=by, n=k)
+            pd.testing.assert_frame_equal(excerpt, select_examples(plain, by=by, n=k))
+            assert excerpt["runs"].dtype == "str"  # plain values again

@@ -125,8 +125,30 @@ def test_empty_and_small_frames(tmp_path, monkeypatch):
     _assert_same_bytes(pd.DataFrame(), tmp_path / "nothing", monkeypatch, fast=False)
 
 
+def test_categorical_text_columns_are_written_fast_as_their_values(tmp_path, monkeypatch):
+    # a match table's articles, outlets and texts: categories formatted once, then gathered
+    table = _edge_frame()
+    table = table.assign(text=table["text"].astype("category"), str_text=pd.Categorical(
+        table["str_text"], ordered=True,
+        categories=sorted(set(table["str_text"].dropna()) | {"unused"})))
+    plain = table.astype({"text": object, "str_text": "str"})
+    written = _assert_same_bytes(table, tmp_path / "categorical", monkeypatch)
+    assert written == _assert_same_bytes(plain, tmp_path / "plain", monkeypatch)
+    for column in ("text", "str_text"):  # one field per row: an empty one is quoted
+        _assert_same_bytes(table[[column]], tmp_path / column, monkeypatch, name="one")
+    objects = pd.DataFrame({"c": pd.Categorical.from_codes(
+        [0, 1, -1, 0], dtype=pd.CategoricalDtype(pd.Index(["x, y", "z"], dtype=object)))})
+    assert _assert_same_bytes(objects, tmp_path / "objects", monkeypatch) == (
+        b'c\n"x, y"\nz\n""\n"x, y"\n')
+    monkeypatch.setattr(export, "COMPRESS_ROWS", 10)
+    monkeypatch.setattr(export, "CHUNK_ROWS", 7)
+    _assert_same_bytes(table, tmp_path / "gzipped", monkeypatch)
+
+
 @pytest.mark.parametrize("table", [
-    pd.DataFrame({"c": pd.Categorical(["a", "b, c", "a"])}),
+    pd.DataFrame({"c": pd.Categorical([1, None, 3])}),
+    pd.DataFrame({"c": pd.Categorical.from_codes([0, 1], dtype=pd.CategoricalDtype(
+        pd.Index(["a", 2], dtype=object)))}),
     pd.DataFrame({"d": pd.to_datetime(["2024-01-01", None, "2024-03-01"])}),
     pd.DataFrame({"mixed": ["a", 1, 2.5]}),
     pd.DataFrame({"lists": [["a", "b"], [], ["c,d"]]}),

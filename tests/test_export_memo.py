@@ -396,3 +396,22 @@ def test_a_memo_missing_few_blocks_is_kept_and_they_are_formatted_again(kind, tm
     formatted.clear()
     assert _text(write_table(changed, "t", tables_dir=tmp_path, memo=memo)) == expected
     assert formatted == []
+
+
+def test_categorical_columns_are_cut_digested_and_written_as_their_values(tmp_path, monkeypatch):
+    # a match table: articles and texts categorical (its first article cuts the blocks)
+    table = _articles(IDS).rename(columns={"article_id": "article_a"})
+    categorical = table.astype({"article_a": "category", "text": "category",
+                                "str_text": "category"})
+    plain = table.astype({"text": object})
+    assert cut_blocks(categorical).tolist() == cut_blocks(plain).tolist()
+    bounds = cut_blocks(plain)
+    assert digest_blocks(categorical, bounds) == digest_blocks(plain, bounds)
+    memo = tmp_path / "memo.npz"
+    expected = _without_memo(plain, tmp_path / "plain")
+    assert _text(write_table(categorical, "t", tables_dir=tmp_path / "first", memo=memo)) \
+        == expected
+    formatted = _count_formatted(monkeypatch)
+    assert _text(write_table(categorical, "t", tables_dir=tmp_path / "again", memo=memo)) \
+        == expected
+    assert formatted == []  # every block from the memo

@@ -317,13 +317,27 @@ def select_examples(table: pd.DataFrame, *, by: list[str], n: int) -> pd.DataFra
     Returns
     -------
     pandas.DataFrame
-        The same columns as ``table``, at most ``n`` rows per group, in the table's order.
+        The same columns as ``table``, at most ``n`` rows per group, in the table's order. A
+        categorical column (a match table's articles, outlets, texts and kinds) comes back as
+        a plain column of its values (of its categories' dtype): the excerpt is a table to
+        read, and keeps none of the categories of values it does not show.
     """
     if n < 0:
         raise ValueError(f"n must be at least 0, got {n}")
     group = combine_codes(*(code_values(table[column]) for column in by)) if by \
         else np.zeros(len(table), dtype=np.int64)
-    return table[(group >= 0) & (count_earlier(group) < n)].reset_index(drop=True)
+    excerpt = table[(group >= 0) & (count_earlier(group) < n)].reset_index(drop=True)
+    categorical = [name for name, dtype in excerpt.dtypes.items()
+                   if isinstance(dtype, pd.CategoricalDtype)]
+    return excerpt.astype({name: _plain_dtype(excerpt[name]) for name in categorical}) \
+        if categorical else excerpt
+
+
+def _plain_dtype(column: pd.Series) -> object:
+    """The dtype of a categorical column's values: its categories' (object when a missing
+    value would not fit it, e.g. integers)."""
+    dtype = column.cat.categories.dtype
+    return object if column.hasnans and dtype.kind in "iub" else dtype
 
 
 def describe_wire_overlap(overlap: pd.DataFrame, unique: pd.DataFrame) -> str:

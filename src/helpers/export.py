@@ -5,10 +5,11 @@ collections) is written gzip-compressed as ``name.csv.gz``: the same CSV, which 
 spreadsheet importers read directly, at a fraction of the size (wire copy repeats a lot).
 
 Tables whose columns are all numpy ints, floats, bools or text (``str``/``object`` holding only
-strings and missing values) are formatted column by column and joined in large chunks, which
-gives the same bytes as :meth:`pandas.DataFrame.to_csv` (same number formatting, same csv
-quoting rules, probed from the :mod:`csv` module itself) several times faster; any other
-table is written by ``to_csv``.
+strings and missing values, or categorical with such categories, as a match table's articles,
+outlets and texts: each category is formatted once) are formatted column by column and joined
+in large chunks, which gives the same bytes as :meth:`pandas.DataFrame.to_csv` (same number
+formatting, same csv quoting rules, probed from the :mod:`csv` module itself) several times
+faster; any other table is written by ``to_csv``.
 
 A table of at least :data:`MEMO_ROWS` rows may be given a memo file (``memo=``, see
 :mod:`helpers.export_memo`): it is then written block by block (blocks of articles), and the
@@ -170,6 +171,15 @@ def _column_fields(column: pd.Series) -> list[str] | None:
         return None
     if isinstance(dtype, pd.StringDtype):
         return _text_fields(column.to_numpy(dtype=object))
+    if isinstance(dtype, pd.CategoricalDtype) and (
+            isinstance(dtype.categories.dtype, pd.StringDtype)
+            or dtype.categories.dtype == object):
+        # Text categories: each category formatted once, then gathered by the codes.
+        fields = _text_fields(dtype.categories.to_numpy(dtype=object))
+        if fields is None:
+            return None
+        codes = column.cat.codes.to_numpy()
+        return np.array(fields + [""], dtype=object)[codes].tolist()  # (code -1: missing)
     return None
 
 

@@ -6,6 +6,8 @@ second per column of a million strings. Two shortcuts give the same groups faste
 - a column whose equal values come in long runs (a per-article table's ``article_id`` and
   ``outlet``, a match table's ``outlet_a``) is coded by hashing one value per run
   (:func:`code_values`);
+- a categorical column (a match table's articles, outlets, texts and kinds) is coded from its
+  integer codes, without looking at its values;
 - a row's rank among the earlier rows of its group (pandas' ``cumcount``) comes from a stable
   radix sort of 16-bit group numbers (:func:`count_earlier`).
 
@@ -43,8 +45,16 @@ def code_values(column: pd.Series, *, sort: bool = False) -> np.ndarray:
     [0, 0, 1, -1, 0]
     >>> code_values(pd.Series(["b", "b", "a"]), sort=True).tolist()
     [1, 1, 0]
+    >>> code_values(pd.Series(["b", "b", None, "a"], dtype="category")).tolist()
+    [0, 0, -1, 1]
     """
-    values = column.to_numpy(dtype=object)
+    if isinstance(column.dtype, pd.CategoricalDtype) and (
+            not sort or column.cat.categories.is_monotonic_increasing):
+        # Equal codes are equal values (categories are distinct); -1 is a missing value. Sorted
+        # categories sort as the values do.
+        values = column.cat.codes.to_numpy()
+    else:
+        values = column.to_numpy(dtype=object)
     if len(values) > 1:
         try:
             change = np.asarray(values[1:] != values[:-1], dtype=bool)
@@ -52,9 +62,22 @@ def code_values(column: pd.Series, *, sort: bool = False) -> np.ndarray:
             change = None
         if change is not None and int(change.sum()) * RUN_ROWS < len(values):
             starts = np.flatnonzero(np.concatenate([[True], change]))
-            heads = pd.factorize(values[starts], sort=sort)[0]
+            heads = _factorized(values[starts], sort)
             return np.repeat(heads, np.diff(np.append(starts, len(values))))
-    return pd.factorize(values, sort=sort)[0].astype(np.int64, copy=False)
+    return _factorized(values, sort)
+
+
+def _factorized(values: np.ndarray, sort: bool) -> np.ndarray:
+    """:func:`pandas.factorize` codes (int64) of an object array, or of categorical codes (an
+    integer array, -1 for a missing value, which keeps code -1 as the values' factorize gives
+    it)."""
+    codes, uniques = pd.factorize(values, sort=sort)
+    codes = codes.astype(np.int64, copy=False)
+    if values.dtype.kind in "iu":
+        missing = np.flatnonzero(np.asarray(uniques) < 0)
+        if len(missing):  # code -1 was numbered as a value: number the others without it
+            codes = np.where(codes == missing[0], -1, codes - (codes > missing[0]))
+    return codes
 
 
 def starts_of_runs(values: np.ndarray) -> np.ndarray:
