@@ -170,6 +170,32 @@ def test_unchanged_call_does_not_rewrite_the_memo(tmp_path, monkeypatch):
     assert len(writes) == 1
 
 
+def test_a_memo_missing_few_texts_and_pairs_is_kept(tmp_path, scored, monkeypatch):
+    """Within REWRITE_SHARE, the file stays and the next call scores the new pairs again."""
+    from helpers import cache
+
+    memo = tmp_path / "memo.npz"
+    settings = AlignSettings(method="exact", max_pairs=None)
+    align_sentences(_collection(BEFORE), settings=settings, memo=memo)
+    before = memo.read_bytes()
+    monkeypatch.setattr(cache, "REWRITE_SHARE", 0.9)
+    grown = _collection([*BEFORE, ("b00.txt", "Outlet 5", 100)])
+    fresh = _fresh(grown, settings)
+    rescored = []
+    for _ in range(2):
+        scored.clear()
+        pd.testing.assert_frame_equal(align_sentences(grown, settings=settings, memo=memo), fresh)
+        rescored.append(sorted(scored))
+        assert memo.read_bytes() == before
+    assert rescored[0] == rescored[1] != []  # the same new pairs, scored by each call
+    monkeypatch.setattr(cache, "REWRITE_SHARE", 0.0)
+    align_sentences(grown, settings=settings, memo=memo)
+    assert memo.read_bytes() != before
+    scored.clear()
+    align_sentences(grown, settings=settings, memo=memo)
+    assert scored == []
+
+
 def test_changed_setting_invalidates_the_memo(tmp_path, scored):
     memo = tmp_path / "memo.npz"
     sentences = _collection(BEFORE)

@@ -296,3 +296,24 @@ def test_compare_articles_without_any_term_raises_as_before(monkeypatch):
     monkeypatch.setattr(similarity, "vectorize_articles", _previous_vectorize)
     with pytest.raises(ValueError, match="empty vocabulary"):
         similarity.compare_articles(sentences)
+
+
+def test_content_key_is_hashed_once_for_the_same_tables(monkeypatch):
+    """The same two table objects: their key from the last call; other (equal) objects or a
+    changed shape: hashed again, and equal tables give equal keys."""
+    from helpers import similarity
+
+    sentences = pd.DataFrame({"article_id": ["a", "b"], "outlet": ["X", "Y"],
+                              "position": [0, 0], "text": ["One text.", "Another text."]})
+    articles = pd.DataFrame({"article_id": ["a", "b"], "headline": ["H1", "H2"]})
+    hashed = []
+    original = similarity._fingerprint
+    monkeypatch.setattr(similarity, "_fingerprint",
+                        lambda frame, columns: hashed.append(1) or original(frame, columns))
+    monkeypatch.setattr(similarity, "_LAST_CONTENT_KEY", [])
+    first = similarity._content_key(sentences, articles)
+    assert len(hashed) == 2
+    assert similarity._content_key(sentences, articles) == first and len(hashed) == 2
+    assert similarity._content_key(sentences.copy(), articles) == first and len(hashed) == 4
+    longer = pd.concat([sentences, sentences.iloc[:1]], ignore_index=True)
+    assert similarity._content_key(longer, articles) != first and len(hashed) == 6

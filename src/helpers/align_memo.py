@@ -37,7 +37,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from helpers.cache import read_snapshot, write_memo
+from helpers.cache import read_snapshot, worth_rewriting, write_memo
 from helpers.reuse import digest_sources
 
 if TYPE_CHECKING:
@@ -162,14 +162,19 @@ class AlignMemo:
              right: np.ndarray, matched: np.ndarray) -> None:
         """Write the call's texts, keys and scored pairs (``M`` of ``(left, right)``).
 
-        Nothing is written when the file already holds exactly these texts and pairs (every
-        one was found there and there are no others). A file that cannot be written is
-        reported with a warning: the alignment itself is complete.
+        Nothing is written when the file already holds exactly these texts and pairs, or
+        when the texts and pairs it lacks and those it holds in excess are at most
+        :data:`helpers.cache.REWRITE_SHARE` of the call's (:func:`helpers.cache.worth_rewriting`:
+        the next call works those few out again). A file that cannot be written is reported
+        with a warning: the alignment itself is complete.
         """
+        stored = (0, 0) if self.memo is None else (len(self.memo.texts), len(self.memo.pairs))
+        hits = (self._hits["texts"], self._hits["pairs"])
+        missing = sum(max(used - hit, 0) + max(kept - hit, 0)
+                      for used, kept, hit in zip((len(texts), len(left)), stored, hits,
+                                                 strict=True))
         if (self.fingerprint["code"] is None
-                or (self.memo is not None and self._hits["texts"] == len(texts)
-                    == len(self.memo.texts) and self._hits["pairs"] == len(left)
-                    == len(self.memo.pairs))):
+                or not worth_rewriting(missing, len(texts) + len(left))):
             return
         code, first = np.unique(left.astype(np.int64) * len(keys) + right, return_index=True)
         data = {
