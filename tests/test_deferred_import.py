@@ -118,36 +118,3 @@ def test_textstat_reaches_real_nltk_through_the_stand_in():
     deferred = _fresh_python(code.format(first="import helpers"))
     eager = _fresh_python(code.format(first="import nltk, helpers"))
     assert deferred == eager == "11 True module"
-
-
-def test_a_forwarded_function_imports_the_module_when_first_called(fake_package):
-    """``from package import function`` takes the stand-in's function without importing."""
-    assert deferred_import.defer_module("fk_fake", functions=("add",)) is True
-    from fk_fake import add
-
-    assert _imports(fake_package) == 0 and deferred_import.is_deferred("fk_fake")
-    assert add(1) == 42  # the real module's function, with the real module's value
-    assert _imports(fake_package) == 1 and not deferred_import.is_deferred("fk_fake")
-    assert add(2) == 43 and _imports(fake_package) == 1
-
-
-def test_altair_charts_do_not_import_rfc3987_syntax_and_iri_checks_still_work():
-    """Altair (through jsonschema) takes rfc3987_syntax's IRI check from the stand-in: drawing
-    and validating a chart builds none of its parsers, and jsonschema's "iri" format check
-    answers as it does when the module is imported at once."""
-    code = """
-        import sys
-        {first}
-        import altair as alt
-        import jsonschema
-        import pandas as pd
-        alt.Chart(pd.DataFrame({{"x": [1, 2]}})).mark_point().encode(x="x:Q").to_dict()
-        before = type(sys.modules["rfc3987_syntax"]).__name__
-        check = jsonschema.Draft202012Validator.FORMAT_CHECKER
-        print(before, check.conforms("http://example.com/ä", "iri"),
-              check.conforms("not an iri ^^", "iri"), type(sys.modules["rfc3987_syntax"]).__name__)
-    """
-    deferred = _fresh_python(code.format(first="import helpers"))
-    eager = _fresh_python(code.format(first="import rfc3987_syntax, helpers"))
-    assert deferred == "_DeferredModule True False module"
-    assert eager == "module True False module"

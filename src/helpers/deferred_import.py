@@ -1,5 +1,4 @@
-"""Modules imported only when first used: NLTK, which textstat imports and the kit never calls,
-and ``rfc3987_syntax``, whose IRI check jsonschema imports (for Altair's chart validation).
+"""Modules imported only when first used (NLTK, which textstat imports and the kit never calls).
 
 textstat (0.7.x) imports NLTK when it is imported, to read the CMU dictionary with
 ``nltk.corpus.cmudict`` if one of its own syllable counts is asked for. The kit counts syllables
@@ -14,14 +13,6 @@ then binds it at no cost). The first time one of its attributes is read or set (
 imported in its place and the attribute is the real module's, so code using it works as if
 it had been imported at once. :mod:`helpers` defers NLTK when it is imported (before any of its
 modules imports textstat); a module already imported, or not installed, is left alone.
-
-``from module import function`` takes the function from the stand-in at once: a stand-in can
-hold such *functions*, each of which imports the real module when first called and calls the
-real function. jsonschema (imported by Altair) does ``from rfc3987_syntax import
-is_valid_syntax`` for its "iri" format check, and importing ``rfc3987_syntax`` builds 38 Earley
-parsers (about 1.3 s in every process that imports Altair, i.e. every notebook kernel), while
-the Vega-Lite schema Altair validates charts against has no "iri" format: with the stand-in,
-the parsers are built only if an IRI is ever checked.
 """
 
 from __future__ import annotations
@@ -31,7 +22,6 @@ import importlib.util
 import sys
 import threading
 import types
-from collections.abc import Callable
 
 _LOCK = threading.RLock()
 
@@ -49,16 +39,13 @@ class _DeferredModule(types.ModuleType):
             setattr(load_deferred(self.__name__), attribute, value)
 
 
-def defer_module(name: str, *, functions: tuple[str, ...] = ()) -> bool:
+def defer_module(name: str) -> bool:
     """Put a stand-in for module ``name`` in ``sys.modules`` that imports it when first used.
 
     Parameters
     ----------
     name
         A top-level module name, e.g. ``"nltk"``.
-    functions
-        Functions of the module that importers take with ``from name import function``: the
-        stand-in holds, under each name, a function that imports the module and calls its own.
 
     Returns
     -------
@@ -76,25 +63,8 @@ def defer_module(name: str, *, functions: tuple[str, ...] = ()) -> bool:
         stand_in.__spec__ = spec
         stand_in.__loader__ = spec.loader
         stand_in.__package__ = name
-        for function in functions:
-            stand_in.__dict__[function] = _forwarding(name, function)
-        if functions and spec.submodule_search_locations is not None:
-            # ``from package import function`` looks for ``__path__`` first; reading it from the
-            # stand-in would import the package. (A submodule imported through the stand-in
-            # then runs before the package's own code, which imports the package.)
-            stand_in.__dict__["__path__"] = list(spec.submodule_search_locations)
         sys.modules[name] = stand_in
         return True
-
-
-def _forwarding(module: str, function: str) -> Callable[..., object]:
-    """A function that imports ``module`` (:func:`load_deferred`) and calls its ``function``."""
-    def forward(*args: object, **kwargs: object) -> object:
-        return getattr(load_deferred(module), function)(*args, **kwargs)
-
-    forward.__name__ = forward.__qualname__ = function
-    forward.__doc__ = f"{module}.{function}, imported when first called."
-    return forward
 
 
 def load_deferred(name: str) -> types.ModuleType:
