@@ -283,3 +283,18 @@ def test_gzip_input_is_cut_where_to_csv_cuts_it(tmp_path, monkeypatch):
         exact, tmp_path / "reference", "exact", gzipped=True))
     written = _gzip_writes(monkeypatch, lambda: write_table(exact, "exact", tables_dir=tmp_path))
     assert expected[0] == 8192 and written == expected
+
+
+@pytest.mark.parametrize("dtype", ["int8", "int32", "int64", "uint16", "uint64"])
+def test_integer_fields_equal_str_of_each_value_dense_or_not(dtype, monkeypatch):
+    """Dense spans (each number formatted once, taken by index) and sparse ones give the
+    fields ``str`` gives value by value; booleans are "True"/"False"."""
+    rng = np.random.default_rng(7)
+    info = np.iinfo(dtype)
+    dense = rng.integers(max(info.min, -50), min(info.max, 200), 3000).astype(dtype)
+    extremes = np.array([info.min, info.max, 0, info.max - 1] * 400, dtype=dtype)
+    monkeypatch.setattr(export, "DENSE_INTEGER_ROWS", 10)
+    for values in (dense, extremes, dense[:5]):
+        assert export._column_fields(pd.Series(values)) == [str(v) for v in values.tolist()]
+    flags = pd.Series(rng.integers(0, 2, 50).astype(bool))
+    assert export._column_fields(flags) == [str(v) for v in flags.tolist()]

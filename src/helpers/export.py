@@ -142,6 +142,27 @@ def _text_fields(values: np.ndarray) -> list[str] | None:
     return _quote_needed(texts)
 
 
+#: The fields of False and True, taken by index (one string object each, not one per row).
+_BOOL_FIELDS = np.array(["False", "True"], dtype=object)
+#: An integer column of at least this many rows whose values span no more numbers than it has
+#: rows formats each number of that span once and takes the fields by index.
+DENSE_INTEGER_ROWS = 1000
+
+
+def _integer_fields(values: np.ndarray) -> list[str]:
+    """``str`` of each integer: each number of the values' span formatted once when the span
+    is no wider than the column is long (counts, positions, ids), else value by value."""
+    if len(values) >= DENSE_INTEGER_ROWS:
+        low, high = int(values.min()), int(values.max())
+        if high - low < len(values):
+            fields = np.array([str(number) for number in range(low, high + 1)], dtype=object)
+            # (unsigned: no value is below low; signed: in 64 bits, where no difference wraps)
+            offsets = values - values.dtype.type(low) if values.dtype.kind == "u" \
+                else values.astype(np.int64) - low
+            return fields[offsets.astype(np.intp)].tolist()
+    return list(map(str, values.tolist()))
+
+
 def _column_fields(column: pd.Series) -> list[str] | None:
     """The CSV fields of one column as ``to_csv`` writes them (``na_rep=""``).
 
@@ -159,13 +180,13 @@ def _column_fields(column: pd.Series) -> list[str] | None:
     if isinstance(dtype, np.dtype):
         values = column.to_numpy()
         if dtype.kind in "iu":  # str of a Python int is str of the numpy int
-            return list(map(str, values.tolist()))
+            return _integer_fields(values)
         if dtype.kind == "f":  # pandas' own path: numpy str of each float, missing -> ""
             fields = values.astype(str).astype(object)
             fields[np.isnan(values)] = ""
             return fields.tolist()
         if dtype.kind == "b":
-            return np.where(values, "True", "False").tolist()
+            return _BOOL_FIELDS[values.astype(np.intp)].tolist()
         if dtype.kind == "O":
             return _text_fields(values)
         return None
