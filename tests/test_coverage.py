@@ -384,3 +384,31 @@ def test_categorical_columns_are_coded_and_excerpted_as_their_values(seed):
             excerpt = select_examples(categorical, by=by, n=k)
             pd.testing.assert_frame_equal(excerpt, select_examples(plain, by=by, n=k))
             assert excerpt["runs"].dtype == "str"  # plain values again
+
+
+def test_first_rows_equal_ranks_within_groups_over_the_whole_table(monkeypatch):
+    """Chunked scan (stopping once every group has its rows), the wide-span fallback and no
+    key columns all give (group >= 0) & (count_earlier(group) < n)."""
+    from helpers import grouping
+
+    rng = np.random.default_rng(11)
+    monkeypatch.setattr(grouping, "FIRST_ROWS_CHUNK", 7)
+    a = rng.integers(-1, 4, 300)
+    b = rng.integers(0, 3, 300)
+    b[250:] = 5  # a group that only starts late: the scan must reach it
+    rare = np.where(np.arange(300) == 299, 2, rng.integers(0, 2, 300))  # a group of one row
+    for codes in ([a, b], [rare], [a], [b, a, rare]):
+        group = grouping.combine_codes(*codes)
+        for n in (0, 1, 5, 400):
+            expected = (group >= 0) & (grouping.count_earlier(group) < n)
+            assert grouping.first_rows(codes, n, rows=300).tolist() == expected.tolist()
+            monkeypatch.setattr(grouping, "FIRST_ROWS_SPAN", 1)  # the fallback
+            assert grouping.first_rows(codes, n, rows=300).tolist() == expected.tolist()
+            monkeypatch.setattr(grouping, "FIRST_ROWS_SPAN", 1 << 20)
+    assert grouping.first_rows([], 2, rows=4).tolist() == [True, True, False, False]
+
+
+def test_select_examples_without_key_columns_takes_the_first_rows():
+    table = pd.DataFrame({"x": range(5), "y": list("abcde")})
+    assert coverage.select_examples(table, by=[], n=2)["y"].tolist() == ["a", "b"]
+    assert coverage.select_examples(table.iloc[0:0], by=[], n=2).empty

@@ -34,7 +34,7 @@ from sklearn.cluster import AgglomerativeClustering
 from sklearn.preprocessing import normalize
 
 from helpers.align import matching_key
-from helpers.grouping import code_values, combine_codes, count_earlier
+from helpers.grouping import code_values, first_rows
 from helpers.safe_text import escape_text as escape
 from helpers.vectorize import analyze_all, fit_token_documents
 
@@ -324,9 +324,8 @@ def select_examples(table: pd.DataFrame, *, by: list[str], n: int) -> pd.DataFra
     """
     if n < 0:
         raise ValueError(f"n must be at least 0, got {n}")
-    group = combine_codes(*(code_values(table[column]) for column in by)) if by \
-        else np.zeros(len(table), dtype=np.int64)
-    excerpt = table[(group >= 0) & (count_earlier(group) < n)].reset_index(drop=True)
+    excerpt = table[first_rows([code_values(table[column]) for column in by], n,
+                               rows=len(table))].reset_index(drop=True)
     categorical = [name for name, dtype in excerpt.dtypes.items()
                    if isinstance(dtype, pd.CategoricalDtype)]
     return excerpt.astype({name: _plain_dtype(excerpt[name]) for name in categorical}) \

@@ -135,3 +135,52 @@ def count_earlier(group: np.ndarray) -> np.ndarray:
     rank[order] = np.arange(len(shifted)) - np.repeat(starts, np.diff(np.append(starts,
                                                                                 len(shifted))))
     return rank
+
+
+#: Rows scanned at a time by :func:`first_rows`.
+FIRST_ROWS_CHUNK = 65536
+#: :func:`first_rows` counts groups in one array when their key columns' codes span at most
+#: this many combinations (else through :func:`combine_codes` and :func:`count_earlier`).
+FIRST_ROWS_SPAN = 1 << 20
+
+
+def first_rows(codes: list[np.ndarray], n: int, *, rows: int) -> np.ndarray:
+    """Which of ``rows`` rows are among the first ``n`` of their group (rows with equal codes
+    in every column of ``codes``; a row with a code -1 belongs to none; without columns, all
+    rows are one group): ``(group >= 0) & (count_earlier(group) < n)`` for ``group =
+    combine_codes(*codes)``.
+
+    When the codes span few combinations (e.g. pairs of outlets), each group's size is counted
+    once and the rows are scanned :data:`FIRST_ROWS_CHUNK` at a time until every group has its
+    ``min(size, n)`` rows: the first rows of millions rarely need more than the first chunks.
+
+    Examples
+    --------
+    >>> first_rows([np.array([0, 1, 0, 0, -1, 1])], 2, rows=6).tolist()
+    [True, True, True, False, False, True]
+    """
+    if not codes:
+        return np.arange(rows) < n
+    span = 1
+    for column in codes:
+        span *= int(column.max(initial=0)) + 1
+    if span > FIRST_ROWS_SPAN:
+        group = combine_codes(*codes)
+        return (group >= 0) & (count_earlier(group) < n)
+    key = np.zeros(rows, dtype=np.int64)
+    missing = np.zeros(rows, dtype=bool)
+    for column in codes:
+        key *= int(column.max(initial=0)) + 1
+        key += column
+        missing |= column < 0
+    key[missing] = span  # one more bin: rows in no group
+    need = np.minimum(np.bincount(key, minlength=span + 1)[:span], n)
+    taken = np.zeros(span + 1, dtype=np.int64)
+    mask = np.zeros(rows, dtype=bool)
+    for start in range(0, rows, FIRST_ROWS_CHUNK):
+        part = key[start:start + FIRST_ROWS_CHUNK]
+        mask[start:start + len(part)] = (part < span) & (count_earlier(part) + taken[part] < n)
+        taken += np.bincount(part, minlength=span + 1)
+        if (taken[:span] >= need).all():
+            break
+    return mask
