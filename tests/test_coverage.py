@@ -409,6 +409,8 @@ def test_first_rows_equal_ranks_within_groups_over_the_whole_table(monkeypatch):
 
 
 def test_select_examples_without_key_columns_takes_the_first_rows():
+    from helpers.coverage import select_examples
+
     table = pd.DataFrame({"x": range(5), "y": list("abcde")})
-    assert coverage.select_examples(table, by=[], n=2)["y"].tolist() == ["a", "b"]
-    assert coverage.select_examples(table.iloc[0:0], by=[], n=2).empty
+    assert select_examples(table, by=[], n=2)["y"].tolist() == ["a", "b"]
+    assert select_examples(table.iloc[0:0], by=[], n=2).empty
