@@ -171,6 +171,19 @@ def _all_tables(per_article) -> dict[str, pd.DataFrame]:
             for f in fields(article_tables.ArticleTables)}
 
 
+def _spy_entry_reads(monkeypatch) -> list[str]:
+    """Record the file name of every cache entry read from now on."""
+    read: list[str] = []
+    original = article_tables.read_cache_entry
+
+    def spy(path):
+        read.append(path.name)
+        return original(path)
+
+    monkeypatch.setattr(article_tables, "read_cache_entry", spy)
+    return read
+
+
 def test_a_rerun_joins_only_new_articles_from_entries_and_equals_a_full_join(
         seed_dir, tmp_path, cache, monkeypatch):
     folder, names = _seed_subset(seed_dir, tmp_path / "event", 4)
@@ -184,14 +197,7 @@ def test_a_rerun_joins_only_new_articles_from_entries_and_equals_a_full_join(
     renamed = sources.loc[sources["file"] == names[1], "outlet"].iloc[0]
     sources.loc[sources["file"] == names[1], "outlet"] = "Renamed Outlet"
     sources.to_csv(folder / "sources.csv", index=False)
-    read: list[str] = []
-    original = article_tables.read_cache_entry
-
-    def spy(path):
-        read.append(path.name)
-        return original(path)
-
-    monkeypatch.setattr(article_tables, "read_cache_entry", spy)
+    read = _spy_entry_reads(monkeypatch)
     corpus = load_collection(folder)
     rerun = _all_tables(compute_article_tables(corpus, workers=1))
     assert len(read) == 1  # the new article's entry; the others come from the snapshots
@@ -221,14 +227,7 @@ def test_a_snapshot_missing_few_articles_is_kept_and_their_entries_read_again(
     before = {path: path.read_bytes() for path in snapshots}
     monkeypatch.setattr(cache_module, "REWRITE_SHARE", 0.25)  # 1 of 4 articles is within it
     shutil.copy(seed_dir / names[3], folder / names[3])
-    read: list[str] = []
-    original = article_tables.read_cache_entry
-
-    def spy(path):
-        read.append(path.name)
-        return original(path)
-
-    monkeypatch.setattr(article_tables, "read_cache_entry", spy)
+    read = _spy_entry_reads(monkeypatch)
     corpus = load_collection(folder)
     for run in (1, 2):  # the snapshots stay: each join reads the new article's entry again
         rerun = _all_tables(compute_article_tables(corpus, workers=1))
