@@ -168,13 +168,10 @@ class AlignMemo:
         the next call works those few out again). A file that cannot be written is reported
         with a warning: the alignment itself is complete.
         """
-        stored = (0, 0) if self.memo is None else (len(self.memo.texts), len(self.memo.pairs))
-        hits = (self._hits["texts"], self._hits["pairs"])
-        missing = sum(max(used - hit, 0) + max(kept - hit, 0)
-                      for used, kept, hit in zip((len(texts), len(left)), stored, hits,
-                                                 strict=True))
-        if (self.fingerprint["code"] is None
-                or not worth_rewriting(missing, len(texts) + len(left))):
+        stored = 0 if self.memo is None else len(self.memo.texts) + len(self.memo.pairs)
+        if self.fingerprint["code"] is None or not worth_rewriting(
+                used=len(texts) + len(left), stored=stored,
+                common=self._hits["texts"] + self._hits["pairs"]):
             return
         code, first = np.unique(left.astype(np.int64) * len(keys) + right, return_index=True)
         data = {

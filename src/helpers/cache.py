@@ -114,19 +114,22 @@ def write_snapshot(path: Path, data: dict, *,
 REWRITE_SHARE = 0.02
 
 
-def worth_rewriting(missing: int, total: int) -> bool:
-    """Whether a snapshot or memo missing ``missing`` of a run's ``total`` items (new, changed
-    or stale ones) is rewritten: when it misses any and more than :data:`REWRITE_SHARE` of
-    ``total``, or when ``total`` is 0 and it misses any.
+def worth_rewriting(*, used: int, stored: int, common: int) -> bool:
+    """Whether a run rewrites a snapshot or memo: when the items the file lacks (new or changed
+    ones) and those it holds in excess (removed or changed ones) together are more than
+    :data:`REWRITE_SHARE` of the items the run used (any, when it used none).
 
     Parameters
     ----------
-    missing
-        Items the file lacks or holds in excess (0: it holds exactly what the run used).
-    total
-        Items the run used.
+    used
+        Items the run used (distinct: articles, texts, pairs, blocks).
+    stored
+        Items the file holds.
+    common
+        Items both have.
     """
-    return missing > 0 and missing > REWRITE_SHARE * total
+    missing = max(used - common, 0) + max(stored - common, 0)
+    return missing > 0 and missing > REWRITE_SHARE * used
 
 
 def write_memo(path: Path, data: dict, *, what: str) -> None:

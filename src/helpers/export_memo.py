@@ -262,9 +262,9 @@ class TableMemo:
         """
         kept = dict(zip(digests, members, strict=True))
         kept.pop(None, None)
-        new = sum(1 for digest in kept if digest not in self.members)
-        stale = len(self.members) - (len(kept) - new)
-        if self.fingerprint["code"] is None or not worth_rewriting(new + stale, len(kept)):
+        if self.fingerprint["code"] is None or not worth_rewriting(
+                used=len(kept), stored=len(self.members),
+                common=sum(1 for digest in kept if digest in self.members)):
             return
         sizes = np.fromiter(map(len, kept.values()), dtype=np.int64, count=len(kept))
         data = {

@@ -144,13 +144,12 @@ def join_tables(corpus, entry_of: Callable[[str], dict], *, lexicons: Lexicons,
         feature_rows.update((aid, entries[aid]["features"]) for aid in chunk
                             if aid in fresh["features"])
 
-    def stale(name: str) -> int:
-        """Articles the snapshot of ``name`` lacks, has changed, or has removed."""
-        return len(fresh[name]) + len(stored[name]["keys"]) - len(reused[name])
-
-    # Snapshots missing only a few articles stay as they are (helpers.cache.REWRITE_SHARE).
-    kept_as_is = {name for name in reused if name not in whole and stale(name)
-                  and not worth_rewriting(stale(name), len(ids))}
+    # Snapshots missing only a few articles stay as they are (helpers.cache.REWRITE_SHARE);
+    # one that has every article but is not this join (e.g. an outlet renamed) is rewritten.
+    kept_as_is = {name for name in reused if name not in whole
+                  and len(reused[name]) < max(len(ids), len(stored[name]["keys"]))
+                  and not worth_rewriting(used=len(ids), stored=len(stored[name]["keys"]),
+                                          common=len(reused[name]))}
 
     def save(name: str, table: pd.DataFrame,
              text_codes: dict[str, TextCodes] | None = None) -> None:

@@ -250,9 +250,8 @@ def analyze_all(texts: Iterable[str], *,
             _TOKEN_MEMO[text] = tokens
     result = [analyze_cached(text) for text in texts]
     distinct = dict(zip(texts, result, strict=True))
-    new = sum(1 for text in distinct if text not in known)
-    stale = len(known) - (len(distinct) - new)  # texts of the file this call did not have
-    if worth_rewriting(new + stale, len(distinct)):
+    if worth_rewriting(used=len(distinct), stored=len(known),
+                       common=sum(1 for text in distinct if text in known)):
         token_memo.write_tokens(memo, list(distinct), list(distinct.values()))
     return result
 
