@@ -378,7 +378,8 @@ def align_sentences(sentences: pd.DataFrame, *, settings: AlignSettings | None =
         and the matched words of each scored pair (:mod:`helpers.align_memo`), and from which
         it takes those it finds; the result is the same as without it. After a few articles
         are added to a collection, only their new texts and pairs are worked out. The file
-        holds the last call's texts and pairs only; a file written with other settings or
+        holds the texts and pairs of the last call that rewrote it (see
+        :mod:`helpers.align_memo`); a file written with other settings or
         code, or unreadable, is ignored and rewritten. ``None`` (default): no file.
 
     Returns

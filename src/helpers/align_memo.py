@@ -16,12 +16,14 @@ positions, the pair cap). A pair whose keys appear in the other order than in th
 scored again.
 
 The file is a snapshot (:func:`helpers.cache.write_snapshot`: ``.npz`` read without pickle,
-written atomically) holding the texts, keys and scored pairs of the last call only, so it never
-grows beyond one collection. It carries a fingerprint: :data:`MEMO_VERSION`, the
-:class:`~helpers.align.AlignSettings`, the Python and Unicode database versions (case folding,
-accents and ``\\w`` follow them) and a digest of the source of the modules that compute keys and
-``M`` (:data:`CODE_MODULES`), so a change of settings or of that code invalidates it. A memo
-that is missing, unreadable, inconsistent or of another fingerprint is ignored and rewritten.
+written atomically) holding the texts, keys and scored pairs of the last call that rewrote it,
+so it never grows beyond one collection (a call whose texts and pairs differ from the file's by
+at most :data:`helpers.cache.REWRITE_SHARE` leaves it as it is). It carries a fingerprint:
+:data:`MEMO_VERSION`, the :class:`~helpers.align.AlignSettings`, the Python and Unicode database
+versions (case folding, accents and ``\\w`` follow them) and a digest of the source of the
+modules that compute keys and ``M`` (:data:`CODE_MODULES`), so a change of settings or of that
+code invalidates it. A memo that is missing, unreadable, inconsistent or of another fingerprint
+is ignored and rewritten.
 """
 
 from __future__ import annotations

@@ -431,7 +431,8 @@ def _write_memoised(table: pd.DataFrame, path: Path, memo_path: Path, *,
     The file is the header line followed by each block's lines (see
     :mod:`helpers.export_memo`): as they are, or with ``gzipped`` as one gzip member each
     (the header a member of its own). A block found in the memo is copied from it, the others
-    are formatted (and compressed). The memo is then rewritten with the current blocks.
+    are formatted (and compressed). The memo is then rewritten with the current blocks,
+    unless it lacks only a few (:meth:`helpers.export_memo.TableMemo.save`).
 
     Parameters
     ----------

@@ -62,7 +62,9 @@ Digest
     need to check again, which would take a tenth of a second on large tables).
 
 The file is a snapshot (:func:`helpers.cache.write_snapshot`: ``.npz`` read without pickle,
-written atomically) of the current blocks only, so it never grows beyond one table. It carries
+written atomically) of the blocks of the last write that rewrote it (one that finds it missing
+at most :data:`helpers.cache.REWRITE_SHARE` of its blocks leaves it as it is), so it never
+grows beyond one table. It carries
 a fingerprint: :data:`MEMO_VERSION`, the column names and dtypes, the compression level
 (``None`` for plain text, so a memo of plain blocks never serves a compressed table or the
 other way round), the rows per block (:func:`block_rows`), the Python, NumPy and pandas

@@ -8,10 +8,11 @@ tokenised; the others come from the file (tokenising the tens of thousands of di
 sentences of a 10,000-article collection takes about a second).
 
 The file is a snapshot (:func:`helpers.cache.write_snapshot`: ``.npz`` read without pickle,
-written atomically) holding the texts of the last call only, so it never grows beyond one
-collection: each text's tokens as codes into the distinct tokens. It carries a fingerprint:
-:data:`MEMO_VERSION`, the Python, Unicode database and scikit-learn versions (case folding,
-accents and ``\\w`` follow them) and a digest of the source of :mod:`helpers.vectorize` (the
+written atomically) holding the texts of the last call that rewrote it (see
+:func:`helpers.vectorize.analyze_all`), so it never grows beyond one collection: each text's
+tokens as codes into the distinct tokens. It carries a fingerprint: :data:`MEMO_VERSION`, the
+Python, Unicode database and scikit-learn versions (case folding, accents and ``\\w`` follow
+them) and a digest of the source of :mod:`helpers.vectorize` (the
 analyzer's definition and its stop words), so a change of that code invalidates it. A memo that
 is missing, unreadable, inconsistent or of another fingerprint is ignored and rewritten.
 """
