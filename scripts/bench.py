@@ -291,13 +291,13 @@ def run_report(collection: Path, notebooks: list[Path], cache_root: Path, *,
 def forget_memos() -> None:
     """Empty the per-text memos (tokens, VADER scores, matching keys, lexicon matchers) that a
     fresh kernel would not have, so earlier stages do not speed up the notebooks."""
-    from helpers import align, coverage, lexicons, tone, vectorize
+    from helpers import align, cache, lexicons, tone, vectorize
 
     vectorize._TOKEN_MEMO.clear()
     tone.score_text.cache_clear()
     align.normalize_sentence.cache_clear()
     align._LAST_KEYS.clear()
-    coverage._LAST.clear()
+    cache.LAST_RESULTS.clear()
     align._fold_spelling.cache_clear()
     lexicons._compile_matcher.cache_clear()
 

@@ -291,25 +291,25 @@ def test_usable_pairs_keep_matches_of_two_usable_sentences_in_order():
 
 
 def test_remembered_reuses_a_result_for_the_same_objects_only():
-    from helpers import coverage
+    from helpers import cache
 
     calls = []
     frame = pd.DataFrame({"x": [1, 2]})
-    assert coverage._remembered("t", (frame, 5), lambda: calls.append(1) or "a") == "a"
-    assert coverage._remembered("t", (frame, 5), lambda: calls.append(1) or "b") == "a"
+    assert cache.remember_last("t", (frame, 5), lambda: calls.append(1) or "a") == "a"
+    assert cache.remember_last("t", (frame, 5), lambda: calls.append(1) or "b") == "a"
     assert len(calls) == 1
     # An equal copy, another integer, a changed shape or another step: computed again.
-    assert coverage._remembered("t", (frame.copy(), 5), lambda: calls.append(1) or "c") == "c"
-    copy = coverage._LAST["t"][0][0]
-    assert coverage._remembered("t", (copy, 6), lambda: calls.append(1) or "d") == "d"
+    assert cache.remember_last("t", (frame.copy(), 5), lambda: calls.append(1) or "c") == "c"
+    copy = cache.LAST_RESULTS["t"][0][0]
+    assert cache.remember_last("t", (copy, 6), lambda: calls.append(1) or "d") == "d"
     copy["y"] = 0
-    assert coverage._remembered("t", (copy, 6), lambda: calls.append(1) or "e") == "e"
-    assert coverage._remembered("u", (copy, 6), lambda: calls.append(1) or "f") == "f"
+    assert cache.remember_last("t", (copy, 6), lambda: calls.append(1) or "e") == "e"
+    assert cache.remember_last("u", (copy, 6), lambda: calls.append(1) or "f") == "f"
     assert len(calls) == 5
 
 
 def test_coverage_functions_share_their_lookups_and_equal_fresh_ones(seed_corpus):
-    from helpers import coverage
+    from helpers import cache, coverage
     from helpers.align import align_sentences
 
     sentences = seed_corpus.sentences
@@ -318,14 +318,14 @@ def test_coverage_functions_share_their_lookups_and_equal_fresh_ones(seed_corpus
               coverage.find_unique_sentences(sentences, matches),
               coverage.group_copies(sentences, matches),
               coverage.cluster_facts(sentences, matches)]
-    usable = coverage._LAST["usable"][2]
+    usable = cache.LAST_RESULTS["usable"][2]
     assert coverage._usable(sentences) is usable
     for name in ("match_rows", "usable_pairs", "matched_outlets"):
-        assert coverage._LAST[name][0] == (usable, matches)
+        assert cache.LAST_RESULTS[name][0] == (usable, matches)
     fresh = []
     for function in (coverage.summarize_wire_overlap, coverage.find_unique_sentences,
                      coverage.group_copies, coverage.cluster_facts):
-        coverage._LAST.clear()
+        cache.LAST_RESULTS.clear()
         fresh.append(function(sentences.copy(), matches.copy()))
     for one, other in zip(shared, fresh, strict=True):
         pd.testing.assert_frame_equal(one, other, check_exact=True)

@@ -301,7 +301,7 @@ def test_compare_articles_without_any_term_raises_as_before(monkeypatch):
 def test_content_key_is_hashed_once_for_the_same_tables(monkeypatch):
     """The same two table objects: their key from the last call; other (equal) objects or a
     changed shape: hashed again, and equal tables give equal keys."""
-    from helpers import similarity
+    from helpers import cache, similarity
 
     sentences = pd.DataFrame({"article_id": ["a", "b"], "outlet": ["X", "Y"],
                               "position": [0, 0], "text": ["One text.", "Another text."]})
@@ -310,7 +310,7 @@ def test_content_key_is_hashed_once_for_the_same_tables(monkeypatch):
     original = similarity._fingerprint
     monkeypatch.setattr(similarity, "_fingerprint",
                         lambda frame, columns: hashed.append(1) or original(frame, columns))
-    monkeypatch.setattr(similarity, "_LAST_CONTENT_KEY", [])
+    monkeypatch.setattr(cache, "LAST_RESULTS", {})
     first = similarity._content_key(sentences, articles)
     assert len(hashed) == 2
     assert similarity._content_key(sentences, articles) == first and len(hashed) == 2

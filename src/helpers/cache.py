@@ -24,10 +24,11 @@ import gc
 import json
 import os
 import warnings
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
 import numpy as np
 import pandas as pd
@@ -321,3 +322,33 @@ def paused_gc() -> Iterator[None]:
     finally:
         if enabled:
             gc.enable()
+
+
+T = TypeVar("T")
+
+#: The last result of each step of :func:`remember_last`: (its inputs, their shapes, result).
+LAST_RESULTS: dict[str, tuple[tuple, tuple, object]] = {}
+
+
+def remember_last(step: str, inputs: tuple, compute: Callable[[], T]) -> T:
+    """``compute()``, or its result for the same ``inputs`` when the last call of ``step`` had
+    them (the very same objects, of the same shapes; integers equal), within this process.
+
+    A notebook passes the same sentences table and match table (millions of pairs) to several
+    functions, which derive the same things from them (:mod:`helpers.coverage`'s usable
+    sentences, match rows and copy groups; :mod:`helpers.similarity`'s content hash of the
+    tables), so each is worked out once. The inputs are kept with the result (their identity
+    cannot pass to another object meanwhile); a table modified in place between calls,
+    keeping its shape, would be taken as the same: the kit's tables are never modified in
+    place.
+    """
+    shapes = tuple(getattr(item, "shape", None) for item in inputs)
+    last = LAST_RESULTS.get(step)
+    if (last is not None and len(last[0]) == len(inputs) and last[1] == shapes
+            and all(a is b or (type(a) is int and a == b)
+                    for a, b in zip(last[0], inputs, strict=True))):
+        return last[2]  # type: ignore[return-value]
+    LAST_RESULTS.pop(step, None)  # (free the old result first)
+    result = compute()
+    LAST_RESULTS[step] = (inputs, shapes, result)
+    return result

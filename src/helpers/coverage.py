@@ -23,9 +23,6 @@ no other outlet carries). A sentence's centrality is then its group's.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import TypeVar
-
 import numpy as np
 import pandas as pd
 from scipy import sparse
@@ -34,6 +31,7 @@ from sklearn.cluster import AgglomerativeClustering
 from sklearn.preprocessing import normalize
 
 from helpers.align import matching_key
+from helpers.cache import remember_last
 from helpers.grouping import code_values, first_rows
 from helpers.safe_text import escape_text as escape
 from helpers.vectorize import analyze_all, fit_token_documents
@@ -48,48 +46,20 @@ OVERLAP_COLUMNS = ["outlet_a", "outlet_b", "n_sentences_a", "n_shared", "share_o
                    "share_low", "share_high",
                    "example"]
 COVERAGE_COLUMNS = ["cluster_id", "label", "outlet", "present", "sentence", "n_outlets"]
-T = TypeVar("T")
 
 
 def _usable(sentences: pd.DataFrame) -> pd.DataFrame:
     """Sentences of at least ``MIN_WORDS`` normalised words (each distinct text is normalised
     once, by :func:`helpers.align.matching_key`: the key the last alignment found, else
     :func:`helpers.align.normalize_sentence`). Remembered for the last table
-    (:func:`_remembered`): do not modify the result."""
+    (:func:`helpers.cache.remember_last`): do not modify the result."""
     def compute() -> pd.DataFrame:
         codes, texts = pd.factorize(sentences["text"], use_na_sentinel=False)
         words = np.fromiter((len(matching_key(str(t)).split()) for t in texts.tolist()),
                             dtype=np.int64, count=len(texts))
         return sentences.loc[words[codes] >= MIN_WORDS].reset_index(drop=True)
 
-    return _remembered("usable", (sentences,), compute)
-
-
-#: The last result of each step of :func:`_remembered`: (its inputs, their shapes, result).
-_LAST: dict[str, tuple[tuple, tuple, object]] = {}
-
-
-def _remembered(step: str, inputs: tuple, compute: Callable[[], T]) -> T:
-    """``compute()``, or its result for the same ``inputs`` when the last call of ``step`` had
-    them (the very same objects, of the same shapes; integers equal).
-
-    The notebook passes one sentences table and one match table (millions of pairs) to four
-    functions here; each derives the same usable sentences, the rows of every match and the
-    copy groups, so they are worked out once. The inputs are kept with the result (their
-    identity cannot pass to another object meanwhile); a table modified in place between
-    calls, keeping its shape, would be taken as the same: the kit's tables are never modified
-    in place.
-    """
-    shapes = tuple(getattr(item, "shape", None) for item in inputs)
-    last = _LAST.get(step)
-    if (last is not None and len(last[0]) == len(inputs) and last[1] == shapes
-            and all(a is b or (type(a) is int and a == b)
-                    for a, b in zip(last[0], inputs, strict=True))):
-        return last[2]  # type: ignore[return-value]
-    _LAST.pop(step, None)  # (free the old result first)
-    result = compute()
-    _LAST[step] = (inputs, shapes, result)
-    return result
+    return remember_last("usable", (sentences,), compute)
 
 
 def _sentence_rows(usable: pd.DataFrame, article_ids: pd.Series, positions: pd.Series
@@ -130,13 +100,13 @@ def _usable_pairs(usable: pd.DataFrame, matches: pd.DataFrame) -> tuple[np.ndarr
         both = (rows >= 0) & (cols >= 0)
         return (rows, cols) if both.all() else (rows[both], cols[both])
 
-    return _remembered("usable_pairs", (usable, matches), compute)
+    return remember_last("usable_pairs", (usable, matches), compute)
 
 
 def _match_rows(usable: pd.DataFrame, matches: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
     """Rows in ``usable`` of the sentences ``a`` and ``b`` of each match (-1: not usable);
-    remembered (:func:`_remembered`)."""
-    return _remembered("match_rows", (usable, matches), lambda: tuple(
+    remembered (:func:`helpers.cache.remember_last`)."""
+    return remember_last("match_rows", (usable, matches), lambda: tuple(
         _sentence_rows(usable, matches[f"article_{side}"], matches[f"position_{side}"])
         for side in "ab"))
 
@@ -148,7 +118,7 @@ def _copy_groups(n: int, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
         graph = sparse.coo_matrix((np.ones(len(rows)), (rows, cols)), shape=(n, n))
         return connected_components(graph, directed=False)[1]
 
-    return _remembered("copy_groups", (n, rows, cols), compute)
+    return remember_last("copy_groups", (n, rows, cols), compute)
 
 
 def _matched_outlets(usable: pd.DataFrame, matches: pd.DataFrame) -> np.ndarray:
@@ -164,7 +134,7 @@ def _matched_outlets(usable: pd.DataFrame, matches: pd.DataFrame) -> np.ndarray:
             matched[rows[keep], others[keep]] = True
         return matched
 
-    return _remembered("matched_outlets", (usable, matches), compute)
+    return remember_last("matched_outlets", (usable, matches), compute)
 
 
 def summarize_wire_overlap(sentences: pd.DataFrame, matches: pd.DataFrame) -> pd.DataFrame:

@@ -40,6 +40,7 @@ from scipy import sparse
 from sklearn.decomposition import TruncatedSVD
 
 from helpers import similarity_reuse as kept
+from helpers.cache import remember_last
 from helpers.reuse import MAX_DRIFT, Drift, FitStore, describe_reuse
 from helpers.safe_text import escape_text
 from helpers.vectorize import analyze_all, fit_tfidf, fit_token_weights
@@ -124,21 +125,12 @@ def _fingerprint(frame: pd.DataFrame | None, columns: list[str]) -> tuple[int, i
 
 def _content_key(sentences: pd.DataFrame, articles: pd.DataFrame | None) -> tuple:
     """The fingerprints of the sentences and articles tables (:func:`_fingerprint`), taken
-    from the last call when it had the very same tables, of the same shapes (the notebook
-    passes the same two tables three times, and hashing 400,000 sentences takes a tenth of a
-    second; the kit's tables are never modified in place)."""
-    shapes = (sentences.shape, None if articles is None else articles.shape)
-    last = _LAST_CONTENT_KEY
-    if last and last[0] is sentences and last[1] is articles and last[2] == shapes:
-        return last[3]
-    key = (_fingerprint(sentences, ["article_id", "outlet", "position", "text"]),
-           _fingerprint(articles, ["article_id", "headline"]))
-    _LAST_CONTENT_KEY[:] = [sentences, articles, shapes, key]
-    return key
-
-
-#: The tables of the last :func:`_content_key` call, their shapes and their key.
-_LAST_CONTENT_KEY: list = []
+    from the last call when it had the very same tables (:func:`helpers.cache.remember_last`:
+    the notebook passes the same two tables three times, and hashing 400,000 sentences takes a
+    tenth of a second)."""
+    return remember_last("similarity_tables", (sentences, articles), lambda: (
+        _fingerprint(sentences, ["article_id", "outlet", "position", "text"]),
+        _fingerprint(articles, ["article_id", "headline"])))
 
 
 def _fit_vectors(sentences: pd.DataFrame, articles: pd.DataFrame | None,
