@@ -16,6 +16,10 @@ find its distinct values again: :func:`read_snapshot_with_codes` also gives each
 codes and distinct values (:class:`TextCodes`), and :func:`write_snapshot` takes the codes of
 the new table's columns and stores them as they are (distinct values no longer used are
 dropped); it finds them again itself whenever those codes do not fit the column.
+
+Two rules shared by the snapshots and memos: a run rewrites one only when it differs by more
+than :data:`REWRITE_SHARE` from what the run used (:func:`worth_rewriting`); and, within one
+process, :func:`remember_last` keeps the last result a step derived from the very same tables.
 """
 
 from __future__ import annotations
