@@ -395,7 +395,7 @@ def test_a_features_snapshot_of_rows_is_still_read_then_written_as_a_table(
         seed_dir, tmp_path, cache, monkeypatch):
     """Features snapshots written before held each article's values (``rows``)."""
     folder, names = _seed_subset(seed_dir, tmp_path / "event", 4)
-    first = compute_article_tables(load_collection(folder), workers=1, tables=())
+    first = compute_article_tables(load_collection(folder), workers=1, tables=("features",))
     path = next(cache.rglob(f"{article_tables.SNAPSHOT_FOLDER}/features.npz"))
     snap = read_snapshot(path)
     values = snap["table"].drop(columns=["article_id", "outlet", "language"])
@@ -407,11 +407,11 @@ def test_a_features_snapshot_of_rows_is_still_read_then_written_as_a_table(
     monkeypatch.setattr(article_tables, "read_cache_entry",
                         lambda path: read.append(path.name) or original(path))
     corpus = load_collection(folder)
-    rerun = compute_article_tables(corpus, workers=1, tables=()).features
+    rerun = compute_article_tables(corpus, workers=1, tables=("features",)).features
     assert len(read) == 1  # the new article only
     assert "table" in read_snapshot(path) and "rows" not in read_snapshot(path)
     path.unlink()
-    full = compute_article_tables(corpus, workers=1, tables=()).features
+    full = compute_article_tables(corpus, workers=1, tables=("features",)).features
     pd.testing.assert_frame_equal(rerun, full)
     pd.testing.assert_frame_equal(rerun.iloc[:4], first.features)
     assert rerun["quotes"].dtype == "int64" and rerun["tone_mean"].dtype == "float64"
@@ -419,10 +419,34 @@ def test_a_features_snapshot_of_rows_is_still_read_then_written_as_a_table(
 
 def test_a_features_snapshot_with_text_values_is_rebuilt(seed_dir, cache):
     corpus = load_collection(seed_dir, use_cache=False)
-    whole = compute_article_tables(corpus, workers=1, tables=()).features
+    whole = compute_article_tables(corpus, workers=1, tables=("features",)).features
     path = next(cache.rglob(f"{article_tables.SNAPSHOT_FOLDER}/features.npz"))
     snap = read_snapshot(path)
     write_snapshot(path, {**snap, "table": snap["table"].assign(words="many")})
-    again = compute_article_tables(corpus, workers=1, tables=()).features
+    again = compute_article_tables(corpus, workers=1, tables=("features",)).features
     pd.testing.assert_frame_equal(again, whole)
     assert read_snapshot(path)["table"]["words"].dtype == "int64"
+
+
+def test_features_are_joined_only_when_asked_for(seed_dir, tmp_path, cache, monkeypatch):
+    folder, _ = _seed_subset(seed_dir, tmp_path / "event", 3)
+    corpus = load_collection(folder)
+    # () analyses and caches every article but joins nothing: no entry is read back and no
+    # snapshot written (the step before a report's notebooks).
+    read = _spy_entry_reads(monkeypatch)
+    nothing = compute_article_tables(corpus, workers=1, tables=())
+    assert read == []
+    assert not list(cache.rglob(f"{article_tables.SNAPSHOT_FOLDER}/*.npz"))
+    assert len(list(cache.rglob(f"{article_tables._CACHE_FOLDER}/*.json"))) == 3
+    assert all(getattr(nothing, f.name).empty for f in fields(table_join.ArticleTables))
+    # A table without the features leaves them empty, and writes no features snapshot.
+    mentions = compute_article_tables(corpus, workers=1, tables=("mentions",))
+    assert mentions.features.empty and len(mentions.mentions) > 0
+    assert sorted(p.name for p in cache.rglob(f"{article_tables.SNAPSHOT_FOLDER}/*.npz")) \
+        == ["mentions.npz"]
+    # Asked for, they are the default join's.
+    alone = compute_article_tables(corpus, workers=1, tables=("features",))
+    assert alone.mentions.empty
+    assert alone.features["article_id"].tolist() == corpus.articles["article_id"].tolist()
+    default = compute_article_tables(corpus, workers=1)
+    pd.testing.assert_frame_equal(alone.features, default.features)

@@ -294,8 +294,9 @@ def compute_article_tables(corpus, *, workers: int | None = None,
     progress
         Show a progress bar; default: when many articles need computing.
     tables
-        Names of the tables to join (default: all); the others are left empty, which saves
-        time on large collections. ``features`` is always joined.
+        Names of the tables to join (default: all, ``"features"`` included); the others are
+        left empty, which saves time on large collections. ``()`` joins none: the articles
+        are analysed and cached, as before a report's notebooks run.
 
     Returns
     -------

@@ -116,7 +116,7 @@ def compute_article_features(corpus, *, workers: int | None = None,
                              lexicons: Lexicons | None = None) -> pd.DataFrame:
     """Compute one row of features per article (parallel, cached per article).
 
-    A shortcut for ``compute_article_tables(corpus, ...).features``
+    A shortcut for ``compute_article_tables(corpus, ..., tables=("features",)).features``
     (:func:`helpers.article_tables.compute_article_tables`, same parameters).
 
     Returns
@@ -139,4 +139,5 @@ def compute_article_features(corpus, *, workers: int | None = None,
     from helpers.article_tables import compute_article_tables
 
     return compute_article_tables(corpus, workers=workers, dask_address=dask_address,
-                                  use_cache=use_cache, lexicons=lexicons, tables=()).features
+                                  use_cache=use_cache, lexicons=lexicons,
+                                  tables=("features",)).features

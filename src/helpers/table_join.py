@@ -88,7 +88,7 @@ def join_tables(corpus, entry_of: Callable[[str], dict], *, lexicons: Lexicons,
                 tables: tuple[str, ...] | None = None, keys: dict[str, str] | None = None,
                 snapshots: Path | None = None) -> ArticleTables:
     """Concatenate the cache entries of the corpus's articles into tables (only those named in
-    ``tables``, default all; the others are empty).
+    ``tables``, default all, ``"features"`` included; the others are empty).
 
     ``entry_of(article_id)`` gives an article's entry; entries are fetched and turned into
     table rows :data:`JOIN_CHUNK` articles at a time, in corpus order.
@@ -109,15 +109,16 @@ def join_tables(corpus, entry_of: Callable[[str], dict], *, lexicons: Lexicons,
     ids = corpus.articles["article_id"].tolist()
     outlets = dict(zip(ids, corpus.articles["outlet"], strict=True))
     languages = dict(zip(ids, corpus.articles["language"].tolist(), strict=True))
-    texts = corpus.sentences.set_index(["article_id", "position"])["text"]
     names = [f.name for f in fields(ArticleTables) if f.name != "features"]
     unknown = set(tables or ()) - set(names) - {"features"}
     if unknown:
         raise ValueError(f"unknown tables {sorted(unknown)}; choose from {names}")
     wanted = [name for name in names if tables is None or name in tables]
+    with_features = tables is None or "features" in tables
+    joining = [*wanted, *(["features"] if with_features else [])]
     use_snapshots = snapshots is not None and keys is not None
     stored = {name: _read_table_snapshot(snapshots / f"{name}.npz", features=name == "features")
-              for name in [*wanted, "features"]} if use_snapshots else {}
+              for name in joining} if use_snapshots else {}
     # Snapshots that hold this very join (nothing to add, remove, reorder or refresh).
     whole = {name for name, snap in stored.items()
              if snap is not None and "table" in snap and snap.get("outlets") == outlets
@@ -126,12 +127,12 @@ def join_tables(corpus, entry_of: Callable[[str], dict], *, lexicons: Lexicons,
               for name, snap in stored.items() if snap is not None}
     reused = {name: found for name, found in reused.items() if found}
     # Articles whose rows each table must take from their entries (new, changed, no snapshot).
-    fresh = {name: {aid for aid in ids if aid not in reused.get(name, ())}
-             for name in [*wanted, "features"]}
+    fresh = {name: {aid for aid in ids if aid not in reused.get(name, ())} for name in joining}
     todo = set().union(*fresh.values())
     pending = [aid for aid in ids if aid in todo]
     parts: dict[str, list[pd.DataFrame]] = {name: [] for name in wanted}
     feature_rows: dict[str, dict] = {}
+    texts = corpus.sentences.set_index(["article_id", "position"])["text"] if pending else None
     if "features" in reused and "features" not in whole:
         feature_rows = _stored_feature_rows(stored["features"], reused["features"])
     for start in range(0, len(pending), JOIN_CHUNK):
@@ -142,7 +143,7 @@ def join_tables(corpus, entry_of: Callable[[str], dict], *, lexicons: Lexicons,
             if mine:
                 parts[name].append(_join_one(name, mine, outlets, texts))
         feature_rows.update((aid, entries[aid]["features"]) for aid in chunk
-                            if aid in fresh["features"])
+                            if aid in fresh.get("features", ()))
 
     # Snapshots missing only a few articles stay as they are (helpers.cache.REWRITE_SHARE);
     # one that has every article but is not this join (e.g. an outlet renamed) is rewritten.
@@ -183,7 +184,9 @@ def join_tables(corpus, entry_of: Callable[[str], dict], *, lexicons: Lexicons,
                                       article_codes=carried.get("article_id"))
         save(name, joined[name], _reorder_codes(carried, order))
     joined["readability"] = _finish_readability(joined["readability"])
-    if "features" in whole:
+    if not with_features:
+        features = pd.DataFrame()
+    elif "features" in whole:
         features = stored["features"]["table"]
     else:
         features = build_feature_table(
