@@ -7,9 +7,16 @@ spreadsheet importers read directly, at a fraction of the size (wire copy repeat
 Tables whose columns are all numpy ints, floats, bools or text (``str``/``object`` holding only
 strings and missing values, or categorical with such categories, as a match table's articles,
 outlets and texts: each category is formatted once) are formatted column by column and joined
-in large chunks, which gives the same bytes as :meth:`pandas.DataFrame.to_csv` (same number
+in large chunks, which gives the same text as :meth:`pandas.DataFrame.to_csv` (same number
 formatting, same csv quoting rules, probed from the :mod:`csv` module itself) several times
-faster; any other table is written by ``to_csv``.
+faster; any other table is written by ``to_csv``. A plain CSV has ``to_csv``'s very bytes. A
+compressed one is a gzip file of several members (the header line, then each
+:data:`GZIP_MEMBER_ROWS` rows), which ``gzip``, ``zcat``, Python's :mod:`gzip`, pandas and R
+read as one stream (RFC 1952, section 2.2): each member is compressed on a second thread while
+the next rows are formatted, which takes about half the time of one stream compressed after
+formatting (the 779,080-row coverage matrix of the 10,000-article bench: 0.7-0.8 s instead of
+1.5-1.7 s). Its bytes differ from ``to_csv``'s (one stream, with the file's name in its header);
+the text is the same.
 
 A table of at least :data:`MEMO_ROWS` rows may be given a memo file (``memo=``, see
 :mod:`helpers.export_memo`): it is then written block by block (blocks of articles), and the
@@ -28,7 +35,9 @@ import gzip
 import io
 import os
 import re
+from collections import deque
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import BinaryIO
 
@@ -46,6 +55,13 @@ CHUNK_ROWS = 65_536
 #: Tables with fewer rows than this are written whole, even when given a memo: the memo's own
 #: work would cost about what it saves (measured in :mod:`helpers.export_memo`'s docstring).
 MEMO_ROWS = 2_000
+
+#: Rows per gzip member of a compressed table written without a memo (about 2 MB of text for
+#: the coverage matrix): members are compressed on a second thread while the next ones are
+#: formatted, so they must be many; each costs a few bytes of compression.
+GZIP_MEMBER_ROWS = 16_384
+#: Members compressed or waiting at a time (bounds the memory of the text held for them).
+MEMBERS_AHEAD = 3
 
 _GZIP_OPTIONS = {"compresslevel": 1, "mtime": 0}
 _LINE_END = os.linesep
@@ -246,74 +262,13 @@ class _PlainSink:
         """Nothing is held back."""
 
 
-class _TextWrapperSink:
-    """Writes lines in the pieces :class:`io.TextIOWrapper` passes to its buffer.
-
-    ``to_csv`` writes one line at a time through a ``TextIOWrapper`` that collects encoded
-    lines and hands them on once they reach its chunk size (8192 bytes), flushing first when
-    the next line would overflow it. A gzip stream's bytes may depend on where its input is
-    cut (zlib 1.2.13 gives the same bytes for any cuts, other deflate implementations need
-    not), so the same cuts are reproduced here, at no measurable cost: each piece is the
-    longest run of whole lines that fits in the chunk (a longer line alone).
-    """
-
-    def __init__(self, handle: BinaryIO, chunk_size: int = 8192) -> None:
-        self.handle = handle
-        self.chunk_size = chunk_size
-        self.pending: list[str] = []
-        self.count = 0
-
-    def flush(self) -> None:
-        """Hand the collected lines on as one write."""
-        if self.pending:
-            self.handle.write("".join(self.pending).encode("utf-8"))
-        self.pending, self.count = [], 0
-
-    def write(self, lines: list[str]) -> None:
-        """Collect ``lines`` (each followed by the terminator), writing full pieces.
-
-        Parameters
-        ----------
-        lines
-            Lines without their terminator.
-        """
-        sizes = np.fromiter(map(len, lines), dtype=np.int64, count=len(lines)) + len(_LINE_END)
-        ascii_ = np.fromiter(map(str.isascii, lines), dtype=bool, count=len(lines))
-        for row in np.flatnonzero(~ascii_).tolist():  # the wrapper counts encoded bytes
-            sizes[row] = len(lines[row].encode("utf-8")) + len(_LINE_END)
-        ends = np.concatenate([[0], np.cumsum(sizes)])
-        row, total = 0, len(lines)
-        while row < total:
-            room = self.chunk_size - self.count
-            last = int(np.searchsorted(ends, ends[row] + room, side="right")) - 2
-            if last < row:
-                if self.count:
-                    self.flush()
-                    continue
-                last = row  # a line longer than the chunk goes alone
-            self.pending.append(_LINE_END.join(lines[row:last + 1]) + _LINE_END)
-            self.count += int(ends[last + 1] - ends[row])
-            row = last + 1
-            if self.count >= self.chunk_size or row < total:
-                self.flush()
-
-    def close(self) -> None:
-        """Write what is left, then flush the file as the wrapper's ``close`` does.
-
-        On a gzip file that flush ends the deflate block (``Z_SYNC_FLUSH``), which shows in
-        the compressed bytes.
-        """
-        self.flush()
-        self.handle.flush()
-
-
 def _fast_writable(table: pd.DataFrame) -> bool:
     """Whether the fast writer may try ``table`` (its columns may still need ``to_csv``)."""
     return (_LINE_END == "\n" and table.shape[1] > 0
             and all(type(name) is str for name in table.columns))
 
 
-def _fast_csv(table: pd.DataFrame, sink: _PlainSink | _TextWrapperSink) -> bool:
+def _fast_csv(table: pd.DataFrame, sink: _PlainSink) -> bool:
     """Write ``table`` as ``to_csv(index=False)`` would, unless a column can't be.
 
     Parameters
@@ -341,10 +296,12 @@ def _fast_csv(table: pd.DataFrame, sink: _PlainSink | _TextWrapperSink) -> bool:
 
 
 def _write_csv(table: pd.DataFrame, path: Path, *, gzipped: bool) -> None:
-    """Write ``table`` to ``path`` with the bytes of ``to_csv(index=False)``.
+    """Write ``table`` to ``path``: the bytes of ``to_csv(index=False)``, or with ``gzipped``
+    the same text as gzip members (:func:`_write_gzip_members`).
 
     The fast writer is tried first; when it gives up (a column it does not reproduce
-    exactly, text that is not valid UTF-8) ``to_csv`` rewrites the whole file.
+    exactly, text that is not valid UTF-8) ``to_csv`` rewrites the whole file (compressed as
+    one gzip stream, level 1, no timestamp, for a ``.csv.gz`` file).
 
     Parameters
     ----------
@@ -353,12 +310,11 @@ def _write_csv(table: pd.DataFrame, path: Path, *, gzipped: bool) -> None:
     path
         Destination file.
     gzipped
-        Compress with gzip (level 1, no timestamp), as ``to_csv(compression=...)`` does.
+        Compress with gzip.
     """
     try:
-        if gzipped:  # same header (file name, mtime 0) as pandas' gzip handle
-            with gzip.GzipFile(filename=str(path), mode="wb", **_GZIP_OPTIONS) as handle:
-                done = _fast_csv(table, _TextWrapperSink(handle))
+        if gzipped:
+            done = _write_gzip_members(table, path)
         else:
             with open(path, "wb") as handle:
                 done = _fast_csv(table, _PlainSink(handle))
@@ -368,6 +324,41 @@ def _write_csv(table: pd.DataFrame, path: Path, *, gzipped: bool) -> None:
         return
     compression = {"method": "gzip", **_GZIP_OPTIONS} if gzipped else None
     table.to_csv(path, index=False, encoding="utf-8", compression=compression)
+
+
+def _write_gzip_members(table: pd.DataFrame, path: Path) -> bool:
+    """Write ``table`` as a gzip file of members: the header line, then each
+    :data:`GZIP_MEMBER_ROWS` rows (level 1, no timestamp, as the export memo writes its
+    blocks). A member is compressed on a second thread while the next rows are formatted
+    (zlib works without Python's lock), at most :data:`MEMBERS_AHEAD` at a time.
+
+    Returns
+    -------
+    bool
+        ``False`` when a column needs ``to_csv`` (the file is then rewritten).
+
+    Raises
+    ------
+    UnicodeEncodeError
+        For text that is not valid UTF-8 (the caller rewrites the file with ``to_csv``).
+    """
+    if not _fast_writable(table):
+        return False
+    with open(path, "wb") as handle, ThreadPoolExecutor(max_workers=1) as pool:
+        handle.write(gzip.compress(_csv_line(list(table.columns)).encode("utf-8"),
+                                   **_GZIP_OPTIONS))
+        pending: deque = deque()
+        for start in range(0, len(table), GZIP_MEMBER_ROWS):
+            lines = _chunk_lines(table, start, start + GZIP_MEMBER_ROWS)
+            if lines is None:
+                return False
+            data = (_LINE_END.join(lines) + _LINE_END).encode("utf-8")
+            pending.append(pool.submit(gzip.compress, data, **_GZIP_OPTIONS))
+            while len(pending) > MEMBERS_AHEAD:
+                handle.write(pending.popleft().result())
+        while pending:
+            handle.write(pending.popleft().result())
+    return True
 
 
 def _batch_blocks(bounds: np.ndarray, blocks: list[int]) -> list[list[int]]:
