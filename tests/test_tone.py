@@ -129,7 +129,7 @@ def test_actor_tone_memo_gives_the_same_table_and_resamples_only_changed_pairs(t
                         lambda values, **kw: calls.append(len(values)) or original(values, **kw))
     pd.testing.assert_frame_equal(
         score_actor_tone(SCORES, lexicon={}, mentions=mentions, n_boot=50, memo=memo), plain)
-    assert calls == [2, 1, 2]
+    assert sorted(calls) == [1, 2, 2]  # (resampled on two threads: any order)
     calls.clear()
     changed = SCORES.assign(compound=[0.5, -0.5, 0.1, 0.3, 0.4])  # Y's first sentence
     expected = score_actor_tone(changed, lexicon={}, mentions=mentions, n_boot=50)
@@ -139,4 +139,4 @@ def test_actor_tone_memo_gives_the_same_table_and_resamples_only_changed_pairs(t
     assert calls == [2]  # only (Y, Putin) resampled
     calls.clear()
     score_actor_tone(changed, lexicon={}, mentions=mentions, n_boot=60, memo=memo)
-    assert calls == [2, 1, 2]  # another option: every pair
+    assert sorted(calls) == [1, 2, 2]  # another option: every pair

@@ -271,10 +271,12 @@ def bootstrap_readability(paragraph_scores: pd.DataFrame, *,
         return [bound for metric in metrics for bound in np.percentile(
             BOOTSTRAP_FORMULAS[metric](resampled), [tail, 100 - tail])]
 
+    outlets = [(outlet, group[list(_COUNT_COLUMNS)].to_numpy(dtype=float))
+               for outlet, group in paragraph_scores.groupby("outlet", sort=True)]
+    intervals = kept.recall_many([(str(outlet), counts) for outlet, counts in outlets],
+                                 2 * len(metrics), resample)
     rows = []
-    for outlet, group in paragraph_scores.groupby("outlet", sort=True):
-        counts = group[list(_COUNT_COLUMNS)].to_numpy(dtype=float)
-        bounds = kept.recall(str(outlet), counts, 2 * len(metrics), resample)
+    for (outlet, counts), bounds in zip(outlets, intervals, strict=True):
         total = dict(zip(_COUNT_COLUMNS, counts.sum(axis=0), strict=True))
         for k, metric in enumerate(metrics):
             rows.append({"outlet": outlet, "metric": metric,

@@ -161,12 +161,14 @@ def score_actor_tone(scores: pd.DataFrame, *, lexicon: Mapping[str, list[str]],
     def resample(_: str, values: np.ndarray) -> tuple[float, float, float]:
         return bootstrap_mean(values, n_boot=n_boot, seed=seed)  # (one seed for every pair)
 
+    pairs = [(outlet, actor, sentences)
+             for outlet, actor, sentences in _sentences_by_actor(mentions, scores)
+             if len(sentences) >= min_sentences]
+    intervals = kept.recall_many([(f"{outlet}\x00{actor}", compound[sentences])
+                                  for outlet, actor, sentences in pairs], 3, resample)
     rows = []
-    for outlet, actor, sentences in _sentences_by_actor(mentions, scores):
-        if len(sentences) < min_sentences:
-            continue
+    for (outlet, actor, sentences), (mean, low, high) in zip(pairs, intervals, strict=True):
         values = compound[sentences]
-        mean, low, high = kept.recall(f"{outlet}\x00{actor}", values, 3, resample)
         closest = text[sentences[np.argmin(np.abs(values - mean))]]
         rows.append({"outlet": outlet, "actor": actor, "sentences": len(sentences), "mean": mean,
                      "low": low, "high": high, "example": closest})
