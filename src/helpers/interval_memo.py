@@ -80,12 +80,7 @@ class IntervalMemo:
         """The ``size`` numbers of one group's result: read back when stored under the
         group's digest (:meth:`digest`), else ``compute(group, values)``; kept for the next run
         either way."""
-        key = self.digest(group, values)
-        found = self._stored.get(key)
-        if found is None or len(found) != size:
-            found = [float(v) for v in compute(group, values)]
-        self._used[key] = found
-        return found
+        return self.recall_many([(group, values)], size, compute)[0]
 
     def recall_many(self, groups: Sequence[tuple[str, np.ndarray]], size: int,
                     compute: Callable[[str, np.ndarray], Sequence[float]], *,
