@@ -422,3 +422,92 @@ def test_row_json_is_json_dumps_with_sorted_keys(row):
     import json
 
     assert corpus_module._row_json(row) == json.dumps(row, sort_keys=True)
+
+
+def _count_keys(monkeypatch) -> list[str]:
+    """Record the SHA-256 of every file whose cache key is computed."""
+    made: list[str] = []
+    original = corpus_module._cache_key
+    monkeypatch.setattr(corpus_module, "_cache_key",
+                        lambda digest, row, version=None: made.append(digest)
+                        or original(digest, row, version))
+    return made
+
+
+def _count_sources_reads(monkeypatch) -> list[str]:
+    reads: list[str] = []
+    original = corpus_module.read_sources
+    monkeypatch.setattr(corpus_module, "read_sources",
+                        lambda folder, **kw: reads.append(folder.name) or original(folder, **kw))
+    return reads
+
+
+def test_keys_of_files_unchanged_with_sources_unchanged_are_reused(isolated, monkeypatch):
+    """An unchanged folder is keyed without reading sources.csv or hashing a key; a new file
+    costs one key (and one read of sources.csv, for its row); a changed sources.csv or parser
+    makes every key again. The tables equal a load without cache each time."""
+    import time
+
+    import helpers.parsing
+
+    _messy_folder(isolated)
+    later = time.time_ns() + 10 * 10**9  # hashed 10 s after the files were written
+    monkeypatch.setattr(corpus_module.time, "time_ns", lambda: later)
+    load_collection(isolated)
+    keys, reads = _count_keys(monkeypatch), _count_sources_reads(monkeypatch)
+    warm = load_collection(isolated)
+    assert keys == [] and reads == []
+    for name, table in _tables(load_collection(isolated, use_cache=False)).items():
+        pd.testing.assert_frame_equal(getattr(warm, name), table, obj=name)
+    # A new file: its key only (sources.csv is read for its row).
+    _write(isolated, "f.txt", "Protests follow summit", lead="Crowds gathered on Wednesday.")
+    keys.clear(), reads.clear()
+    added = load_collection(isolated)
+    assert len(keys) == 1 and reads == ["event"]
+    assert "f.txt" in added.articles["article_id"].tolist()
+    # sources.csv changed: every key is made again, with the new rows.
+    (isolated / "sources.csv").write_text("file,outlet\nb.txt,Evening Star\n", encoding="utf-8")
+    keys.clear(), reads.clear()
+    renamed = load_collection(isolated)
+    assert len(keys) == 4 and reads == ["event"]  # a, b, d (blank), f; c duplicates a
+    assert "Evening Star" in renamed.outlets and "Daily Planet" not in renamed.outlets
+    # A new parser version: every key again (no entry of the old parser is reused).
+    monkeypatch.setattr(helpers.parsing, "PARSER_VERSION", "v-next")
+    keys.clear()
+    reparsed = load_collection(isolated)
+    assert len(keys) == 4 and reparsed.n_parsed_now == 4
+    for name, table in _tables(load_collection(isolated, use_cache=False)).items():
+        pd.testing.assert_frame_equal(getattr(reparsed, name), table, obj=name)
+
+
+def test_a_sources_csv_made_unreadable_still_fails_the_load(isolated, monkeypatch):
+    import time
+
+    _messy_folder(isolated)
+    later = time.time_ns() + 10 * 10**9
+    monkeypatch.setattr(corpus_module.time, "time_ns", lambda: later)
+    load_collection(isolated)
+    (isolated / "sources.csv").write_bytes(b"\xff\xfe\x00\x00garbage\x00")
+    with pytest.raises(CollectionError, match="sources.csv"):
+        load_collection(isolated)
+
+
+def test_malformed_key_inputs_are_ignored(isolated, monkeypatch):
+    import time
+
+    _messy_folder(isolated)
+    later = time.time_ns() + 10 * 10**9
+    monkeypatch.setattr(corpus_module.time, "time_ns", lambda: later)
+    load_collection(isolated)
+    snapshot = paths.cache_dir(isolated) / corpus_module.SNAPSHOT_FILE
+    data = read_snapshot(snapshot)
+    good = data["key_inputs"]
+    assert good["sources"] and good["digests"].keys() == {"a.txt", "b.txt", "d.txt"}
+    keys = _count_keys(monkeypatch)
+    for bad in (None, {**good, "digests": ["a.txt"]}, {**good, "signature": [1, 2]},
+                {k: v for k, v in good.items() if k != "parser"}, "x"):
+        write_snapshot(snapshot, {**data, "key_inputs": bad})
+        assert corpus_module._read_corpus_snapshot(snapshot)["key_inputs"] is None
+        keys.clear()
+        assert "Daily Planet" in load_collection(isolated).outlets
+        assert len(keys) == 3  # every key made again (a, b, d)
