@@ -281,7 +281,8 @@ def test_snapshots_rewritten_with_carried_codes_equal_those_of_a_cold_join(
     carried = [name for name, used in fitted if used]
     assert {"article_id", "outlet", "text", "actor", "left", "right", "keyword",
             "speaker"} <= set(carried)
-    assert carried.count("article_id") == 9  # every table but the features
+    # every joined table but the features, and the four tables of the corpus snapshot
+    assert carried.count("article_id") == 9 + 4
     written = {path.name: read_snapshot(path) for path in snapshots}
     for path in snapshots:
         path.unlink()

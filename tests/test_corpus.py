@@ -511,3 +511,38 @@ def test_malformed_key_inputs_are_ignored(isolated, monkeypatch):
         keys.clear()
         assert "Daily Planet" in load_collection(isolated).outlets
         assert len(keys) == 3  # every key made again (a, b, d)
+
+
+def test_a_snapshot_rewritten_with_carried_text_codes_reads_back_as_a_cold_load(
+        isolated, monkeypatch):
+    """After a file is added among the others (rows reordered) and one is removed, the
+    snapshot is written with the text codes carried from the last one (not found again) and
+    reads back as the tables of a load without cache."""
+    from helpers import cache as cache_module
+
+    for name, headline in (("a.txt", "Summit ends"), ("c.txt", "Talks go on"),
+                           ("d.txt", "Leaders part")):
+        _write(isolated, name, headline)
+    load_collection(isolated)
+    _write(isolated, "b.txt", "Protests follow summit", lead="Crowds gathered on Wednesday.")
+    (isolated / "d.txt").unlink()
+    fitted: list[str] = []
+    original = cache_module._fit_codes
+
+    def spy(values, given):
+        result = original(values, given)
+        if given is not None and result is not None:
+            fitted.append(values.name)
+        return result
+
+    monkeypatch.setattr(cache_module, "_fit_codes", spy)
+    load_collection(isolated)
+    # articles, paragraphs and sentences (no line was removed: that table is empty)
+    assert fitted.count("article_id") == 3 and "text" in fitted
+    stored = corpus_module._read_corpus_snapshot(
+        paths.cache_dir(isolated) / corpus_module.SNAPSHOT_FILE)
+    cold = load_collection(isolated, use_cache=False)
+    assert stored["articles"]["article_id"].tolist() == ["a.txt", "b.txt", "c.txt"]
+    for name in ("articles", "paragraphs", "sentences", "removed"):
+        pd.testing.assert_frame_equal(stored[name], getattr(cold, name), check_exact=True,
+                                      obj=name)

@@ -6,7 +6,8 @@ import numpy as np
 import pandas as pd
 
 from helpers.cache import TextCodes, read_snapshot_with_codes, write_snapshot
-from helpers.table_join import _carry_text_codes, _concat, _map_outlets, _reorder_codes
+from helpers.cache import reorder_text_codes as _reorder_codes
+from helpers.table_join import _carry_text_codes, _concat, _map_outlets
 
 
 def _snapshot_rows() -> pd.DataFrame:

@@ -77,6 +77,67 @@ class TextCodes:
     dtype: str
 
 
+def carry_text_codes(stored: dict[str, TextCodes], keep: np.ndarray,
+                     new_parts: list[pd.DataFrame]) -> dict[str, TextCodes]:
+    """The codes of a table's text columns made of some rows of a snapshot's table and new
+    rows, from the snapshot's codes, for its rows before they are put in order (kept rows,
+    then new ones; see :func:`reorder_text_codes`).
+
+    Parameters
+    ----------
+    stored
+        The snapshot table's text columns (:func:`read_snapshot_with_codes`).
+    keep
+        Which of the snapshot's rows the table kept.
+    new_parts
+        The tables of the new rows, in the order concatenated after the kept rows.
+
+    Returns
+    -------
+    dict
+        Column name → :class:`TextCodes` (the dtype that of the snapshot's column, so that
+        :func:`write_snapshot` ignores codes of a column whose dtype changed). A column is
+        left out when a new part lacks it or a new value is neither text nor missing; the
+        snapshot's distinct values come first, then the new rows' values not among them.
+    """
+    carried = {}
+    every = bool(keep.all())  # (no row to drop)
+    for column, given in stored.items():
+        new = [part[column] for part in new_parts if len(part) and column in part]
+        if len(new) != sum(1 for part in new_parts if len(part)):
+            continue
+        values = np.concatenate([part.to_numpy(dtype=object) for part in new]) if new \
+            else np.array([], dtype=object)
+        codes, uniques = pd.factorize(values)  # missing values: -1
+        uniques = list(uniques)
+        if not all(type(v) is str for v in uniques):
+            continue
+        known = pd.Index(np.array(given.uniques, dtype=object), dtype=object)
+        position = known.get_indexer(uniques) if uniques else np.array([], dtype=np.intp)
+        added = [v for v, p in zip(uniques, position, strict=True) if p < 0]
+        position[position < 0] = np.arange(len(given.uniques), len(given.uniques) + len(added))
+        codes = np.append(position, -1)[codes]
+        kept = given.codes if every else given.codes[keep]
+        uniques = [*given.uniques, *added]
+        carried[column] = TextCodes(  # (int32 as stored: half the memory to fill)
+            np.concatenate([kept, codes], dtype=code_dtype(len(uniques)), casting="same_kind"),
+            uniques, given.dtype)
+    return carried
+
+
+def reorder_text_codes(codes: dict[str, TextCodes], order: np.ndarray) -> dict[str, TextCodes]:
+    """Codes of rows put in ``order`` (each row's position before)."""
+    if np.array_equal(order, np.arange(len(order))):  # nothing moved
+        return codes
+    return {column: TextCodes(given.codes[order], given.uniques, given.dtype)
+            for column, given in codes.items()}
+
+
+def code_dtype(count: int) -> type:
+    """The integer type of codes into ``count`` distinct values (as a snapshot stores them)."""
+    return np.int32 if count < 2**31 - 1 else np.int64
+
+
 def write_snapshot(path: Path, data: dict, *,
                    text_codes: dict[str, dict[str, TextCodes]] | None = None) -> bool:
     """Write ``data`` to ``path`` atomically as a snapshot (``.npz``: see the module doc).
@@ -210,8 +271,7 @@ def _pack_frame(frame: pd.DataFrame, prefix: str, arrays: dict[str, np.ndarray],
             stored = _join_text(values, codes, list(uniques))
         if stored is not None:
             codes, text, count = stored
-            arrays[key] = codes.astype(np.int32 if count < 2**31 - 1 else np.int64,
-                                       copy=False)
+            arrays[key] = codes.astype(code_dtype(count), copy=False)
             arrays[f"{key}/uniques"] = np.frombuffer(text.encode("utf-8"), dtype=np.uint8)
             columns.append({"kind": "text", "dtype": dtype, "uniques": count})
         else:

@@ -42,7 +42,15 @@ import pandas as pd
 
 from helpers import paths
 from helpers.article import Article
-from helpers.cache import paused_gc, read_snapshot, write_cache_entry, write_snapshot
+from helpers.cache import (
+    TextCodes,
+    carry_text_codes,
+    paused_gc,
+    read_snapshot_with_codes,
+    reorder_text_codes,
+    write_cache_entry,
+    write_snapshot,
+)
 from helpers.ingest import decode_bytes, hash_bytes, list_article_files, read_document
 from helpers.segment import split_sentences
 
@@ -254,15 +262,18 @@ def _load(folder: Path, *, use_cache: bool, progress: bool | None, workers: int 
             statuses.append((path.name, *reused[path.name]))
     tables = _build_tables([results[source] for source, status, _ in statuses
                             if status == "ok" and source in results], rows)
+    codes: dict[str, dict[str, TextCodes]] = {}
     if reused:
-        tables = _merge_tables(stored, tables, reused,
-                               [source for source, status, _ in statuses if status == "ok"])
+        tables, codes = _merge_tables(stored, tables, reused,
+                                      [source for source, status, _ in statuses
+                                       if status == "ok"])
     if use_cache:
         keyed_names = {name for name, _ in files}
         write_snapshot(snapshot, {
             "version": SNAPSHOT_VERSION, "files": files, "signatures": signatures,
             "key_inputs": _stored_key_inputs(inputs, keyed),
-            "statuses": [list(s) for s in statuses if s[0] in keyed_names], **tables})
+            "statuses": [list(s) for s in statuses if s[0] in keyed_names], **tables},
+            text_codes=codes)
     return _assemble_corpus(folder, statuses, tables, duplicates, audit,
                             n_parsed_now=len(parsed))
 
@@ -428,7 +439,8 @@ def _read_corpus_snapshot(path: Path) -> dict | None:
     ``None`` when there is none or it is unreadable or of another :data:`SNAPSHOT_VERSION`."""
     if not path.exists():
         return None
-    stored = read_snapshot(path)
+    read = read_snapshot_with_codes(path)
+    stored = None if read is None else {**read[0], "text_codes": read[1]}
     if (stored is None or stored.get("version") != SNAPSHOT_VERSION
             or not _rows_of(stored.get("files"), 2) or not _rows_of(stored.get("statuses"), 3)
             or any(name not in stored for name in _TABLE_COLUMNS)):
@@ -676,15 +688,17 @@ def _build_tables(ok: list[Article], rows: Mapping[str, dict]) -> dict[str, pd.D
             for name, columns in _TABLE_COLUMNS.items()}
 
 
-def _merge_tables(stored: Mapping[str, pd.DataFrame], fresh: Mapping[str, pd.DataFrame],
+def _merge_tables(stored: Mapping, fresh: Mapping[str, pd.DataFrame],
                   reused: Mapping[str, tuple[str, str]], order: list[str]
-                  ) -> dict[str, pd.DataFrame]:
+                  ) -> tuple[dict[str, pd.DataFrame], dict[str, dict[str, TextCodes]]]:
     """The four tables from the snapshot's rows of the ``reused`` files and the ``fresh``
     tables (:func:`_build_tables`) of the others: rows, order and dtypes as
     :func:`_build_tables` gives for all of them (``order``: the parsed files in folder
-    order)."""
+    order); and the codes of their text columns carried from the snapshot's
+    (:func:`helpers.cache.carry_text_codes`: the snapshot is written without finding its
+    distinct values again)."""
     rank = pd.Index(order)
-    merged = {}
+    merged, codes = {}, {}
     for name in _TABLE_COLUMNS:
         old = stored[name]
         keep = old["article_id"].isin(list(reused)).to_numpy()
@@ -693,11 +707,14 @@ def _merge_tables(stored: Mapping[str, pd.DataFrame], fresh: Mapping[str, pd.Dat
             merged[name] = fresh[name]
             continue
         table = _stack(parts)
+        carried = carry_text_codes(stored["text_codes"].get(name, {}), keep, [fresh[name]])
         position = rank.get_indexer(table["article_id"])
         if not (position[1:] >= position[:-1]).all():
-            table = table.iloc[np.argsort(position, kind="stable")].reset_index(drop=True)
-        merged[name] = table
-    return merged
+            moved = np.argsort(position, kind="stable")
+            table = table.iloc[moved].reset_index(drop=True)
+            carried = reorder_text_codes(carried, moved)
+        merged[name], codes[name] = table, carried
+    return merged, codes
 
 
 def _stack(parts: list[pd.DataFrame]) -> pd.DataFrame:

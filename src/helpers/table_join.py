@@ -24,7 +24,15 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from helpers.cache import TextCodes, read_snapshot_with_codes, worth_rewriting, write_snapshot
+from helpers.cache import (
+    TextCodes,
+    carry_text_codes,
+    code_dtype,
+    read_snapshot_with_codes,
+    reorder_text_codes,
+    worth_rewriting,
+    write_snapshot,
+)
 from helpers.lexicons import Lexicons
 
 #: Tables whose ``text`` column is the sentence at ``(article_id, position)`` (not cached twice).
@@ -182,7 +190,7 @@ def join_tables(corpus, entry_of: Callable[[str], dict], *, lexicons: Lexicons,
         joined[name], order = _concat(parts[name], by_article_id=name in ARTICLE_ID_ORDER,
                                       ids=ids if name in reused else None,
                                       article_codes=carried.get("article_id"))
-        save(name, joined[name], _reorder_codes(carried, order))
+        save(name, joined[name], reorder_text_codes(carried, order))
     joined["readability"] = _finish_readability(joined["readability"])
     if not with_features:
         features = pd.DataFrame()
@@ -280,57 +288,17 @@ def _concat(parts: list[pd.DataFrame], *, by_article_id: bool,
 def _carry_text_codes(stored: dict[str, TextCodes], keep: np.ndarray,
                       new_parts: list[pd.DataFrame], outlets: dict[str, str]
                       ) -> dict[str, TextCodes]:
-    """The codes of a joined table's text columns, from those of the snapshot it reused, for
-    its rows before they are put in order (kept rows, then new ones).
-
-    Parameters
-    ----------
-    stored
-        The snapshot table's text columns (:func:`helpers.cache.read_snapshot_with_codes`).
-    keep
-        Which of the snapshot's rows the table kept.
-    new_parts
-        The tables of the articles joined from their entries, in the order concatenated
-        after the kept rows.
-    outlets
-        Article id → outlet: the kept rows' ``outlet`` column was refreshed from it.
-
-    Returns
-    -------
-    dict
-        Column name → :class:`helpers.cache.TextCodes` (the dtype that of the snapshot's
-        column, so that :func:`helpers.cache.write_snapshot` ignores codes of a column whose
-        dtype changed). A column is left out when a new part lacks it or a new value is
-        neither text nor missing; the snapshot's distinct values come first, then the new
-        rows' values not among them.
-    """
-    carried = {}
-    every = bool(keep.all())  # (no article removed or changed: no row to drop)
-    for column, given in stored.items():
-        if column == "outlet":  # refreshed: each kept row's outlet is that of its article
-            if "article_id" not in stored:
-                continue
-            given = _outlet_codes(stored["article_id"], outlets, given.dtype)
-        new = [part[column] for part in new_parts if len(part) and column in part]
-        if len(new) != sum(1 for part in new_parts if len(part)):
-            continue
-        values = np.concatenate([part.to_numpy(dtype=object) for part in new]) if new \
-            else np.array([], dtype=object)
-        codes, uniques = pd.factorize(values)  # missing values: -1
-        uniques = list(uniques)
-        if not all(type(v) is str for v in uniques):
-            continue
-        known = pd.Index(np.array(given.uniques, dtype=object), dtype=object)
-        position = known.get_indexer(uniques) if uniques else np.array([], dtype=np.intp)
-        added = [v for v, p in zip(uniques, position, strict=True) if p < 0]
-        position[position < 0] = np.arange(len(given.uniques), len(given.uniques) + len(added))
-        codes = np.append(position, -1)[codes]
-        kept = given.codes if every else given.codes[keep]
-        uniques = [*given.uniques, *added]
-        carried[column] = TextCodes(  # (int32 as stored: half the memory to fill)
-            np.concatenate([kept, codes], dtype=_code_dtype(len(uniques)), casting="same_kind"),
-            uniques, given.dtype)
-    return carried
+    """:func:`helpers.cache.carry_text_codes` of a joined table, whose kept rows' ``outlet``
+    column was refreshed from ``outlets`` (article id → outlet): its codes are made from those
+    of ``article_id`` (and left out without them)."""
+    stored = dict(stored)
+    if "outlet" in stored:
+        if "article_id" in stored:
+            stored["outlet"] = _outlet_codes(stored["article_id"], outlets,
+                                             stored["outlet"].dtype)
+        else:
+            del stored["outlet"]
+    return carry_text_codes(stored, keep, new_parts)
 
 
 def _map_outlets(article_ids: pd.Series, outlets: dict[str, str], codes: TextCodes | None,
@@ -351,25 +319,12 @@ def _map_outlets(article_ids: pd.Series, outlets: dict[str, str], codes: TextCod
                      index=article_ids.index, name=article_ids.name, copy=False)
 
 
-def _reorder_codes(codes: dict[str, TextCodes], order: np.ndarray) -> dict[str, TextCodes]:
-    """Codes of rows put in ``order`` (:func:`_concat`: each row's position before)."""
-    if np.array_equal(order, np.arange(len(order))):  # nothing moved
-        return codes
-    return {column: TextCodes(given.codes[order], given.uniques, given.dtype)
-            for column, given in codes.items()}
-
-
 def _outlet_codes(article_ids: TextCodes, outlets: dict[str, str], dtype: str) -> TextCodes:
     """Codes of the outlet of each row whose article id is coded as ``article_ids``."""
     codes, uniques = pd.factorize(np.array([outlets.get(aid) for aid in article_ids.uniques],
                                            dtype=object))
-    lookup = np.append(codes, -1).astype(_code_dtype(len(uniques)))
+    lookup = np.append(codes, -1).astype(code_dtype(len(uniques)))
     return TextCodes(lookup[article_ids.codes], list(uniques), dtype)
-
-
-def _code_dtype(count: int) -> type:
-    """The integer type of codes into ``count`` distinct values (as a snapshot stores them)."""
-    return np.int32 if count < 2**31 - 1 else np.int64
 
 
 def _join_one(name: str, parts: list[tuple[str, dict]], outlets: dict, texts: pd.Series
