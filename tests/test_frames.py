@@ -95,3 +95,30 @@ def test_select_keywords_equals_sorting_and_grouping_with_pandas(seed):
                     [["outlet", "frame", "left", "keyword", "right"]].reset_index(drop=True))
         pd.testing.assert_frame_equal(
             select_keywords(keywords, frame=frame, per_outlet=per_outlet), expected)
+
+
+def test_keyword_groups_are_those_of_pandas_groupby():
+    """Hits, first hit and term counts on codes equal groupby's (missing keys left out)."""
+    import numpy as np
+
+    from helpers.frames import _count_keyword_groups
+
+    keywords = pd.DataFrame({
+        "article_id": ["a2", "a1", "a1", "a3", "a1", "a2", "a3"],
+        "outlet": ["Y", "X", "X", None, "X", "Y", "Y"],
+        "position": [4, 0, 2, 1, 3, 0, 9],
+        "frame": ["war", "war", "economy", "war", "war", "war", "economy"],
+        "term": ["troops", "troops", "trade", "troops", None, "army", "trade"],
+    }).astype({c: "string" for c in ("article_id", "outlet", "frame", "term")})
+    hits, first, terms = _count_keyword_groups(keywords)
+    grouped = keywords.groupby(["outlet", "frame"], sort=False)
+    assert hits == grouped.size().to_dict() == {("Y", "war"): 2, ("X", "war"): 2,
+                                                ("X", "economy"): 1, ("Y", "economy"): 1}
+    assert first == {key: tuple(row) for key, row in
+                     grouped[["article_id", "position"]].first().iterrows()}
+    assert first[("Y", "war")] == ("a2", 4)
+    expected = keywords.groupby(["outlet", "frame", "term"]).size().reset_index(name="n")
+    got = terms.sort_values(["outlet", "frame", "term"]).reset_index(drop=True)
+    assert got.astype({"n": np.int64}).to_dict("list") == expected.astype(
+        {"n": np.int64}).to_dict("list")
+    assert got["term"].tolist() == ["trade", "troops", "trade", "army", "troops"]
