@@ -222,28 +222,37 @@ def run_notebooks(collection: Path, notebooks: list[Path], *, refit: bool = Fals
     """Execute the notebooks' code cells in-process; return seconds per notebook.
 
     ``refit`` sets ``refit = True`` in the notebooks that declare it (``framekit report
-    --refit``: fitted models are not reused)."""
-    import nbformat
+    --refit``: fitted models are not reused).
+
+    What a kernel has loaded before the first cell (IPython) is imported before the clock
+    starts; what it has not is imported by the cells, on the clock: the notebook is read as
+    JSON (nbformat would load jsonschema, which altair needs), and no helper module is
+    imported to empty its memos (:func:`forget_memos`).
+    """
+    import json
+
+    import IPython  # noqa: F401  (a kernel's start-up imports it)
 
     times = {}
     tables = tempfile.mkdtemp(prefix="framekit-bench-tables-")  # tables are written, as in a report
     for path in notebooks:
         forget_memos()  # each notebook of a report runs in a fresh kernel
-        nb = nbformat.read(path, as_version=4)
+        cells = json.loads(Path(path).read_text("utf-8"))["cells"]
         namespace: dict = {"__name__": "__bench__"}
         start = time.perf_counter()
-        for cell in nb.cells:
-            if cell.cell_type != "code":
+        for cell in cells:
+            if cell["cell_type"] != "code":
                 continue
-            source = cell.source
-            if "parameters" in cell.metadata.get("tags", []):
+            source = "".join(cell["source"]) if isinstance(cell["source"], list) \
+                else cell["source"]
+            if "parameters" in cell.get("metadata", {}).get("tags", []):
                 source += f"\ncollection = {str(collection)!r}\ntables_dir = {tables!r}\n"
-                if refit and "refit" in cell.source:
+                if refit and "refit" in source:
                     source += "refit = True\n"
             cell_start = time.perf_counter()
             _exec_cell(source, namespace, f"{path.name}")
             if (cell_seconds := time.perf_counter() - cell_start) > SLOW_CELL_SECONDS:
-                first = next((line for line in cell.source.splitlines()
+                first = next((line for line in source.splitlines()
                               if line.strip() and not line.startswith(("#", "from ", "import "))),
                              "(imports)")
                 SLOW_CELLS.append((path.stem, first[:70], cell_seconds))
@@ -292,16 +301,23 @@ def run_report(collection: Path, notebooks: list[Path], cache_root: Path, *,
 
 def forget_memos() -> None:
     """Empty the per-text memos (tokens, VADER scores, matching keys, lexicon matchers) that a
-    fresh kernel would not have, so earlier stages do not speed up the notebooks."""
-    from helpers import align, cache, lexicons, tone, vectorize
+    fresh kernel would not have, so earlier stages do not speed up the notebooks.
 
-    vectorize._TOKEN_MEMO.clear()
-    tone.score_text.cache_clear()
-    align.normalize_sentence.cache_clear()
-    align._LAST_KEYS.clear()
-    cache.LAST_RESULTS.clear()
-    align._fold_spelling.cache_clear()
-    lexicons._compile_matcher.cache_clear()
+    Only modules already imported are touched: importing them here would take their imports
+    (scikit-learn and SciPy, about a second) out of the timed cells of a fresh process."""
+    modules = sys.modules
+    if (vectorize := modules.get("helpers.vectorize")) is not None:
+        vectorize._TOKEN_MEMO.clear()
+    if (tone := modules.get("helpers.tone")) is not None:
+        tone.score_text.cache_clear()
+    if (align := modules.get("helpers.align")) is not None:
+        align.normalize_sentence.cache_clear()
+        align._LAST_KEYS.clear()
+        align._fold_spelling.cache_clear()
+    if (cache := modules.get("helpers.cache")) is not None:
+        cache.LAST_RESULTS.clear()
+    if (lexicons := modules.get("helpers.lexicons")) is not None:
+        lexicons._compile_matcher.cache_clear()
 
 
 def _exec_cell(source: str, namespace: dict, name: str) -> None:

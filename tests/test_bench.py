@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import importlib.util
+from pathlib import Path
 
 from helpers import paths
 
@@ -27,3 +28,45 @@ def test_synthesizer_is_deterministic_and_writes_sources(tmp_path, seed_dir):
     assert {r["outlet"] for r in rows} <= set(bench.OUTLETS)
     # realistic lengths: each article keeps most of a seed body plus its own sentences
     assert all(300 < len((first / n).read_text("utf-8").split()) < 2000 for n in names)
+
+
+def test_clearing_memos_imports_no_helper_module():
+    """A notebook's imports stay on its clock: emptying the memos of a fresh process imports
+    nothing (it once imported scikit-learn, about a second, before the clock started)."""
+    import subprocess
+    import sys
+
+    code = ("import importlib.util, sys\n"
+            f"spec = importlib.util.spec_from_file_location('bench', {str(spec.origin)!r})\n"
+            "bench = importlib.util.module_from_spec(spec); spec.loader.exec_module(bench)\n"
+            "before = set(sys.modules)\n"
+            "bench.forget_memos()\n"
+            "print(sorted(m for m in set(sys.modules) - before))\n"
+            "print('sklearn' in sys.modules, 'helpers.align' in sys.modules)\n")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                            check=True)
+    assert result.stdout.splitlines() == ["[]", "False False"]
+
+
+def test_notebook_cells_run_from_the_json_with_parameters(tmp_path):
+    import json
+
+    notebook = tmp_path / "01_try.ipynb"
+    cells = [{"cell_type": "code", "metadata": {"tags": ["parameters"]},
+              "source": ["collection = 'x'\n", "tables_dir = ''\n"]},
+             {"cell_type": "markdown", "metadata": {}, "source": "# Title"},
+             {"cell_type": "code", "metadata": {},
+              "source": "from pathlib import Path\n"
+                        "Path(tables_dir, 'seen.txt').write_text(collection)\n"}]
+    notebook.write_text(json.dumps({"cells": cells, "metadata": {}, "nbformat": 4,
+                                    "nbformat_minor": 5}), "utf-8")
+    written = []
+    original = bench.shutil.rmtree
+    bench.shutil.rmtree = lambda folder, **kw: written.append(
+        (Path(folder) / "seen.txt").read_text()) or original(folder, **kw)
+    try:
+        times = bench.run_notebooks(tmp_path / "collection", [notebook])
+    finally:
+        bench.shutil.rmtree = original
+    assert list(times) == ["01_try"] and times["01_try"] >= 0
+    assert written == [str(tmp_path / "collection")]
