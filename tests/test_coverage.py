@@ -414,3 +414,29 @@ def test_select_examples_without_key_columns_takes_the_first_rows():
     table = pd.DataFrame({"x": range(5), "y": list("abcde")})
     assert select_examples(table, by=[], n=2)["y"].tolist() == ["a", "b"]
     assert select_examples(table.iloc[0:0], by=[], n=2).empty
+
+
+@pytest.mark.parametrize(("n", "seed", "min_similarity"), [
+    (2, 0, 0.25), (3, 1, 0.25), (12, 2, 0.25), (40, 3, 0.1), (40, 4, 0.6), (150, 5, 0.25),
+    (150, 6, 0.05)])
+def test_average_linkage_labels_are_scikit_learns(n, seed, min_similarity):
+    """The clustering computed with SciPy gives scikit-learn's labels, numbers included."""
+    import numpy as np
+    from sklearn.cluster import AgglomerativeClustering
+
+    from helpers.coverage import _average_linkage_labels
+
+    rng = np.random.default_rng(seed)
+    vectors = rng.random((n, 40)) ** 12  # skewed: some near-duplicates, most far apart
+    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+    similarity = vectors @ vectors.T
+    similarity[0, n - 1] = similarity[n - 1, 0] = 1.0  # an aligned pair
+    if n > 3:
+        similarity[1, 2] = similarity[2, 1] = similarity[1, 3] = similarity[3, 1] = 0.5  # ties
+    np.fill_diagonal(similarity, 1.0)
+    model = AgglomerativeClustering(n_clusters=None, metric="precomputed", linkage="average",
+                                    distance_threshold=1.0 - min_similarity)
+    expected = model.fit_predict(np.maximum(1.0 - similarity, 0.0))
+    labels = _average_linkage_labels(similarity, 1.0 - min_similarity)
+    assert labels.tolist() == expected.tolist()
+    assert 1 <= len(set(labels.tolist())) <= n
