@@ -25,6 +25,7 @@ from collections.abc import Mapping
 import numpy as np
 import pandas as pd
 
+from helpers.grouping import code_texts
 from helpers.lexicons import (
     Matcher,
     compile_matcher,
@@ -311,8 +312,12 @@ def _add_suggested_mentions(sentences: pd.DataFrame, mentions: pd.DataFrame, *,
     the whole lexicon and replace their rows; the others keep their (cached) lexicon mentions.
     Each distinct sentence text is matched once.
     """
-    codes, distinct = pd.factorize(sentences["text"].fillna("").astype(str).to_numpy())
-    distinct = distinct.tolist()
+    shared = code_texts(sentences)  # (shared with the other helpers given the table)
+    if shared.complete:  # no missing text: the codes of fillna("").astype(str)
+        codes, distinct = shared.codes, shared.texts.tolist()
+    else:
+        codes, distinct = pd.factorize(sentences["text"].fillna("").astype(str).to_numpy())
+        distinct = distinct.tolist()
     touched = texts_with_matches(distinct, compile_matcher(
         {name: lexicon[name] for name in suggested}))
     if not touched:

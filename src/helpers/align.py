@@ -49,7 +49,7 @@ from scipy import sparse
 
 from helpers import minhash
 from helpers.align_memo import AlignMemo
-from helpers.grouping import starts_of_runs
+from helpers.grouping import code_texts, starts_of_runs
 from helpers.vectorize import preprocess
 
 #: Suffix rules (compiled regex, replacement) folding British spellings; applied to each word.
@@ -417,7 +417,7 @@ def align_sentences(sentences: pd.DataFrame, *, settings: AlignSettings | None =
         return pd.DataFrame(columns=MATCH_COLUMNS)
     remembered = None if memo is None else AlignMemo(memo, settings)
     as_text = {column: table[column].astype(str) for column in ("text", "outlet")}
-    text_codes, texts = pd.factorize(as_text["text"])
+    text_codes, texts, _ = code_texts(sentences)  # (factorize of as_text["text"], shared)
     key_of_text, keys = pd.factorize(pd.Series(_matching_keys(texts, remembered)))
     codes = key_of_text[text_codes]
     outlet_codes, outlets = pd.factorize(as_text["outlet"])

@@ -34,7 +34,7 @@ from sklearn.preprocessing import normalize
 
 from helpers.align import matching_key
 from helpers.cache import remember_last
-from helpers.grouping import code_values, first_rows
+from helpers.grouping import code_texts, code_values, first_rows
 from helpers.safe_text import escape_text as escape
 from helpers.vectorize import analyze_all, fit_token_documents
 
@@ -56,7 +56,9 @@ def _usable(sentences: pd.DataFrame) -> pd.DataFrame:
     :func:`helpers.align.normalize_sentence`). Remembered for the last table
     (:func:`helpers.cache.remember_last`): do not modify the result."""
     def compute() -> pd.DataFrame:
-        codes, texts = pd.factorize(sentences["text"], use_na_sentinel=False)
+        shared = code_texts(sentences)  # (shared with the other helpers given the table)
+        codes, texts = (shared.codes, shared.texts) if shared.complete else \
+            pd.factorize(sentences["text"], use_na_sentinel=False)
         words = np.fromiter((len(matching_key(str(t)).split()) for t in texts.tolist()),
                             dtype=np.int64, count=len(texts))
         return sentences.loc[words[codes] >= MIN_WORDS].reset_index(drop=True)

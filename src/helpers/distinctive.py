@@ -20,6 +20,7 @@ import numpy as np
 import pandas as pd
 from scipy import sparse
 
+from helpers.grouping import code_texts
 from helpers.safe_text import escape_text
 from helpers.vectorize import (
     LOG_ODDS_ALPHA0,
@@ -35,8 +36,12 @@ DISTINCTIVE_COLUMNS = ["outlet", "term", "count", "count_rest", "log_odds", "z",
 
 
 def _distinct_texts(sentences: pd.DataFrame) -> tuple[np.ndarray, list[str]]:
-    """Each sentence's code into the distinct sentence texts, and those texts (as ``str``)."""
-    texts = [str(text) for text in sentences["text"].astype(str).tolist()]
+    """Each sentence's code into the distinct sentence texts, and those texts (as ``str``;
+    :func:`helpers.grouping.code_texts`, shared with the other helpers given the table)."""
+    shared = code_texts(sentences)
+    if shared.complete:
+        return shared.codes, [str(text) for text in shared.texts.tolist()]
+    texts = [str(text) for text in sentences["text"].astype(str).tolist()]  # (missing: "nan")
     codes, distinct = pd.factorize(np.asarray(texts, dtype=object))
     return codes, distinct.tolist()
 
