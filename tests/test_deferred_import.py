@@ -74,6 +74,26 @@ def test_submodule_import_through_the_stand_in(fake_package):
     assert _imports(fake_package) == 1
 
 
+def test_a_submodule_can_be_deferred(fake_package):
+    """``fk_fake.sub`` deferred: its package is imported to find it, ``import fk_fake.sub``
+    and ``from fk_fake import sub`` bind the stand-in, and the first attribute read imports
+    the submodule (once)."""
+    sub = fake_package / "sub.py"
+    sub.write_text("from pathlib import Path\n"
+                   "_m = Path(__file__).with_name('sub_imports.txt')\n"
+                   "_m.write_text(_m.read_text() + 'x' if _m.exists() else 'x')\n"
+                   "answer = 42\n")
+    assert deferred_import.defer_module("fk_fake.sub") is True
+    import fk_fake.sub
+    from fk_fake import sub as bound
+
+    marker = fake_package / "sub_imports.txt"
+    assert not marker.exists() and deferred_import.is_deferred("fk_fake.sub")
+    assert bound.answer == 42 and fk_fake.sub.answer == 42
+    assert marker.read_text() == "x" and not deferred_import.is_deferred("fk_fake.sub")
+    sys.modules.pop("fk_fake.sub", None)
+
+
 def test_imported_or_missing_modules_are_left_alone(fake_package):
     import fk_fake
 
@@ -118,3 +138,30 @@ def test_textstat_reaches_real_nltk_through_the_stand_in():
     deferred = _fresh_python(code.format(first="import helpers"))
     eager = _fresh_python(code.format(first="import nltk, helpers"))
     assert deferred == eager == "11 True module"
+
+
+def test_framing_modules_leave_scipy_stats_deferred_and_it_works_when_used():
+    """Notebook 01's modules (scikit-learn among them) import SciPy's statistics only as the
+    stand-in; reading it, directly or through scikit-learn, imports the real module."""
+    out = _fresh_python("""
+        import sys
+        import helpers
+        from helpers import (actors, align, attribution, coverage, distinctive, frames, leads,
+                             quotes, similarity, tone)
+        from helpers.deferred_import import is_deferred
+        print(is_deferred("scipy.stats"))
+        import numpy as np
+        from sklearn.preprocessing import PowerTransformer  # box-cox uses scipy.stats
+        fitted = PowerTransformer(method="box-cox").fit(np.array([[1.0], [2.0], [3.0]]))
+        from scipy import stats
+        print(round(float(stats.norm.ppf(0.975)), 6), round(float(fitted.lambdas_[0]), 6),
+              type(sys.modules["scipy.stats"]).__name__)
+    """)
+    assert out.splitlines()[0] == "True"
+    eager = _fresh_python("""
+        import numpy as np
+        from sklearn.preprocessing import PowerTransformer
+        print(round(float(PowerTransformer(method="box-cox").fit(
+            np.array([[1.0], [2.0], [3.0]])).lambdas_[0]), 6))
+    """)
+    assert out.splitlines()[1] == f"1.959964 {eager} module"

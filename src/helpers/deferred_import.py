@@ -1,4 +1,5 @@
-"""Modules imported only when first used (NLTK, which textstat imports and the kit never calls).
+"""Modules imported only when first used (NLTK, which textstat imports and the kit never calls;
+SciPy's statistics, which scikit-learn imports and uses only in functions the kit rarely calls).
 
 textstat (0.7.x) imports NLTK when it is imported, to read the CMU dictionary with
 ``nltk.corpus.cmudict`` if one of its own syllable counts is asked for. The kit counts syllables
@@ -45,7 +46,8 @@ def defer_module(name: str) -> bool:
     Parameters
     ----------
     name
-        A top-level module name, e.g. ``"nltk"``.
+        A module name, e.g. ``"nltk"``, or a submodule's (``"scipy.stats"``: its package is
+        imported to find it, and ``from scipy import stats`` then gets the stand-in too).
 
     Returns
     -------

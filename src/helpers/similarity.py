@@ -37,7 +37,6 @@ from typing import NamedTuple
 import numpy as np
 import pandas as pd
 from scipy import sparse
-from sklearn.decomposition import TruncatedSVD
 
 from helpers import similarity_reuse as kept
 from helpers.cache import remember_last
@@ -567,6 +566,10 @@ def _fit_map(matrix) -> tuple[np.ndarray, np.ndarray]:
     n_components = min(2, matrix.shape[0] - 1, matrix.shape[1] - 1)
     if n_components < 1:
         return coords, np.zeros((0, matrix.shape[1]))
+    # (imported here: sklearn.decomposition imports linear models, model selection and metrics,
+    # and through them SciPy's statistics, 0.5-0.7 s that a rerun reusing the map never needs)
+    from sklearn.decomposition import TruncatedSVD
+
     svd = TruncatedSVD(n_components=n_components, algorithm="randomized", n_iter=10,
                        random_state=0)
     coords[:, :n_components] = svd.fit_transform(matrix)
