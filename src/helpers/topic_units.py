@@ -100,7 +100,7 @@ def _paragraph_units(frame: pd.DataFrame) -> pd.DataFrame:
     if frame.empty:
         return pd.DataFrame(columns=list(UNIT_COLUMNS)).astype(
             {"position": "int64", "paragraph": "int64", "words": "int64"})
-    texts = [str(t) for t in frame["text"]]
+    texts = [str(t) for t in frame["text"].tolist()]  # (tolist: iterating the column is slower)
     by_article = frame.groupby("article_id", sort=False)
     units = pd.DataFrame({
         "article_id": frame["article_id"].to_numpy(),
