@@ -121,28 +121,31 @@ def _count_keyword_groups(keywords: pd.DataFrame
     """Hits per ``(outlet, frame)``, the ``(article_id, position)`` of each pair's first hit,
     and the hits per ``outlet``, ``frame`` and ``term`` (column ``n``), as
     ``groupby(...).size()`` and ``.first()`` give them (rows with a missing key left out),
-    counted on integer codes: each text column is factorised once instead of once per
-    grouping (0.4 s of 0.7 s on 850,000 keyword rows)."""
-    outlet, outlets = pd.factorize(keywords["outlet"])
-    frame, frames = pd.factorize(keywords["frame"])
-    term, terms = pd.factorize(keywords["term"])
-    rows = np.flatnonzero((outlet >= 0) & (frame >= 0))
-    pair = outlet[rows].astype(np.int64) * len(frames) + frame[rows]
-    pairs, first_row, counts = np.unique(pair, return_index=True, return_counts=True)
-    keys = list(zip(outlets.take(pairs // len(frames)).tolist(),
-                    frames.take(pairs % len(frames)).tolist(), strict=True))
-    ids = keywords["article_id"].to_numpy(dtype=object)[rows[first_row]].tolist()
-    positions = keywords["position"].to_numpy()[rows[first_row]].tolist()
-    hits = dict(zip(keys, counts.tolist(), strict=True))
-    first = dict(zip(keys, zip(ids, positions, strict=True), strict=True))
-    rows = rows[term[rows] >= 0]
-    triple = (outlet[rows].astype(np.int64) * len(frames) + frame[rows]) * len(terms) + term[rows]
-    triples, counts = np.unique(triple, return_counts=True)
-    pair = triples // len(terms)
-    table = pd.DataFrame({"outlet": outlets.take(pair // len(frames)),
-                          "frame": frames.take(pair % len(frames)),
-                          "term": terms.take(triples % len(terms)), "n": counts})
-    return hits, first, table
+    counted on group numbers (:func:`helpers.grouping.code_values`, :func:`combine_codes`):
+    each text column is coded once instead of once per grouping (0.4 s of 0.7 s on 850,000
+    keyword rows)."""
+    outlet, frame, term = (code_values(keywords[c]) for c in ("outlet", "frame", "term"))
+    pair = combine_codes(outlet, frame)
+    triple = combine_codes(pair, term)
+    columns = {c: keywords[c].to_numpy(dtype=object)
+               for c in ("outlet", "frame", "term", "article_id")}
+    positions = keywords["position"].to_numpy()
+
+    def firsts(group: np.ndarray) -> tuple[np.ndarray, list[int]]:
+        """The first row of each group (-1: none) and its number of rows."""
+        numbers, first, counts = np.unique(group, return_index=True, return_counts=True)
+        return first[numbers >= 0], counts[numbers >= 0].tolist()
+
+    first, counts = firsts(pair)
+    keys = list(zip(columns["outlet"][first].tolist(), columns["frame"][first].tolist(),
+                    strict=True))
+    hits = dict(zip(keys, counts, strict=True))
+    starts = dict(zip(keys, zip(columns["article_id"][first].tolist(), positions[first].tolist(),
+                                strict=True), strict=True))
+    first, counts = firsts(triple)
+    table = pd.DataFrame({name: columns[name][first] for name in ("outlet", "frame", "term")})
+    table["n"] = np.asarray(counts, dtype=np.int64)
+    return hits, starts, table
 
 
 def select_keywords(keywords: pd.DataFrame, *, frame: str | None = None, per_outlet: int = 2
