@@ -164,11 +164,11 @@ def score_actor_tone(scores: pd.DataFrame, *, lexicon: Mapping[str, list[str]],
     pairs = [(outlet, actor, sentences)
              for outlet, actor, sentences in _sentences_by_actor(mentions, scores)
              if len(sentences) >= min_sentences]
-    intervals = kept.recall_many([(f"{outlet}\x00{actor}", compound[sentences])
-                                  for outlet, actor, sentences in pairs], 3, resample)
+    groups = [(f"{outlet}\x00{actor}", compound[sentences]) for outlet, actor, sentences in pairs]
+    intervals = kept.recall_many(groups, 3, resample)
     rows = []
-    for (outlet, actor, sentences), (mean, low, high) in zip(pairs, intervals, strict=True):
-        values = compound[sentences]
+    for (outlet, actor, sentences), (_, values), (mean, low, high) in zip(
+            pairs, groups, intervals, strict=True):
         closest = text[sentences[np.argmin(np.abs(values - mean))]]
         rows.append({"outlet": outlet, "actor": actor, "sentences": len(sentences), "mean": mean,
                      "low": low, "high": high, "example": closest})
