@@ -8,8 +8,9 @@ __version__ = "0.1.0"
 # textstat imports NLTK, which the kit never calls: import it only if something uses it
 # (helpers.deferred_import). Done here, before any helper module imports textstat.
 defer_module("nltk")
-# scikit-learn imports SciPy's statistics (0.6-0.9 s) when it is imported, and uses them only
-# in functions the kit's notebooks 00, 01, 02 and 04 never call.
+# scikit-learn imports SciPy's statistics (0.6-0.9 s) when it is imported; the kit needs them
+# only where sklearn.decomposition is imported (topic fits, the similarity map's fit), so a
+# rerun of notebook 01 never loads them.
 defer_module("scipy.stats")
 
 # NumPy's huge-page advice makes new large arrays several times slower to write where the
