@@ -12,12 +12,16 @@ process plus its worker processes, proportional set size sampled by psutil) per 
 runs the code cells of each notebook in its own fresh process, as the report gives each notebook
 a fresh kernel (parameters injected, tables written as CSV, displays discarded, charts
 serialised with ``to_dict`` as the report does), on a cold cache: the whole report minus kernel
-start-up and HTML export; its time is the sum of the notebooks' times and its memory the
-largest notebook process's. Then 10 articles are added to the largest collection and the report
-runs again on the warm caches (``incremental_pct``: its time over the full run's; the median
-of ``--reruns`` runs, 3 by default, each from the caches the full run left); the notebooks
-that reuse fitted models (the topic model, see ``helpers.reuse``) are also run with
-``refit = True``, and the rerun's cost with them refitting is printed too. The last line is one
+start-up and HTML export. As ``framekit report`` does, the per-article tables are computed first
+(all cores) and the notebooks then run side by side, one per core, each taken in order by the
+first free runner: the report's time is the first step plus the busiest runner's notebooks (its
+wall-clock time without kernel start-up), and its memory that of its processes together. The
+notebooks' times added up, as if they ran one after another, are printed too. Then 10
+articles are added to the largest collection and the report runs again on the warm caches
+(``incremental_pct``: its time over the full run's; the median of ``--reruns`` runs, 3 by
+default, each from the caches the full run left); the notebooks then run again with
+``refit = True`` (fitted models not reused, see ``helpers.reuse``), and the rerun's cost with
+them refitting is printed too. The last line is one
 summary of the largest run::
 
     bench: n=10000 total_s=... peak_mb=... scaling=... lsh_recall=... incremental_pct=...
@@ -166,10 +170,11 @@ class PeakMemory:
     parent's pages again, as summing resident sizes (RSS) would; RSS where PSS is unavailable.
     """
 
-    def __init__(self, pid: int | None = None) -> None:
+    def __init__(self, pid: int | None = None, *, children_only: bool = False) -> None:
         import psutil
 
         self._process = psutil.Process(pid)  # this process by default
+        self._children_only = children_only  # only its child processes (and theirs)
         self.peak = 0
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
@@ -177,7 +182,7 @@ class PeakMemory:
     def _sample(self) -> int:
         total = 0
         with contextlib.suppress(Exception):
-            total = _memory_of(self._process)
+            total = 0 if self._children_only else _memory_of(self._process)
             for child in self._process.children(recursive=True):
                 with contextlib.suppress(Exception):
                     total += _memory_of(child)
@@ -262,41 +267,91 @@ def run_notebooks(collection: Path, notebooks: list[Path], *, refit: bool = Fals
 
 
 def run_report(collection: Path, notebooks: list[Path], cache_root: Path, *,
-               refit: bool = False, prepare: bool = True) -> tuple[dict[str, float], float]:
-    """Run each notebook in a fresh Python process, as the report runs each in a fresh kernel.
+               refit: bool = False, prepare: bool = True) -> tuple[dict[str, float], float, float]:
+    """Run the report's steps as ``framekit report`` runs them, each notebook in a fresh Python
+    process as the report gives each a fresh kernel.
 
-    First, as ``framekit report`` does before starting kernels, one process loads the
-    collection and computes the per-article tables (all cores). Returns the seconds of that
-    step and of each notebook (its cells, imports included; interpreter start-up excluded, as
-    kernel start-up is) and the peak memory in MB of the largest process (with its workers);
-    the memory of the stages measured before in this process does not count. ``refit`` runs
-    the notebooks as ``framekit report --refit`` does; ``prepare=False`` skips the first step.
+    First, as the report does before starting kernels, one process loads the collection and
+    computes the per-article tables (all cores). Then the notebooks run side by side, as many
+    at a time as the report runs kernels (:func:`helpers.report.count_kernels`: one per core),
+    taken in order by whichever runner is free, as the report's thread pool takes them.
+
+    Returns
+    -------
+    tuple
+        The seconds of the first step and of each notebook (its cells, imports included;
+        interpreter start-up excluded, as kernel start-up is; measured while the others run);
+        the peak memory in MB of the report's processes together (the processes running at a
+        time, with their workers; this process does not count); and the report's time: the
+        first step plus the busiest runner's notebooks (the wall-clock time of the report
+        without kernel start-up). ``refit`` runs the notebooks as ``framekit report --refit``
+        does; ``prepare=False`` skips the first step.
     """
     import json
+    import queue
     import subprocess
 
-    times: dict[str, float] = {}
-    peak = 0.0
-    # As `framekit report` does: load the collection and compute the per-article tables once
-    # (all cores) before the notebooks, which then read them from the cache.
-    first_step = [sys.executable, __file__, "--prepare-only", str(collection), "--cache",
-               str(cache_root)]
-    children = [[sys.executable, __file__, "--notebooks-only", str(collection), "--cache",
-                 str(cache_root), *(["--refit"] if refit else []), str(notebook)]
-                for notebook in notebooks]
-    for command in [first_step, *children] if prepare else children:
+    from helpers.report import count_kernels
+
+    def run(command: list[str]) -> dict[str, float]:
         child = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                                  text=True)
-        with PeakMemory(child.pid) as memory:  # the child and its workers, not this process
-            stdout, stderr = child.communicate()
+        stdout, stderr = child.communicate()
         if child.returncode != 0:
             raise RuntimeError(f"{command[2:]} failed:\n{stderr[-3000:]}")
         result = json.loads(stdout.strip().splitlines()[-1])
-        CHART_ERRORS.extend(result.pop("_chart_errors", []))
-        SLOW_CELLS.extend(tuple(cell) for cell in result.pop("_slow_cells", []))
-        times.update(result)
-        peak = max(peak, memory.peak / 2**20)
-    return times, peak
+        with lock:
+            CHART_ERRORS.extend(result.pop("_chart_errors", []))
+            SLOW_CELLS.extend(tuple(cell) for cell in result.pop("_slow_cells", []))
+        return result
+
+    lock = threading.Lock()
+    times: dict[str, float] = {}
+    first = 0.0
+    peak = 0.0
+    if prepare:  # as `framekit report` does: the per-article tables once, on all cores
+        with PeakMemory(children_only=True) as memory:
+            times.update(run([sys.executable, __file__, "--prepare-only", str(collection),
+                              "--cache", str(cache_root)]))
+        first = sum(times.values())
+        peak = memory.peak / 2**20
+    waiting: queue.SimpleQueue = queue.SimpleQueue()
+    for notebook in notebooks:
+        waiting.put(notebook)
+    busy: list[float] = []  # each runner's seconds of notebooks
+    results: dict[Path, dict[str, float]] = {}
+    failures: list[BaseException] = []
+
+    def runner() -> None:
+        seconds = 0.0
+        while not failures:
+            try:
+                notebook = waiting.get_nowait()
+            except queue.Empty:
+                break
+            try:
+                result = run([sys.executable, __file__, "--notebooks-only", str(collection),
+                              "--cache", str(cache_root), *(["--refit"] if refit else []),
+                              str(notebook)])
+            except BaseException as exc:  # noqa: BLE001 (re-raised below)
+                failures.append(exc)
+                break
+            results[notebook] = result
+            seconds += sum(result.values())
+        with lock:
+            busy.append(seconds)
+
+    runners = [threading.Thread(target=runner) for _ in range(count_kernels(len(notebooks)))]
+    with PeakMemory(children_only=True) as memory:
+        for thread in runners:
+            thread.start()
+        for thread in runners:
+            thread.join()
+    if failures:
+        raise failures[0]
+    for notebook in notebooks:  # in the notebooks' order
+        times.update(results[notebook])
+    return times, max(peak, memory.peak / 2**20), first + max(busy, default=0.0)
 
 
 def forget_memos() -> None:
@@ -407,17 +462,18 @@ def run_size(folder: Path, cache_root: Path, notebooks: list[Path], *,
     stage("similarity", lambda: similarity.compare_articles(corpus.sentences, corpus.articles))
     stage("topics", lambda: topic_models.fit_topics(corpus.paragraphs, seed=0))
     shutil.rmtree(cache_root, ignore_errors=True)
-    times, report_peak = run_report(folder, notebooks, cache_root)
-    stages["report (notebooks)"] = (sum(times.values()), report_peak)
-    print(f"  {'report (notebooks)':<22} {sum(times.values()):9.2f} s  {report_peak:8.0f} MB",
-          flush=True)
+    times, report_peak, report_s = run_report(folder, notebooks, cache_root)
+    stages["report (notebooks)"] = (report_s, report_peak)
+    print(f"  {'report (notebooks)':<22} {report_s:9.2f} s  {report_peak:8.0f} MB  "
+          f"(notebooks side by side; {sum(times.values()):.1f} s one after another)", flush=True)
     for name, seconds in times.items():
         print(f"    {name:<20} {seconds:9.2f} s", flush=True)
     for error in dict.fromkeys(CHART_ERRORS):
         print(f"    chart error: {error}", flush=True)
     CHART_ERRORS.clear()
     print_slow_cells(show_cells)
-    return {"stages": stages, "n": len(corpus.articles), "corpus": corpus}
+    return {"stages": stages, "n": len(corpus.articles), "corpus": corpus,
+            "report_sum": sum(times.values())}
 
 
 def print_table(results: dict[int, dict]) -> None:
@@ -462,21 +518,23 @@ def rerun_with_new_articles(n: int, args, notebooks: list[Path], cache_root: Pat
             shutil.rmtree(pristine, ignore_errors=True)
             shutil.copytree(cache_root, pristine)
         write_collection(folder, 10, seed=args.seed, seed_dir=seed_dir, start=n)
-        runs: list[dict[str, float]] = []
+        runs: list[tuple[dict[str, float], float]] = []
         cells: list[list[tuple[str, str, float]]] = []
         for repeat in range(repeats):
             if repeat:
                 shutil.rmtree(cache_root)
                 shutil.copytree(pristine, cache_root)
             SLOW_CELLS.clear()
-            times, _ = run_report(folder, notebooks, cache_root)
-            runs.append(times)
+            times, _, report_s = run_report(folder, notebooks, cache_root)
+            runs.append((times, report_s))
             cells.append(list(SLOW_CELLS))
-        median = sorted(range(repeats), key=lambda k: sum(runs[k].values()))[repeats // 2]
-        rerun = runs[median]
-        fitting = [nb for nb in notebooks if "refit" in _parameters_source(nb)]
+        median = sorted(range(repeats), key=lambda k: runs[k][1])[repeats // 2]
+        rerun, rerun_s = runs[median]
         SLOW_CELLS.clear()
-        refit, _ = run_report(folder, fitting, cache_root, refit=True, prepare=False)
+        # Then the notebooks again with fitted models not reused, as `framekit report --refit`
+        # would run them after the same first step.
+        refit, _, refit_s = run_report(folder, notebooks, cache_root, refit=True, prepare=False)
+        refit_s += rerun["prepare (parse, tables)"]
         SLOW_CELLS[:0] = cells[median]  # (the median run's slow cells, then the refit's)
     finally:
         for index in range(n, n + 10):
@@ -484,14 +542,16 @@ def rerun_with_new_articles(n: int, args, notebooks: list[Path], cache_root: Pat
         (folder / "sources.csv").write_text(sources, "utf-8")
         shutil.rmtree(pristine, ignore_errors=True)
     if repeats > 1:
-        print("    reruns: " + ", ".join(f"{sum(times.values()):.1f} s" for times in runs)
-              + f" (median {sum(rerun.values()):.1f} s)", flush=True)
+        print("    reruns: " + ", ".join(f"{seconds:.1f} s" for _, seconds in runs)
+              + f" (median {rerun_s:.1f} s); one notebook after another: "
+              + ", ".join(f"{sum(times.values()):.1f} s" for times, _ in runs), flush=True)
     for name, seconds in rerun.items():
         print(f"    rerun {name:<20} {seconds:9.2f} s", flush=True)
     for name, seconds in refit.items():
-        print(f"    rerun {name:<20} {seconds:9.2f} s with refit = True", flush=True)
+        if name in {nb.stem for nb in notebooks if "refit" in _parameters_source(nb)}:
+            print(f"    rerun {name:<20} {seconds:9.2f} s with refit = True", flush=True)
     print_slow_cells(args.cells)
-    return sum(rerun.values()), sum((rerun | refit).values())
+    return rerun_s, refit_s, sum(rerun.values())
 
 
 def _parameters_source(notebook: Path) -> str:
@@ -519,22 +579,26 @@ def run_incremental_only(n: int, args, notebooks: list[Path]) -> int:
     cache_root = args.folder / "cache"
     shutil.rmtree(cache_root, ignore_errors=True)
     paths.DATA_PROCESSED = cache_root
-    times, peak = run_report(folder, notebooks, cache_root)
-    full_s = sum(times.values())
-    print(f"report n={n}: {full_s:.1f} s, peak {peak:.0f} MB")
+    times, peak, full_s = run_report(folder, notebooks, cache_root)
+    print(f"report n={n}: {full_s:.1f} s (notebooks side by side; {sum(times.values()):.1f} s "
+          f"one after another), peak {peak:.0f} MB")
     for name, seconds in times.items():
         print(f"    {name:<20} {seconds:9.2f} s", flush=True)
     print_slow_cells(args.cells)
-    print_incremental(n, full_s, *rerun_with_new_articles(n, args, notebooks, cache_root))
+    print_incremental(n, full_s, sum(times.values()),
+                      *rerun_with_new_articles(n, args, notebooks, cache_root))
     return 0
 
 
-def print_incremental(n: int, full_s: float, rerun_s: float, refit_s: float) -> float:
-    """Print the rerun's cost (and with models refitted); return its percentage."""
+def print_incremental(n: int, full_s: float, full_sum: float, rerun_s: float, refit_s: float,
+                      rerun_sum: float) -> float:
+    """Print the rerun's cost (and with models refitted, and with the notebooks' times added
+    up as if they ran one after another); return its percentage."""
     incremental = 100 * rerun_s / full_s
     print(f"incremental: +10 articles to n={n}, rerun {rerun_s:.1f} s = {incremental:.1f}% of "
           f"the full run ({full_s:.1f} s); with refit = True (topics fitted afresh) "
-          f"{refit_s:.1f} s = {100 * refit_s / full_s:.1f}%")
+          f"{refit_s:.1f} s = {100 * refit_s / full_s:.1f}%; one notebook after another "
+          f"{rerun_sum:.1f} s of {full_sum:.1f} s = {100 * rerun_sum / full_sum:.1f}%")
     return incremental
 
 
@@ -622,8 +686,8 @@ def main(argv: list[str] | None = None) -> int:
           f"{alignment['exact_s'] / alignment['lsh_s']:.1f}x; recall {alignment['recall']:.3f}")
 
     full_s, _ = results[large]["stages"]["report (notebooks)"]
-    incremental = print_incremental(large, full_s, *rerun_with_new_articles(
-        large, args, notebooks, cache_root))
+    incremental = print_incremental(large, full_s, results[large]["report_sum"],
+                                    *rerun_with_new_articles(large, args, notebooks, cache_root))
     peak = max(p for _, p in results[large]["stages"].values())
     print(f"bench: n={large} total_s={full_s:.1f} peak_mb={peak:.0f} scaling={scaling:.2f} "
           f"lsh_recall={alignment['recall']:.3f} incremental_pct={incremental:.1f}")

@@ -126,14 +126,19 @@ def build_report(data_dir: Path, out_dir: Path, *, notebooks_dir: Path | None = 
               f"({len(corpus.articles)} articles)...", file=sys.stderr, flush=True)
     # Notebooks are independent (each reads the parse cache filled above and writes its own
     # tables), so they run side by side, one kernel per core.
-    workers = max(1, min(len(notebooks), os.cpu_count() or 1))
-    with ThreadPoolExecutor(max_workers=workers) as pool:
+    with ThreadPoolExecutor(max_workers=count_kernels(len(notebooks))) as pool:
         futures = [pool.submit(run, notebook) for notebook in notebooks]
         errors = [f.exception() for f in futures if f.exception() is not None]
         if errors:  # report the first notebook (in order) that failed
             raise errors[0]
         pages = [(f.result(), titles[nb.stem]) for f, nb in zip(futures, notebooks, strict=True)]
     return report_index.write_index(corpus, out_dir, pages=pages, tables_dir=tables_dir)
+
+
+def count_kernels(notebooks: int) -> int:
+    """How many notebooks the report runs at a time: one kernel per core (``os.cpu_count``),
+    at most one per notebook, at least one. ``scripts/bench.py`` runs them as many at a time."""
+    return max(1, min(notebooks, os.cpu_count() or 1))
 
 
 def check_collection(data_dir: Path, *, dask_address: str | None = None):
