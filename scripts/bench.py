@@ -245,7 +245,7 @@ def run_notebooks(collection: Path, notebooks: list[Path], *, refit: bool = Fals
         cells = json.loads(Path(path).read_text("utf-8"))["cells"]
         namespace: dict = {"__name__": "__bench__"}
         start = time.perf_counter()
-        for cell in cells:
+        for index, cell in enumerate(cells):
             if cell["cell_type"] != "code":
                 continue
             source = "".join(cell["source"]) if isinstance(cell["source"], list) \
@@ -255,7 +255,7 @@ def run_notebooks(collection: Path, notebooks: list[Path], *, refit: bool = Fals
                 if refit and "refit" in source:
                     source += "refit = True\n"
             cell_start = time.perf_counter()
-            _exec_cell(source, namespace, f"{path.name}")
+            _exec_cell(source, namespace, f"{path.name}[{index}]")  # (cell in tracebacks)
             if (cell_seconds := time.perf_counter() - cell_start) > SLOW_CELL_SECONDS:
                 first = next((line for line in source.splitlines()
                               if line.strip() and not line.startswith(("#", "from ", "import "))),

@@ -19,6 +19,47 @@ def test_encode_words_ids_and_offsets():
     assert offsets.tolist() == [0, 3, 4, 6]
 
 
+def test_key_words_split_lazily_and_encode_as_word_lists():
+    keys = ["c a b", "", "b b d", "e", "a c"]
+    words = minhash.KeyWords(keys)
+    assert len(words) == 5 and words[0] == ["c", "a", "b"] and words[1] == []
+    assert minhash.word_counts(words).tolist() == [3, 0, 3, 1, 2]
+    lists = [key.split() for key in keys]
+    assert minhash.word_counts(lists).tolist() == [3, 0, 3, 1, 2]
+    for ids, offsets in (minhash.encode_words(words), words.encode()):
+        expected = minhash.encode_words(lists)
+        assert ids.tolist() == expected[0].tolist() == [0, 1, 2, 2, 2, 3, 4, 1, 0]
+        assert offsets.tolist() == expected[1].tolist()
+    # A subset of keys is numbered by first appearance in the subset ("b" before "a" here).
+    ids, offsets = words.encode(np.array([2, 4]))
+    assert ids.tolist() == minhash.encode_words([lists[2], lists[4]])[0].tolist() \
+        == [0, 0, 1, 2, 3]
+    assert offsets.tolist() == [0, 3, 5]
+
+
+@pytest.mark.parametrize("key", [" a", "a ", "a  b", "a\tb", "a\u00a0b"])
+def test_key_words_refuse_keys_not_joined_by_single_spaces(key):
+    with pytest.raises(ValueError, match="single spaces"):
+        minhash.KeyWords(["x y", key])
+
+
+def test_find_candidate_pairs_same_from_key_words_and_word_lists():
+    rng = np.random.default_rng(5)
+    vocabulary = [f"w{i}" for i in range(12)]
+    keys = [" ".join(rng.choice(vocabulary, size=int(rng.integers(0, 9))).tolist())
+            for _ in range(60)]
+    keys += [keys[3], keys[3] + " w1", keys[7]]  # near copies
+    labels = rng.integers(0, 4, size=len(keys))
+    settings = AlignSettings(num_perm=16, band_rows=2)
+    from_lists = minhash.find_candidate_pairs([key.split() for key in keys], labels,
+                                              settings=settings, min_length=3)
+    from_keys = minhash.find_candidate_pairs(minhash.KeyWords(keys), labels,
+                                             settings=settings, min_length=3)
+    assert len(from_lists[0]) > 0
+    for left, right in zip(from_lists, from_keys, strict=True):
+        assert left.tolist() == right.tolist()
+
+
 def test_signatures_are_the_minimum_universal_hash_of_each_word_set():
     words = [["w1", "w2", "w3"], ["w3", "w2", "w1", "w1"], ["w4", "w2"]]
     ids, offsets = minhash.encode_words(words)

@@ -41,6 +41,7 @@ import functools
 import os
 import re
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -241,7 +242,7 @@ def _kind(words_a: list[str], words_b: list[str], ratio: float, coverage: float,
     return None
 
 
-def _classify_pairs(words: list[list[str]], pairs: np.ndarray, settings: AlignSettings,
+def _classify_pairs(words: Sequence[list[str]], pairs: np.ndarray, settings: AlignSettings,
                     matched: np.ndarray | None = None) -> pd.DataFrame:
     """:func:`classify_pair` of each pair ``(p, q)`` of keys (rows of ``pairs``), vectorised.
 
@@ -258,7 +259,7 @@ def _classify_pairs(words: list[list[str]], pairs: np.ndarray, settings: AlignSe
     pairs = np.asarray(pairs, dtype=np.int64).reshape(-1, 2)
     matched = np.asarray(_count_matched_words(words, pairs.tolist()) if matched is None
                          else matched, dtype=np.int64)
-    lengths = np.fromiter(map(len, words), dtype=np.int64, count=len(words))
+    lengths = minhash.word_counts(words)
     len_a, len_b = lengths[pairs[:, 0]], lengths[pairs[:, 1]]
     shorter = np.minimum(len_a, len_b)
     scored = shorter > 0  # (an empty sequence scores 0, 0)
@@ -277,7 +278,7 @@ def _classify_pairs(words: list[list[str]], pairs: np.ndarray, settings: AlignSe
                          "coverage": coverage[found]})
 
 
-def _count_matched_words(words: list[list[str]], pairs: list[tuple[int, int]]) -> list[int]:
+def _count_matched_words(words: Sequence[list[str]], pairs: list[tuple[int, int]]) -> list[int]:
     """:func:`_matched_words` of each pair ``(p, q)`` of keys; the word positions of each ``q``
     are computed once (pairs are counted grouped by ``q``)."""
     matched = [0] * len(pairs)
@@ -290,7 +291,7 @@ def _count_matched_words(words: list[list[str]], pairs: list[tuple[int, int]]) -
     return matched
 
 
-def _remembered_counts(words: list[list[str]], pairs: np.ndarray, keys: pd.Index,
+def _remembered_counts(words: Sequence[list[str]], pairs: np.ndarray, keys: pd.Index,
                        remembered: AlignMemo | None) -> np.ndarray:
     """``M`` of each pair of keys (rows of ``pairs``): from the memo when it has the pair,
     else counted."""
@@ -431,18 +432,19 @@ def align_sentences(sentences: pd.DataFrame, *, settings: AlignSettings | None =
     several = (key_outlets["min"] != key_outlets["max"]).to_numpy()
     labels = np.where(several, np.arange(len(keys)) + int(outlet_codes.max()) + 1,
                       key_outlets["min"])
-    words = [key.split() for key in keys.tolist()]  # (a list: iterating the index is slow)
     stats: dict = {}
     if method == "exact":
+        words = [key.split() for key in keys.tolist()]  # (a list: iterating the index is slow)
         candidates = _exact_candidates(words, labels.tolist(), settings)
-    else:
+    else:  # (each key split only where its words are needed)
+        words = minhash.KeyWords(keys.tolist())
         candidates = np.column_stack(minhash.find_candidate_pairs(
             words, labels, settings=settings, min_length=_WORD_OVERLAP_FLOOR, stats=stats))
     matched = _remembered_counts(words, candidates, keys, remembered)
     if remembered is not None:
         remembered.save(texts, key_of_text, keys, candidates[:, 0], candidates[:, 1], matched)
     # Then each key of several outlets with itself (M: all its words).
-    lengths = np.fromiter(map(len, words), dtype=np.int64, count=len(words))
+    lengths = minhash.word_counts(words)
     itself = np.flatnonzero(several & (lengths >= _WORD_OVERLAP_FLOOR))
     key_pairs = _classify_pairs(words, np.concatenate([candidates, np.column_stack([itself,
                                                                                     itself])]),
