@@ -202,6 +202,37 @@ def test_failing_notebook_is_named_with_its_cell(tmp_path):
 
 
 @pytest.mark.slow
+def test_report_kernels_are_shut_down_without_an_interrupt(monkeypatch):
+    """A finished notebook's kernel gets the shutdown request only: jupyter_client interrupts a
+    kernel before shutting it down, and a kernel still finishing its last reply logs that as
+    "KeyboardInterrupt caught in kernel" in the report's output. Other interrupts still go."""
+    import asyncio
+
+    from jupyter_client.manager import KernelManager
+
+    from helpers import report
+
+    sent = []
+
+    async def interrupt(self):  # stands for jupyter_client's (which signals the kernel)
+        sent.append(self.shutting_down)
+
+    monkeypatch.setattr(KernelManager, "_async_interrupt_kernel", interrupt)
+
+    async def run() -> None:
+        manager = report._kernel_manager_class()(kernel_name=report.KERNEL_NAME)
+        await manager.start_kernel()
+        try:
+            await manager._async_interrupt_kernel()  # e.g. a cell past its time limit
+        finally:
+            await manager.shutdown_kernel()
+        assert not await manager.is_alive()
+
+    asyncio.run(run())
+    assert sent == [False]  # the interrupt asked for, and none from the shutdown
+
+
+@pytest.mark.slow
 def test_refit_reaches_the_notebooks_that_declare_it(tmp_path):
     """``build_report(refit=True)`` (``framekit report --refit``) sets ``refit = True`` in a
     notebook whose parameters cell has ``refit``, and leaves the others alone."""
