@@ -101,6 +101,36 @@ def test_vega_bundle_is_offline_and_defines_vega_embed():
     assert 500_000 < len(bundle) < 2_000_000
 
 
+def test_vega_bundle_is_built_once_and_then_read_from_the_cache(tmp_path, monkeypatch):
+    import vl_convert
+
+    from helpers import paths
+
+    monkeypatch.setattr(paths, "DATA_PROCESSED", tmp_path)
+    built = []
+    original = vl_convert.javascript_bundle
+
+    def build(*args, **kwargs):
+        built.append(True)
+        return original(*args, **kwargs) + "\n// </script>"
+
+    monkeypatch.setattr(vl_convert, "javascript_bundle", build)
+    render.read_vega_bundle.cache_clear()
+    try:
+        first = render.read_vega_bundle()
+        (kept,) = (tmp_path / "vega").iterdir()
+        assert kept.name == f"bundle-{vl_convert.__version__}-vl{render.VEGALITE_VERSION}.js"
+        render.read_vega_bundle.cache_clear()
+        assert render.read_vega_bundle() == first == kept.read_text("utf-8")
+        assert built == [True]  # the second process-level call read the kept file
+        assert first.endswith("// <\\/script>")  # escaped before it was kept
+        kept.write_bytes(b"\xff\xfe broken")  # unreadable as UTF-8: built again
+        render.read_vega_bundle.cache_clear()
+        assert render.read_vega_bundle() == first and built == [True, True]
+    finally:
+        render.read_vega_bundle.cache_clear()
+
+
 def test_read_chart_specs_finds_every_island_in_order():
     first, second = {"mark": "bar"}, {"mark": "line", "title": "</script>"}
     page = ("<p>x</p>" + render.chart_html(first, chart_id="chart-1") + "<p>y</p>"

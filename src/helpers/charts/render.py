@@ -28,6 +28,7 @@ References: Vega-Lite (Satyanarayan et al. 2017, https://vega.github.io/vega-lit
 from __future__ import annotations
 
 import json
+import os
 import re
 from functools import lru_cache
 from typing import Any
@@ -192,13 +193,30 @@ def read_chart_specs(page_html: str) -> list[dict[str, Any]]:
 def read_vega_bundle() -> str:
     """Return Vega, Vega-Lite and vega-embed as one offline script (vl-convert; ~0.9 MB).
 
-    The bundle defines ``window.vegaEmbed``, ``window.vega`` and ``window.vegaLite``. Built once
-    per process (it takes a few seconds).
+    The bundle defines ``window.vegaEmbed``, ``window.vega`` and ``window.vegaLite``. Building it
+    takes vl-convert over a second, so it is built once per process and kept in the cache
+    folder (``data/processed/vega/``), named by the vl-convert and Vega-Lite versions: later
+    reports read it. A kept file that cannot be read or written is built again.
     """
     import vl_convert as vlc
 
+    from helpers import paths
+
+    kept = paths.DATA_PROCESSED / "vega" / f"bundle-{vlc.__version__}-vl{VEGALITE_VERSION}.js"
+    try:
+        return kept.read_text("utf-8")
+    except (OSError, UnicodeDecodeError):
+        pass
     bundle = vlc.javascript_bundle(vl_version=VEGALITE_VERSION)
-    return bundle.replace("</script", "<\\/script").replace("</SCRIPT", "<\\/SCRIPT")
+    bundle = bundle.replace("</script", "<\\/script").replace("</SCRIPT", "<\\/SCRIPT")
+    try:  # (written whole under another name, then renamed: a reader never sees half of it)
+        kept.parent.mkdir(parents=True, exist_ok=True)
+        partial = kept.with_name(f"{kept.name}.{os.getpid()}.tmp")
+        partial.write_text(bundle, "utf-8")
+        os.replace(partial, kept)
+    except OSError:
+        pass
+    return bundle
 
 
 enable_renderer()
