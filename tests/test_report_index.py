@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from helpers import report_index
-from helpers.export import COMPRESS_ROWS, write_table
+from helpers.export import COMPRESS_ROWS, ROWS_FOLDER, noted_rows, write_table
 
 
 def _reader_records(path) -> int:
@@ -66,3 +66,32 @@ def test_index_lists_each_table_with_its_rows(tmp_path):
     html = report_index._tables(tables, tmp_path)
     assert '<a href="tables/big.csv.gz">big.csv.gz</a> <span class="muted">(2 rows)</span>' in html
     assert '<a href="tables/small.csv">small.csv</a> <span class="muted">(2 rows)</span>' in html
+
+
+def test_index_takes_the_rows_write_table_noted_and_counts_changed_files(tmp_path,
+                                                                      monkeypatch):
+    tables = tmp_path / "tables"
+    path = write_table(pd.DataFrame({"text": ["a\nb", "c", "d"]}), "noted", tables_dir=tables)
+    assert noted_rows(path) == 3
+    counted = []
+    original = report_index.count_csv_records
+
+    def count(file):
+        counted.append(file.name)
+        return original(file)
+
+    monkeypatch.setattr(report_index, "count_csv_records", count)
+    html = report_index._tables(tables, tmp_path)
+    assert '(3 rows)' in html and counted == []  # the note, not a count
+    with path.open("a", encoding="utf-8") as handle:  # changed after it was written
+        handle.write('"e\nf"\n')
+    assert noted_rows(path) is None
+    assert '(4 rows)' in report_index._tables(tables, tmp_path) and counted == ["noted.csv"]
+
+
+def test_a_table_not_written_leaves_no_note(tmp_path):
+    table = pd.DataFrame({"n": range(5)})
+    path = write_table(table, "pairs", tables_dir=tmp_path)
+    assert (tmp_path / ROWS_FOLDER / "pairs.csv.json").is_file() and noted_rows(path) == 5
+    assert write_table(table, "pairs", tables_dir=tmp_path, max_rows=4) is None
+    assert not path.exists() and not (tmp_path / ROWS_FOLDER / "pairs.csv.json").exists()

@@ -33,6 +33,7 @@ from __future__ import annotations
 import csv
 import gzip
 import io
+import json
 import os
 import re
 from collections import deque
@@ -61,6 +62,10 @@ MEMO_ROWS = 2_000
 GZIP_MEMBER_ROWS = 16_384
 #: Members compressed or waiting at a time (bounds the memory of the text held for them).
 MEMBERS_AHEAD = 3
+
+#: Folder, inside a tables folder, where :func:`write_table` notes each file's number of rows
+#: (``<file name>.json``) for the report's index, which otherwise reads every file to count them.
+ROWS_FOLDER = ".rows"
 
 _GZIP_OPTIONS = {"compresslevel": 1, "mtime": 0}
 _LINE_END = os.linesep
@@ -493,6 +498,7 @@ def write_table(table: pd.DataFrame, name: str, *,
     folder.mkdir(parents=True, exist_ok=True)
     for stale in (folder / f"{name}.csv", folder / f"{name}.csv.gz"):
         stale.unlink(missing_ok=True)  # one file per table, even when its size class changed
+        (folder / ROWS_FOLDER / f"{stale.name}.json").unlink(missing_ok=True)
     if max_rows is not None and len(table) > max_rows:
         return None
     gzipped = len(table) > COMPRESS_ROWS
@@ -500,4 +506,44 @@ def write_table(table: pd.DataFrame, name: str, *,
     if not (memo is not None and len(table) >= MEMO_ROWS
             and _write_memoised(table, path, Path(memo), gzipped=gzipped)):
         _write_csv(table, path, gzipped=gzipped)
+    _note_rows(path, len(table))
     return path
+
+
+def _note_rows(path: Path, rows: int) -> None:
+    """Note the rows of the file just written (see :func:`noted_rows`); a note that cannot be
+    written is left out (the index then counts the rows itself)."""
+    stat = path.stat()
+    note = path.parent / ROWS_FOLDER / f"{path.name}.json"
+    try:
+        note.parent.mkdir(exist_ok=True)
+        note.write_text(json.dumps({"rows": rows, "size": stat.st_size,
+                                    "mtime_ns": stat.st_mtime_ns}), "utf-8")
+    except OSError:
+        pass
+
+
+def noted_rows(path: str | os.PathLike[str]) -> int | None:
+    """The number of rows :func:`write_table` wrote to the table file ``path`` (records after
+    the header), or ``None`` when it left no note or the file changed since (another size or
+    modification time).
+
+    Parameters
+    ----------
+    path
+        A ``.csv`` or ``.csv.gz`` file in a tables folder.
+
+    Returns
+    -------
+    int or None
+        The rows, or ``None``.
+    """
+    path = Path(path)
+    try:
+        note = json.loads((path.parent / ROWS_FOLDER / f"{path.name}.json").read_text("utf-8"))
+        stat = path.stat()
+        if note["size"] == stat.st_size and note["mtime_ns"] == stat.st_mtime_ns:
+            return int(note["rows"])
+    except (OSError, ValueError, KeyError, TypeError):
+        pass
+    return None

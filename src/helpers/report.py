@@ -32,6 +32,7 @@ from pathlib import Path
 from traitlets import default
 
 from helpers import paths
+from helpers.export import ROWS_FOLDER
 from helpers.report_page import export_page
 
 #: Notebooks the report runs: ``NN_name.ipynb``, in name order.
@@ -264,6 +265,7 @@ def _clear_previous(out_dir: Path, tables_dir: Path) -> None:
     out_dir.mkdir(parents=True, exist_ok=True)
     tables_dir.mkdir(exist_ok=True)
     for stale in [*tables_dir.glob("*.csv"), *tables_dir.glob("*.csv.gz"),
+                  *(tables_dir / ROWS_FOLDER).glob("*.json"),
                   *out_dir.glob("[0-9][0-9]_*.html"),
                   *out_dir.glob("[0-9][0-9]_*.failed.ipynb"),
                   *(out_dir / "notebooks").glob("[0-9][0-9]_*.ipynb")]:

@@ -18,6 +18,8 @@ from urllib.parse import quote, urlsplit
 
 import numpy as np
 
+from helpers.export import noted_rows
+
 #: Below this many articles the page states that the sample is small.
 SMALL_SAMPLE = 30
 
@@ -177,11 +179,15 @@ def _tables(tables_dir: Path, out_dir: Path) -> str:
     if not files:
         return "<p>No tables were written.</p>"
     items = []
-    # Files counted side by side, one per core (decompressing and searching release the GIL).
-    with ThreadPoolExecutor(max_workers=max(1, min(len(files), os.cpu_count() or 1))) as pool:
-        records = list(pool.map(count_csv_records, files))
-    for path, count in zip(files, records, strict=True):
-        rows = max(count - 1, 0)
+    # The rows write_table noted; other files counted side by side, one per core
+    # (decompressing and searching release the GIL).
+    noted = {path: noted_rows(path) for path in files}
+    counting = [path for path in files if noted[path] is None]
+    with ThreadPoolExecutor(max_workers=max(1, min(len(counting), os.cpu_count() or 1))) as pool:
+        noted.update(zip(counting, (max(count - 1, 0) for count in
+                                    pool.map(count_csv_records, counting)), strict=True))
+    for path in files:
+        rows = noted[path]
         href = quote(path.relative_to(out_dir).as_posix())
         items.append(f'<li><a href="{href}">{escape(path.name)}</a> '
                      f'<span class="muted">({rows:,} rows)</span></li>')
