@@ -21,8 +21,9 @@ articles are added to the largest collection and the report runs again on the wa
 (``incremental_pct``: its time over the full run's; the median of ``--reruns`` runs, 3 by
 default, each from the caches the full run left); the notebooks then run again with
 ``refit = True`` (fitted models not reused, see ``helpers.reuse``), and the rerun's cost with
-them refitting is printed too. The last line is one
-summary of the largest run::
+them refitting is printed too. Last, ``framekit report`` itself is timed the same way, full and
+rerun, as a user runs it: kernel start-up, pages and index included (its own caches, removed
+afterwards). The last line is one summary of the largest run::
 
     bench: n=10000 total_s=... peak_mb=... scaling=... lsh_recall=... incremental_pct=...
 
@@ -554,6 +555,60 @@ def rerun_with_new_articles(n: int, args, notebooks: list[Path], cache_root: Pat
     return rerun_s, refit_s, sum(rerun.values())
 
 
+def time_real_report(n: int, args) -> tuple[float, float]:
+    """``framekit report`` as a user runs it (kernels started, pages and index written) on the
+    collection of ``n``: from cold caches, then after adding 10 articles (``args.reruns``
+    times, each from the caches the full report left; the median). Its caches are the
+    command's own (``data/processed/``), removed afterwards, and so are its pages.
+
+    Returns
+    -------
+    tuple
+        The full report's seconds and the rerun's (wall clock).
+    """
+    import subprocess
+
+    from helpers import paths
+
+    seed_dir = paths.DATA_RAW / paths.DEFAULT_COLLECTION
+    folder = ensure_collection(args.folder, n, seed=args.seed, seed_dir=seed_dir)
+    sources = (folder / "sources.csv").read_text("utf-8")
+    cache = paths.ROOT / "data" / "processed" / paths.cache_dir(folder).name
+    pristine = args.folder / "real-report-cache"
+    out = args.folder / "real-report"
+
+    def report() -> float:
+        start = time.perf_counter()
+        done = subprocess.run([sys.executable, "-m", "helpers.cli", "report", "--data",
+                               str(folder), "--out", str(out)], capture_output=True, text=True)
+        if done.returncode != 0:
+            raise RuntimeError(f"framekit report failed:\n{done.stderr[-3000:]}")
+        return time.perf_counter() - start
+
+    try:
+        shutil.rmtree(cache, ignore_errors=True)
+        full = report()
+        shutil.rmtree(pristine, ignore_errors=True)
+        shutil.copytree(cache, pristine)
+        write_collection(folder, 10, seed=args.seed, seed_dir=seed_dir, start=n)
+        reruns = []
+        for _ in range(max(1, args.reruns)):
+            shutil.rmtree(cache)
+            shutil.copytree(pristine, cache)
+            reruns.append(report())
+    finally:
+        for index in range(n, n + 10):
+            (folder / f"a{index:05d}.txt").unlink(missing_ok=True)
+        (folder / "sources.csv").write_text(sources, "utf-8")
+        for path in (cache, pristine, out):
+            shutil.rmtree(path, ignore_errors=True)
+    rerun = sorted(reruns)[len(reruns) // 2]
+    print(f"framekit report as run (kernels started, pages written), n={n}: full {full:.1f} s; "
+          f"after adding 10 articles " + ", ".join(f"{s:.1f} s" for s in reruns)
+          + f" (median {rerun:.1f} s = {100 * rerun / full:.1f}% of the full report)", flush=True)
+    return full, rerun
+
+
 def _parameters_source(notebook: Path) -> str:
     """The source of a notebook's ``parameters`` cell ("" when it has none)."""
     import nbformat
@@ -587,6 +642,7 @@ def run_incremental_only(n: int, args, notebooks: list[Path]) -> int:
     print_slow_cells(args.cells)
     print_incremental(n, full_s, sum(times.values()),
                       *rerun_with_new_articles(n, args, notebooks, cache_root))
+    time_real_report(n, args)
     return 0
 
 
@@ -688,6 +744,7 @@ def main(argv: list[str] | None = None) -> int:
     full_s, _ = results[large]["stages"]["report (notebooks)"]
     incremental = print_incremental(large, full_s, results[large]["report_sum"],
                                     *rerun_with_new_articles(large, args, notebooks, cache_root))
+    time_real_report(large, args)
     peak = max(p for _, p in results[large]["stages"].values())
     print(f"bench: n={large} total_s={full_s:.1f} peak_mb={peak:.0f} scaling={scaling:.2f} "
           f"lsh_recall={alignment['recall']:.3f} incremental_pct={incremental:.1f}")
