@@ -26,6 +26,10 @@ bytes as without a memo. A compressed one holds one gzip member per block: the s
 decompressed text. Smaller tables are always written whole: the memo's own work (reading it,
 digesting the blocks, saving it) would cost about what it saves; so would it on a table of
 long texts, which takes about as long to digest as to format (see :mod:`helpers.export_memo`).
+
+Each written file's number of rows is noted in ``DIR/tables/.rows/<file>.json`` with the file's
+size and modification time (:func:`noted_rows`), so the report's index lists the rows of
+hundreds of megabytes of tables without reading them again.
 """
 
 from __future__ import annotations

@@ -202,10 +202,10 @@ def _kernel_manager_class():
             return os.path.join(tempfile.gettempdir(), f"framekit-{uuid.uuid4().hex}-ipc")
 
         async def _async_interrupt_kernel(self) -> None:
-            # A kernel is shut down once its notebook has ended or failed: nothing runs that an
-            # interrupt should stop (jupyter_client sends one first; a kernel still finishing
-            # the last cell's reply logs it as "KeyboardInterrupt caught in kernel"). The
-            # shutdown request follows, and a kernel that does not answer it is killed.
+            # jupyter_client interrupts a kernel before stopping it. The report stops a kernel
+            # only once its notebook has ended or failed, when nothing runs that an interrupt
+            # should stop, and a kernel still finishing the last cell's reply logs one as
+            # "KeyboardInterrupt caught in kernel". Interrupts at other times still go.
             if not self.shutting_down:
                 await super()._async_interrupt_kernel()
 
