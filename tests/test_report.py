@@ -298,6 +298,25 @@ def test_a_rerun_after_adding_an_article_writes_the_tables_of_a_fresh_report(tmp
             (sample_report / "tables" / name).read_bytes(), name
 
 
+def test_titles_and_parameters_read_from_the_notebook_file(tmp_path):
+    from helpers import report
+
+    nb = new_notebook()
+    params = new_code_cell('collection: str = ""\nrefit: bool = False')
+    params.metadata["tags"] = ["parameters"]
+    nb.cells = [new_markdown_cell("Intro\n# 07 · Wire copy\nmore"), params,
+                new_code_cell("dask_address = 'x'")]
+    path = tmp_path / "07_wire.ipynb"
+    nbformat.write(nb, path)  # (nbformat writes each source as a list of lines)
+    assert report.read_title(path) == "07 · Wire copy"
+    assert report._declares(path, "refit") and report._declares(path, "collection")
+    assert not report._declares(path, "dask_address")  # assigned outside the parameters cell
+    nb.cells = [new_code_cell("x = 1"), new_markdown_cell("# Not the first markdown")]
+    nb.cells.insert(1, new_markdown_cell("no heading here"))
+    nbformat.write(nb, path)
+    assert report.read_title(path) == "07_wire"  # the first markdown cell has no heading
+
+
 # --- sanitiser and page export on handmade notebooks (no kernel) -----------------------------
 
 
