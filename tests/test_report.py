@@ -315,6 +315,10 @@ def test_titles_and_parameters_read_from_the_notebook_file(tmp_path):
     nb.cells.insert(1, new_markdown_cell("no heading here"))
     nbformat.write(nb, path)
     assert report.read_title(path) == "07_wire"  # the first markdown cell has no heading
+    old = nbformat.v3.new_notebook(worksheets=[nbformat.v3.new_worksheet(cells=[
+        nbformat.v3.new_text_cell("markdown", source="# Old format")])])
+    path.write_text(nbformat.v3.writes_json(old), "utf-8")  # (format 3: cells in worksheets)
+    assert report.read_title(path) == "Old format"
 
 
 # --- sanitiser and page export on handmade notebooks (no kernel) -----------------------------

@@ -182,9 +182,13 @@ def _declares(notebook: Path, name: str) -> bool:
 def _read_cells(notebook: Path) -> list[dict]:
     """The cells of a notebook file, read as JSON (nbformat's validation of the whole file took
     0.15 s for the five notebooks before the kernels could start; papermill validates each
-    notebook it runs)."""
-    cells = json.loads(notebook.read_text("utf-8")).get("cells", [])
-    return [cell for cell in cells if isinstance(cell, dict)]
+    notebook it runs). A notebook older than format 4 is converted by nbformat."""
+    content = json.loads(notebook.read_text("utf-8"))
+    if not isinstance(content, dict) or content.get("nbformat", 0) < 4:
+        import nbformat
+
+        content = nbformat.read(notebook, as_version=4)
+    return [cell for cell in content.get("cells", []) if isinstance(cell, dict)]
 
 
 def _source(cell: dict) -> str:
