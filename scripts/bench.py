@@ -45,7 +45,7 @@ import sys
 import tempfile
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 OUTLETS: tuple[str, ...] = (
@@ -492,25 +492,45 @@ def print_table(results: dict[int, dict]) -> None:
         print(line)
 
 
-def rerun_with_new_articles(n: int, args, notebooks: list[Path], cache_root: Path
-                            ) -> tuple[float, float]:
-    """Add 10 articles to the collection of ``n`` (caches warm from its full report), rerun
-    the report, then rerun the notebooks that reuse fitted models (a ``refit`` parameter) with
-    ``refit = True``, as ``framekit report --refit`` would; the collection is restored
-    afterwards. Returns the rerun's seconds, and the seconds it would have taken with those
-    notebooks refitting.
-
-    A rerun lasts half a minute, so a shared machine's speed, which changes from minute to
-    minute, moves it by a fifth. It is run ``args.reruns`` times, each from a copy of the
-    caches as the full report left them (a second rerun on the caches of the first would
-    find the new articles done), and the median is taken (the notebooks' times of the
-    median run); each run's time is printed.
-    """
+@contextlib.contextmanager
+def ten_articles_added(n: int, args) -> Iterator[Path]:
+    """The collection of ``n`` articles with 10 more (numbered from ``n``) while the block runs;
+    afterwards the 10 files are removed and ``sources.csv`` is as it was. Yields the folder."""
     from helpers import paths
 
     seed_dir = paths.DATA_RAW / paths.DEFAULT_COLLECTION
     folder = ensure_collection(args.folder, n, seed=args.seed, seed_dir=seed_dir)
     sources = (folder / "sources.csv").read_text("utf-8")
+    try:
+        write_collection(folder, 10, seed=args.seed, seed_dir=seed_dir, start=n)
+        yield folder
+    finally:
+        for index in range(n, n + 10):
+            (folder / f"a{index:05d}.txt").unlink(missing_ok=True)
+        (folder / "sources.csv").write_text(sources, "utf-8")
+
+
+def rerun_with_new_articles(n: int, args, notebooks: list[Path], cache_root: Path
+                            ) -> tuple[float, float, float]:
+    """Add 10 articles to the collection of ``n`` (caches warm from its full report) and rerun
+    the report, then run its notebooks again with ``refit = True``, as ``framekit report
+    --refit`` would after the same first step; the collection is restored afterwards.
+
+    A rerun lasts 10-30 s, so a shared machine's speed, which changes from minute to minute,
+    moves it by a tenth or more. It is run ``args.reruns`` times, each from a copy of the
+    caches as the full report left them (a second rerun on the caches of the first would
+    find the new articles done), and the median is taken (the notebooks' times of the
+    median run); each run's time is printed.
+
+    Returns
+    -------
+    tuple
+        The rerun's seconds (:func:`run_report`'s report time), the seconds with the
+        notebooks refitting, and the rerun's first step and notebooks added up.
+    """
+    from helpers import paths
+    from helpers.report import declares_parameter
+
     paths.DATA_PROCESSED = cache_root
     pristine = cache_root.with_name(cache_root.name + "-after-full-report")
     repeats = max(1, args.reruns)
@@ -518,29 +538,26 @@ def rerun_with_new_articles(n: int, args, notebooks: list[Path], cache_root: Pat
         if repeats > 1:
             shutil.rmtree(pristine, ignore_errors=True)
             shutil.copytree(cache_root, pristine)
-        write_collection(folder, 10, seed=args.seed, seed_dir=seed_dir, start=n)
-        runs: list[tuple[dict[str, float], float]] = []
-        cells: list[list[tuple[str, str, float]]] = []
-        for repeat in range(repeats):
-            if repeat:
-                shutil.rmtree(cache_root)
-                shutil.copytree(pristine, cache_root)
+        with ten_articles_added(n, args) as folder:
+            runs: list[tuple[dict[str, float], float]] = []
+            cells: list[list[tuple[str, str, float]]] = []
+            for repeat in range(repeats):
+                if repeat:
+                    shutil.rmtree(cache_root)
+                    shutil.copytree(pristine, cache_root)
+                SLOW_CELLS.clear()
+                times, _, report_s = run_report(folder, notebooks, cache_root)
+                runs.append((times, report_s))
+                cells.append(list(SLOW_CELLS))
+            median = sorted(range(repeats), key=lambda k: runs[k][1])[repeats // 2]
+            rerun, rerun_s = runs[median]
             SLOW_CELLS.clear()
-            times, _, report_s = run_report(folder, notebooks, cache_root)
-            runs.append((times, report_s))
-            cells.append(list(SLOW_CELLS))
-        median = sorted(range(repeats), key=lambda k: runs[k][1])[repeats // 2]
-        rerun, rerun_s = runs[median]
-        SLOW_CELLS.clear()
-        # Then the notebooks again with fitted models not reused, as `framekit report --refit`
-        # would run them after the same first step.
-        refit, _, refit_s = run_report(folder, notebooks, cache_root, refit=True, prepare=False)
-        refit_s += rerun["prepare (parse, tables)"]
-        SLOW_CELLS[:0] = cells[median]  # (the median run's slow cells, then the refit's)
+            # Then the notebooks again with fitted models not reused, as `framekit report --refit`
+            # would run them after the same first step.
+            refit, _, refit_s = run_report(folder, notebooks, cache_root, refit=True, prepare=False)
+            refit_s += rerun["prepare (parse, tables)"]
+            SLOW_CELLS[:0] = cells[median]  # (the median run's slow cells, then the refit's)
     finally:
-        for index in range(n, n + 10):
-            (folder / f"a{index:05d}.txt").unlink(missing_ok=True)
-        (folder / "sources.csv").write_text(sources, "utf-8")
         shutil.rmtree(pristine, ignore_errors=True)
     if repeats > 1:
         print("    reruns: " + ", ".join(f"{seconds:.1f} s" for _, seconds in runs)
@@ -548,8 +565,9 @@ def rerun_with_new_articles(n: int, args, notebooks: list[Path], cache_root: Pat
               + ", ".join(f"{sum(times.values()):.1f} s" for times, _ in runs), flush=True)
     for name, seconds in rerun.items():
         print(f"    rerun {name:<20} {seconds:9.2f} s", flush=True)
+    fitting = {nb.stem for nb in notebooks if declares_parameter(nb, "refit")}
     for name, seconds in refit.items():
-        if name in {nb.stem for nb in notebooks if "refit" in _parameters_source(nb)}:
+        if name in fitting:
             print(f"    rerun {name:<20} {seconds:9.2f} s with refit = True", flush=True)
     print_slow_cells(args.cells)
     return rerun_s, refit_s, sum(rerun.values())
@@ -572,7 +590,6 @@ def time_real_report(n: int, args) -> tuple[float, float]:
 
     seed_dir = paths.DATA_RAW / paths.DEFAULT_COLLECTION
     folder = ensure_collection(args.folder, n, seed=args.seed, seed_dir=seed_dir)
-    sources = (folder / "sources.csv").read_text("utf-8")
     cache = paths.ROOT / "data" / "processed" / paths.cache_dir(folder).name
     pristine = args.folder / "real-report-cache"
     out = args.folder / "real-report"
@@ -590,16 +607,13 @@ def time_real_report(n: int, args) -> tuple[float, float]:
         full = report()
         shutil.rmtree(pristine, ignore_errors=True)
         shutil.copytree(cache, pristine)
-        write_collection(folder, 10, seed=args.seed, seed_dir=seed_dir, start=n)
         reruns = []
-        for _ in range(max(1, args.reruns)):
-            shutil.rmtree(cache)
-            shutil.copytree(pristine, cache)
-            reruns.append(report())
+        with ten_articles_added(n, args):
+            for _ in range(max(1, args.reruns)):
+                shutil.rmtree(cache)
+                shutil.copytree(pristine, cache)
+                reruns.append(report())
     finally:
-        for index in range(n, n + 10):
-            (folder / f"a{index:05d}.txt").unlink(missing_ok=True)
-        (folder / "sources.csv").write_text(sources, "utf-8")
         for path in (cache, pristine, out):
             shutil.rmtree(path, ignore_errors=True)
     rerun = sorted(reruns)[len(reruns) // 2]
@@ -607,14 +621,6 @@ def time_real_report(n: int, args) -> tuple[float, float]:
           f"after adding 10 articles " + ", ".join(f"{s:.1f} s" for s in reruns)
           + f" (median {rerun:.1f} s = {100 * rerun / full:.1f}% of the full report)", flush=True)
     return full, rerun
-
-
-def _parameters_source(notebook: Path) -> str:
-    """The source of a notebook's ``parameters`` cell ("" when it has none)."""
-    import nbformat
-
-    cells = nbformat.read(notebook, as_version=4).cells
-    return next((c.source for c in cells if "parameters" in c.metadata.get("tags", [])), "")
 
 
 def print_slow_cells(show: bool) -> None:

@@ -309,8 +309,9 @@ def test_titles_and_parameters_read_from_the_notebook_file(tmp_path):
     path = tmp_path / "07_wire.ipynb"
     nbformat.write(nb, path)  # (nbformat writes each source as a list of lines)
     assert report.read_title(path) == "07 · Wire copy"
-    assert report._declares(path, "refit") and report._declares(path, "collection")
-    assert not report._declares(path, "dask_address")  # assigned outside the parameters cell
+    assert report.declares_parameter(path, "refit")
+    assert report.declares_parameter(path, "collection")
+    assert not report.declares_parameter(path, "dask_address")  # (outside the parameters cell)
     nb.cells = [new_code_cell("x = 1"), new_markdown_cell("# Not the first markdown")]
     nb.cells.insert(1, new_markdown_cell("no heading here"))
     nbformat.write(nb, path)

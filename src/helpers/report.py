@@ -110,8 +110,8 @@ def build_report(data_dir: Path, out_dir: Path, *, notebooks_dir: Path | None = 
     def run(notebook: Path):
         start = time.perf_counter()
         extra = {"dask_address": dask_address} if dask_address and \
-            _declares(notebook, "dask_address") else {}
-        if refit and _declares(notebook, "refit"):
+            declares_parameter(notebook, "dask_address") else {}
+        if refit and declares_parameter(notebook, "refit"):
             extra["refit"] = True
         executed = _execute(notebook, executed_dir, out_dir, parameters=parameters | extra,
                             cwd=notebooks_dir)
@@ -172,8 +172,9 @@ def read_title(notebook: Path) -> str:
     return notebook.stem
 
 
-def _declares(notebook: Path, name: str) -> bool:
-    """Whether the notebook's ``parameters`` cell assigns ``name``."""
+def declares_parameter(notebook: Path, name: str) -> bool:
+    """Whether the notebook's ``parameters`` cell assigns ``name`` (the report passes
+    ``dask_address`` and ``refit`` only to the notebooks that declare them)."""
     pattern = re.compile(rf"^{re.escape(name)}\s*[:=]", re.M)
     return any("parameters" in cell.get("metadata", {}).get("tags", [])
                and pattern.search(_source(cell)) for cell in _read_cells(notebook))
