@@ -165,3 +165,15 @@ def test_framing_modules_leave_scipy_stats_deferred_and_it_works_when_used():
             np.array([[1.0], [2.0], [3.0]])).lambdas_[0]), 6))
     """)
     assert out.splitlines()[1] == f"1.959964 {eager} module"
+
+
+def test_stand_in_tells_its_file_without_importing(fake_package):
+    """ipykernel lists ``module.__file__`` of every loaded module when a kernel starts: in a
+    kernel forked from a process that imported the kit (helpers.kernel_forks) that must not
+    import the deferred modules."""
+    assert deferred_import.defer_module("fk_fake")
+    stand_in = sys.modules["fk_fake"]
+    assert hasattr(stand_in, "__file__")
+    assert stand_in.__file__ == str(fake_package / "__init__.py")
+    assert deferred_import.is_deferred("fk_fake") and _imports(fake_package) == 0
+    assert stand_in.add(1) == 42 and sys.modules["fk_fake"].__file__ == stand_in.__file__

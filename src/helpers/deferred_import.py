@@ -34,7 +34,8 @@ class _DeferredModule(types.ModuleType):
         return getattr(load_deferred(self.__name__), attribute)
 
     def __setattr__(self, attribute: str, value: object) -> None:
-        if attribute in {"__spec__", "__loader__", "__package__", "__doc__", "__name__"}:
+        if attribute in {"__spec__", "__loader__", "__package__", "__doc__", "__name__",
+                         "__file__"}:
             super().__setattr__(attribute, value)  # (set while the stand-in is made)
         else:
             setattr(load_deferred(self.__name__), attribute, value)
@@ -65,6 +66,12 @@ def defer_module(name: str) -> bool:
         stand_in.__spec__ = spec
         stand_in.__loader__ = spec.loader
         stand_in.__package__ = name
+        if spec.has_location and spec.origin:
+            # Where the module is, without importing it: ipykernel lists the files of the
+            # modules loaded when a kernel starts (hasattr(module, "__file__")), which would
+            # import a stand-in in a kernel forked from a process that imported the kit
+            # (helpers.kernel_forks).
+            stand_in.__file__ = spec.origin
         sys.modules[name] = stand_in
         return True
 

@@ -20,6 +20,7 @@ them in JupyterLab.
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import re
@@ -86,12 +87,27 @@ def build_report(data_dir: Path, out_dir: Path, *, notebooks_dir: Path | None = 
         With a one-line reason: no articles, unreadable collection, no notebooks, or the
         notebook and cell that failed.
     """
-    from helpers import report_index
-
     data_dir, out_dir = Path(data_dir).resolve(), Path(out_dir).resolve()
     notebooks_dir = Path(notebooks_dir or paths.NOTEBOOKS).resolve()
-    corpus = check_collection(data_dir, dask_address=dask_address)
     notebooks = list_notebooks(notebooks_dir)
+    # The process that forks the kernels imports the kit while the collection is checked.
+    forker = start_kernel_forker(notebooks_dir, notebooks) \
+        if notebooks and data_dir.is_dir() else None
+    try:
+        return _build_report(data_dir, out_dir, notebooks_dir, notebooks, forker=forker,
+                             dask_address=dask_address, refit=refit, progress=progress)
+    finally:
+        if forker is not None:
+            forker.close()
+
+
+def _build_report(data_dir: Path, out_dir: Path, notebooks_dir: Path, notebooks: list[Path],
+                  *, forker, dask_address: str | None, refit: bool, progress: bool) -> Path:
+    """:func:`build_report` once its notebooks are listed (and their kernels' forking
+    process started, ``forker``: a :class:`helpers.kernel_forks.KernelForker` or ``None``)."""
+    from helpers import report_index
+
+    corpus = check_collection(data_dir, dask_address=dask_address)
     if notebooks:
         # Per-article tables once, on every core (or the Dask cluster), before the kernels
         # start: the notebooks then read them from the cache instead of computing them twice.
@@ -114,7 +130,7 @@ def build_report(data_dir: Path, out_dir: Path, *, notebooks_dir: Path | None = 
         if refit and declares_parameter(notebook, "refit"):
             extra["refit"] = True
         executed = _execute(notebook, executed_dir, out_dir, parameters=parameters | extra,
-                            cwd=notebooks_dir)
+                            cwd=notebooks_dir, forker=forker)
         page = out_dir / f"{notebook.stem}.html"
         page.write_text(export_page(executed, title=titles[notebook.stem],
                                     collection=corpus.name, pages=titles), "utf-8")
@@ -198,9 +214,54 @@ def _source(cell: dict) -> str:
     return "".join(source) if isinstance(source, list) else str(source)
 
 
-def _kernel_manager_class():
-    """Kernels over IPC sockets (local, no TCP port, no plain-text warning); TCP on Windows."""
+def start_kernel_forker(notebooks_dir: Path, notebooks: list[Path]):
+    """Start the process that forks the report's kernels (:mod:`helpers.kernel_forks`),
+    importing the kit modules the notebooks import; ``None`` where kernels cannot be forked."""
+    from helpers import kernel_forks
+
+    if not kernel_forks.can_fork():
+        return None
+    return kernel_forks.KernelForker(notebooks_dir, list_kit_modules(notebooks))
+
+
+def list_kit_modules(notebooks: list[Path]) -> list[str]:
+    """The kit's modules (``helpers``, ``helpers.*``) that the notebooks' code cells import,
+    in order of first import: ``import helpers.x``, ``from helpers.x import y`` and
+    ``from helpers import x`` (``helpers.x``, whether ``x`` is a module or not). A cell that
+    is not Python (a magic, a syntax error) is skipped."""
+    import ast
+
+    modules: dict[str, None] = {}
+    for notebook in notebooks:
+        for cell in _read_cells(notebook):
+            if cell.get("cell_type") != "code":
+                continue
+            try:
+                tree = ast.parse(_source(cell))
+            except (SyntaxError, ValueError):
+                continue
+            for node in ast.walk(tree):
+                if isinstance(node, ast.Import):
+                    names = [alias.name for alias in node.names]
+                elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+                    names = [node.module] + ([f"{node.module}.{alias.name}"
+                                              for alias in node.names]
+                                             if node.module == "helpers" else [])
+                else:
+                    continue
+                modules.update(dict.fromkeys(
+                    name for name in names if name == "helpers" or name.startswith("helpers.")))
+    return list(modules)
+
+
+def _kernel_manager_class(forker=None):
+    """Kernels over IPC sockets (local, no TCP port, no plain-text warning); TCP on Windows.
+    With ``forker`` (:class:`helpers.kernel_forks.KernelForker`), a kernel that a fork would
+    start as jupyter_client would is forked from it."""
     from jupyter_client.manager import AsyncKernelManager
+    from jupyter_client.provisioning import LocalProvisioner
+
+    from helpers import kernel_forks
 
     if os.name == "nt":
         return AsyncKernelManager
@@ -224,11 +285,88 @@ def _kernel_manager_class():
             if not self.shutting_down:
                 await super()._async_interrupt_kernel()
 
+        @default("client_factory")
+        def _client_factory_default(self):
+            return _ready_client_class()
+
+        async def _async_launch_kernel(self, kernel_cmd: list[str], **kw) -> None:
+            env = kw.get("env", os.environ)
+            provisioner = self.provisioner
+            if forker is not None and type(provisioner) is LocalProvisioner and forker.accepts(
+                    kernel_cmd, cwd=kw.get("cwd") or os.getcwd(), env=env):
+                try:
+                    process = forker.fork(kernel_cmd, env=kernel_forks.kernel_environment(env))
+                except OSError:
+                    pass  # started as jupyter_client starts it, below
+                else:
+                    provisioner.process = process
+                    provisioner.pid = provisioner.pgid = process.pid  # leads its own session
+                    provisioner.cwd = kw.get("cwd") or os.getcwd()
+                    self._reconcile_connection_info(provisioner.connection_info)
+                    return
+            await super()._async_launch_kernel(kernel_cmd, **kw)
+
     return IPCKernelManager
 
 
+@functools.cache
+def _ready_client_class():
+    """jupyter_client's asynchronous kernel client, ready once the kernel is idle again after
+    answering a ``kernel_info`` request on both channels.
+
+    jupyter_client's client, once the kernel has answered and a message has come on IOPub
+    within 0.2 s (else it asks again: a subscriber connected late misses messages), reads
+    IOPub until it is quiet for 0.2 s: 0.2-0.4 s before every notebook's first cell. This one
+    asks again after 0.05 s without a message and stops at the kernel's ``idle`` status for
+    one of its requests, its last message on IOPub for them. The messages
+    it leaves (those of other requests, if it asked more than once) are passed over by
+    nbclient, which takes only the replies to what it sends.
+    """
+    from queue import Empty
+
+    from jupyter_client.asynchronous import AsyncKernelClient
+
+    class ReadyKernelClient(AsyncKernelClient):
+        async def _async_wait_for_ready(self, timeout: float | None = None) -> None:
+            deadline = time.monotonic() + (float("inf") if timeout is None else timeout)
+            requests: set[str] = set()
+            while True:
+                requests.add(self.kernel_info())
+                try:
+                    reply = await self.shell_channel.get_msg(timeout=1)
+                except Empty:
+                    pass
+                else:
+                    if reply["msg_type"] == "kernel_info_reply" and \
+                            await self._idle_after(requests):
+                        self._handle_kernel_info_reply(reply)
+                        return
+                if not await self._async_is_alive():
+                    raise RuntimeError("Kernel died before replying to kernel_info")
+                if time.monotonic() > deadline:
+                    raise RuntimeError(f"Kernel didn't respond in {timeout:.0f} seconds")
+
+        wait_for_ready = _async_wait_for_ready  # (the name nbclient calls, bound in the class)
+
+        async def _idle_after(self, requests: set[str]) -> bool:
+            """Read IOPub up to the ``idle`` status of one of ``requests``; ``False`` when
+            nothing comes for 0.05 s (IOPub connected too late for them, or not yet: the
+            kernel is asked again, and answers in milliseconds)."""
+            while True:
+                try:
+                    message = await self.iopub_channel.get_msg(timeout=0.05)
+                except Empty:
+                    return False
+                if (message["msg_type"] == "status"
+                        and message["content"].get("execution_state") == "idle"
+                        and message["parent_header"].get("msg_id") in requests):
+                    return True
+
+    return ReadyKernelClient
+
+
 def _execute(notebook: Path, executed_dir: Path, out_dir: Path, *,
-             parameters: dict[str, str], cwd: Path):
+             parameters: dict[str, str], cwd: Path, forker=None):
     import nbformat
     import papermill as pm
     from papermill.exceptions import PapermillExecutionError
@@ -244,7 +382,8 @@ def _execute(notebook: Path, executed_dir: Path, out_dir: Path, *,
         pm.execute_notebook(
             str(notebook), str(target), kernel_name=KERNEL_NAME, progress_bar=False,
             parameters=parameters, cwd=str(cwd), log_output=False,
-            request_save_on_cell_execute=False, kernel_manager_class=_kernel_manager_class(),
+            request_save_on_cell_execute=False,
+            kernel_manager_class=_kernel_manager_class(forker),
             shutdown_kernel="immediate",
         )
     except PapermillExecutionError as exc:
