@@ -55,3 +55,23 @@ def test_topics_notebook_runs_and_writes_tables(executed_notebook, seed_corpus):
     markdown = " ".join(o["data"]["text/markdown"] for o in outputs
                         if "text/markdown" in o.get("data", {}))
     assert f"k = {k} topics" in markdown and "largest first" in markdown
+
+
+@pytest.mark.slow
+def test_similarity_section_compares_whole_articles(executed_notebook):
+    """How alike the articles are (TF-IDF cosine) closes the topics notebook: the pairs table,
+    a heatmap and a map, and a sentence generated from the pairs."""
+    nb = executed_notebook("03_topics")
+    tables = Path(nb.metadata["framekit_tables_dir"])
+    pairs = pd.read_csv(tables / "article_similarity.csv")
+    assert len(pairs) == 25  # every ordered pair of the five seed articles, itself included
+    top = pairs[pairs["article_a"] < pairs["article_b"]].sort_values("cosine").iloc[-1]
+    assert {top["outlet_a"], top["outlet_b"]} == {"CBC News", "Action News"}
+    assert len(pd.read_csv(tables / "article_map.csv")) == 5
+    start = next(i for i, c in enumerate(nb.cells)
+                 if c.cell_type == "markdown" and c.source.startswith("## How alike"))
+    section = nb.cells[start:next(i for i, c in enumerate(nb.cells)
+                                  if i > start and c.cell_type == "markdown")]
+    outputs = [o for c in section if c.cell_type == "code" for o in c.outputs]
+    assert len([o for o in outputs if any("vegalite" in k for k in o.get("data", {}))]) == 2
+    assert any("text/markdown" in o.get("data", {}) for o in outputs)

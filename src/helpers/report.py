@@ -34,8 +34,9 @@ from pathlib import Path
 from traitlets import default
 
 from helpers import paths
-from helpers.export import ROWS_FOLDER
-from helpers.report_page import export_page
+
+# helpers.export and helpers.report_page (pandas, Altair: 0.4 s) are imported where they are
+# used, after the process that forks the kernels has started (helpers.kernel_forks).
 
 #: Notebooks the report runs: ``NN_name.ipynb``, in name order.
 NOTEBOOK_GLOB = "[0-9][0-9]_*.ipynb"
@@ -122,6 +123,8 @@ def _build_report(data_dir: Path, out_dir: Path, notebooks_dir: Path, notebooks:
     parameters = {"collection": str(data_dir), "tables_dir": str(tables_dir)}
     executed_dir = out_dir / "notebooks"
     executed_dir.mkdir(exist_ok=True)
+
+    from helpers.report_page import export_page
 
     def run(notebook: Path):
         start = time.perf_counter()
@@ -420,6 +423,8 @@ def _one_line(text: str, limit: int = 300) -> str:
 
 def _clear_previous(out_dir: Path, tables_dir: Path) -> None:
     """Remove the CSV tables and pages of an earlier run (only files this module writes)."""
+    from helpers.export import ROWS_FOLDER
+
     out_dir.mkdir(parents=True, exist_ok=True)
     tables_dir.mkdir(exist_ok=True)
     for stale in [*tables_dir.glob("*.csv"), *tables_dir.glob("*.csv.gz"),
