@@ -1,5 +1,5 @@
-"""The framing-overlap sections of notebooks/01_framing.ipynb (distinctive words, wire copy, left-out
-facts) run on the seeds and write tables."""
+"""The framing-overlap sections of notebooks/01_framing.ipynb (distinctive words, wire copy,
+left-out facts) run on the seeds and write tables."""
 
 from __future__ import annotations
 
